@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * bridge.h - the C functions ntwq's C++ calls to reach the kernel.
+ *
+ * The kernel's headers do not compile as C++, so every kernel facility the
+ * C++ core uses goes through one of these functions, each a forwarding call
+ * to one kernel function (see the kernel-doc in module/bridge/<subsystem>.c).
+ * Kernel structures appear here only as incomplete types; C++ embeds them as
+ * opaque storage sized by the build-generated ntwq_layout.h.
+ *
+ * C includes this after its Linux headers; C++ includes it on its own.
+ */
+#ifndef _NTWQ_BRIDGE_H
+#define _NTWQ_BRIDGE_H
+
+#ifdef __cplusplus
+typedef __SIZE_TYPE__ size_t;
+typedef unsigned int ntwq_gfp_t;
+extern "C" {
+#else
+typedef gfp_t ntwq_gfp_t;
+#endif
+
+struct dentry;
+struct lock_class_key;
+struct module;
+struct seq_file;
+struct spinlock;
+
+/* slab.c */
+void *ntwq_kmalloc(size_t size, ntwq_gfp_t gfp);
+void ntwq_kfree(const void *ptr);
+
+/* fault.c */
+bool ntwq_fault_should_fail_alloc(size_t size);
+int ntwq_fault_set_fail_nth(unsigned int nth);
+unsigned int ntwq_fault_get_fail_nth(void);
+struct dentry *ntwq_fault_create_debugfs(const char *name, struct dentry *parent);
+
+/* spinlock.c */
+void ntwq_spin_lock_init(struct spinlock *lock, const char *name,
+			 struct lock_class_key *key);
+void ntwq_spin_lock(struct spinlock *lock);
+void ntwq_spin_unlock(struct spinlock *lock);
+unsigned long ntwq_spin_lock_irqsave(struct spinlock *lock);
+void ntwq_spin_unlock_irqrestore(struct spinlock *lock, unsigned long flags);
+bool ntwq_spin_is_locked(struct spinlock *lock);
+void ntwq_lockdep_assert_held(struct spinlock *lock);
+
+/* irq.c */
+bool ntwq_irqs_disabled(void);
+bool ntwq_in_task(void);
+bool ntwq_in_hardirq(void);
+bool ntwq_in_nmi(void);
+bool ntwq_in_atomic(void);
+bool ntwq_preemptible(void);
+unsigned long ntwq_local_irq_save(void);
+void ntwq_local_irq_restore(unsigned long flags);
+
+/* printk.c */
+void ntwq_printk(const char *level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* debugfs.c */
+
+/**
+ * struct ntwq_show_ops - a read-only debugfs file.
+ * @show: prints the file's text through ntwq_seq_printf().
+ * @data: handed back to @show.
+ */
+struct ntwq_show_ops {
+	int (*show)(struct seq_file *seq, void *data);
+	void *data;
+};
+
+/**
+ * struct ntwq_command_ops - a debugfs file that takes one command per write.
+ * @run: runs @cmd (NUL-terminated, trailing newline stripped); writes a
+ *       NUL-terminated result of at most @cap bytes to @out, which a read of
+ *       the same open file returns.  Returns 0 or a negative errno, which the
+ *       write returns.
+ * @data: handed back to @run.
+ */
+struct ntwq_command_ops {
+	int (*run)(void *data, const char *cmd, char *out, size_t cap);
+	void *data;
+};
+
+/* Longest command a write may carry, and the size of its result text. */
+#define NTWQ_COMMAND_MAX 256
+#define NTWQ_COMMAND_RESULT_MAX 4096
+
+struct dentry *ntwq_debugfs_create_dir(const char *name, struct dentry *parent);
+struct dentry *ntwq_debugfs_create_show(const char *name, struct dentry *parent,
+					const struct ntwq_show_ops *ops);
+struct dentry *ntwq_debugfs_create_command(const char *name,
+					   struct dentry *parent,
+					   const struct ntwq_command_ops *ops);
+void ntwq_debugfs_remove(struct dentry *dentry);
+bool ntwq_debugfs_valid(struct dentry *dentry);
+void ntwq_seq_printf(struct seq_file *seq, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* string.c */
+int ntwq_snprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int ntwq_kstrtouint(const char *s, unsigned int base, unsigned int *res);
+
+/* cxxabi.c: called by a C++ virtual call through a pure virtual slot. */
+void __cxa_pure_virtual(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _NTWQ_BRIDGE_H */

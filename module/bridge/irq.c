@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/* irq.c - bridge to the execution-context predicates and irq flags. */
+#include <linux/irqflags.h>
+#include <linux/module.h>
+#include <linux/preempt.h>
+#include "bridge.h"
+
+/**
+ * ntwq_irqs_disabled - irqs_disabled().
+ *
+ * Context: any context.
+ * Return: true if local interrupts are off.
+ */
+bool ntwq_irqs_disabled(void)
+{
+	return irqs_disabled();
+}
+EXPORT_SYMBOL_NS_GPL(ntwq_irqs_disabled, NTWQ_INTERNAL);
+
+/**
+ * ntwq_in_task - in_task().
+ *
+ * Context: any context.
+ * Return: true in task context (not irq, softirq or NMI).
+ */
+bool ntwq_in_task(void)
+{
+	return in_task();
+}
+EXPORT_SYMBOL_NS_GPL(ntwq_in_task, NTWQ_INTERNAL);
+
+/**
+ * ntwq_in_hardirq - in_hardirq().
+ *
+ * Context: any context.
+ * Return: true in hard-interrupt context.
+ */
+bool ntwq_in_hardirq(void)
+{
+	return in_hardirq();
+}
+EXPORT_SYMBOL_NS_GPL(ntwq_in_hardirq, NTWQ_INTERNAL);
+
+/**
+ * ntwq_in_nmi - in_nmi().
+ *
+ * Context: any context.
+ * Return: true in NMI context.
+ */
+bool ntwq_in_nmi(void)
+{
+	return in_nmi();
+}
+EXPORT_SYMBOL_NS_GPL(ntwq_in_nmi, NTWQ_INTERNAL);
+
+/**
+ * ntwq_in_atomic - in_atomic().
+ *
+ * Context: any context.  Needs CONFIG_PREEMPT_COUNT to see spinlocks.
+ * Return: true if the preempt count is raised (locks, softirq, irq).
+ */
+bool ntwq_in_atomic(void)
+{
+	return in_atomic();
+}
+EXPORT_SYMBOL_NS_GPL(ntwq_in_atomic, NTWQ_INTERNAL);
+
+/**
+ * ntwq_preemptible - preemptible().
+ *
+ * Context: any context.
+ * Return: true if the caller could be preempted (count zero, irqs on).
+ */
+bool ntwq_preemptible(void)
+{
+	return preemptible();
+}
+EXPORT_SYMBOL_NS_GPL(ntwq_preemptible, NTWQ_INTERNAL);
+
+/**
+ * ntwq_local_irq_save - local_irq_save().
+ *
+ * Context: any context.
+ * Return: the previous interrupt state.
+ */
+unsigned long ntwq_local_irq_save(void)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	return flags;
+}
+EXPORT_SYMBOL_NS_GPL(ntwq_local_irq_save, NTWQ_INTERNAL);
+
+/**
+ * ntwq_local_irq_restore - local_irq_restore().
+ * @flags: what ntwq_local_irq_save() returned.
+ *
+ * Context: any context.
+ */
+void ntwq_local_irq_restore(unsigned long flags)
+{
+	local_irq_restore(flags);
+}
+EXPORT_SYMBOL_NS_GPL(ntwq_local_irq_restore, NTWQ_INTERNAL);

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * layout.c - sizes, alignments and constants of kernel types for the C++ side.
+ *
+ * Compiled to assembly only; Kbuild turns the markers into ntwq_layout.h
+ * (like the kernel's asm-offsets).  The sizes change with the kernel config
+ * (lockdep grows spinlock_t and work_struct), so they are generated for the
+ * kernel being built against rather than written down.
+ */
+#include <linux/kbuild.h>
+#include <linux/gfp.h>
+#include <linux/kref.h>
+#include <linux/lockdep.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#define LAYOUT(name, type)                                      \
+	DEFINE(NTWQ_SIZEOF_##name, sizeof(type));               \
+	DEFINE(NTWQ_ALIGNOF_##name, __alignof__(type))
+
+void ntwq_layout(void);
+void ntwq_layout(void)
+{
+	LAYOUT(SPINLOCK, spinlock_t);
+	LAYOUT(LOCK_CLASS_KEY, struct lock_class_key);
+	LAYOUT(KREF, struct kref);
+	LAYOUT(WORK_STRUCT, struct work_struct);
+	BLANK();
+	DEFINE(NTWQ_GFP_KERNEL, (__force unsigned int)GFP_KERNEL);
+	DEFINE(NTWQ_GFP_ATOMIC, (__force unsigned int)GFP_ATOMIC);
+	DEFINE(NTWQ_GFP_NOWAIT, (__force unsigned int)GFP_NOWAIT);
+	DEFINE(NTWQ___GFP_ZERO, (__force unsigned int)__GFP_ZERO);
+}

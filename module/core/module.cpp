@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * module.cpp - bringing ntwq up and down: the debugfs directory and files.
+ *
+ * Lifetime: everything here exists from ntwq_core_init() to ntwq_core_exit();
+ * debugfs removal waits for open files' operations, so no show or command
+ * runs after exit.  The ops structs are constant-initialised statics (no
+ * constructor: the module loader runs none).
+ */
+#include "module.h"
+#include "selftest.h"
+#include "stats.h"
+
+#include "bridge/bridge.h"
+#include "lib/cxx.h"
+
+namespace ntwq {
+namespace {
+
+int RunCommand(void *, const char *cmd, char *out, size_t cap)
+{
+	return ntwq_trigger_run(cmd, out, cap);
+}
+
+const ntwq_show_ops kStatsOps = { Stats::Show, nullptr };
+const ntwq_command_ops kTriggerOps = { RunCommand, nullptr };
+
+dentry *g_debugfs_dir; /* I: the ntwq directory, or an error/NULL */
+
+} /* namespace */
+} /* namespace ntwq */
+
+using namespace ntwq;
+
+extern "C" int ntwq_core_init(void)
+{
+	/*
+	 * debugfs is for observation: ntwq works without it (and debugfs
+	 * failures are not reported, as the debugfs API intends).
+	 */
+	g_debugfs_dir = ntwq_debugfs_create_dir("ntwq", nullptr);
+	if (ntwq_debugfs_valid(g_debugfs_dir)) {
+		ntwq_debugfs_create_show("stats", g_debugfs_dir, &kStatsOps);
+		ntwq_debugfs_create_command("trigger", g_debugfs_dir, &kTriggerOps);
+		ntwq_fault_create_debugfs("fail_alloc", g_debugfs_dir);
+	}
+	ntwq_printk(NTWQ_KERN_INFO, "loaded\n");
+	return 0;
+}
+
+extern "C" void ntwq_core_exit(void)
+{
+	ntwq_debugfs_remove(g_debugfs_dir);
+	g_debugfs_dir = nullptr;
+	ntwq_printk(NTWQ_KERN_INFO, "unloaded\n");
+}

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * runtime.cpp - ntwq's C++ allocator and the replaceable operator delete.
+ */
+#include "runtime.h"
+#include "atomic.h"
+#include "bridge/bridge.h"
+
+namespace ntwq {
+namespace {
+
+/* A: all three are updated atomically, read for debugfs and tests. */
+Atomic<u64> g_allocations;
+Atomic<u64> g_frees;
+Atomic<u64> g_failures;
+
+} /* namespace */
+} /* namespace ntwq */
+
+using namespace ntwq;
+
+extern "C" void *ntwq_rt_alloc(size_t size, unsigned int gfp)
+{
+	void *ptr = nullptr;
+
+	if (!ntwq_fault_should_fail_alloc(size))
+		ptr = ntwq_kmalloc(size, gfp | NTWQ___GFP_ZERO);
+	if (!ptr) {
+		g_failures.Inc();
+		return nullptr;
+	}
+	g_allocations.Inc();
+	return ptr;
+}
+
+extern "C" void ntwq_rt_free(void *ptr)
+{
+	if (!ptr)
+		return;
+	g_frees.Inc();
+	ntwq_kfree(ptr);
+}
+
+extern "C" void ntwq_rt_get_stats(struct ntwq_rt_stats *stats)
+{
+	stats->allocations = g_allocations.Load();
+	stats->frees = g_frees.Load();
+	stats->failures = g_failures.Load();
+}
+
+/*
+ * The replaceable deallocation functions: a delete-expression (and a virtual
+ * destructor's deleting variant) calls these.  The language forbids them
+ * to be inline, so any other module with C++ objects needs its own copy.
+ */
+void operator delete(void *ptr) noexcept
+{
+	ntwq_rt_free(ptr);
+}
+
+void operator delete(void *ptr, size_t) noexcept
+{
+	ntwq_rt_free(ptr);
+}
+
+void operator delete[](void *ptr) noexcept
+{
+	ntwq_rt_free(ptr);
+}
+
+void operator delete[](void *ptr, size_t) noexcept
+{
+	ntwq_rt_free(ptr);
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# build.sh KID KDIR: build every module for one kernel in build/KID/src.
+#
+# Each kernel gets its own copy of the sources (Kbuild writes its outputs next
+# to them), refreshed with timestamps kept so rebuilds are incremental.  Fails
+# on any compiler, objtool or modpost warning: the log is build/KID/build.log.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+kid=$1 kdir=$2
+src="$NTWQ_BUILD/$kid/src"
+log="$NTWQ_BUILD/$kid/build.log"
+mkdir -p "$src"
+
+# Copy the sources (not build outputs) into the kernel's own tree.
+(cd "$NTWQ_ROOT" && tar -cf - --exclude=./build --exclude=./.git \
+	--exclude=./results --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+	--exclude='*.mod*' --exclude=Module.symvers --exclude=modules.order \
+	--exclude=./generated Kbuild Makefile include module kunit samples scripts) |
+	tar -C "$src" -xf -
+
+if ! make -C "$kdir" M="$src" modules >"$log" 2>&1; then
+	grep -E 'error|Error' "$log" | head -20 >&2
+	die "build for $kid failed (log: $log)"
+fi
+if grep -E 'warning:|WARNING:' "$log" >&2; then
+	die "build for $kid has warnings (log: $log)"
+fi
+say "built for $kid: $(cd "$src" && ls ./*.ko | xargs -n1 basename | tr '\n' ' ')"

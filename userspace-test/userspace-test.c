@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * userspace-test - drives /sys/kernel/debug/ntwq/ from inside a test VM and
+ * prints KTAP.  Runs on every kernel; run as root with ntwq loaded and the
+ * kmod tools on PATH (the test initramfs has both).
+ *
+ * Each case checks one behaviour by the values it is about: a trigger
+ * command's key=value report, a counter, an errno, a file's presence.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define NTWQ_DIR "/sys/kernel/debug/ntwq"
+#define RESULT_MAX 8192
+
+/* ---- tiny KTAP harness ---- */
+
+struct tcase {
+	const char *name;
+	const char *what; /* one line: the behaviour checked */
+	void (*run)(void);
+};
+
+static int case_failed;
+static const char *case_skip;
+
+#define CHECK(cond, ...)                                                     \
+	do {                                                                 \
+		if (!(cond)) {                                               \
+			printf("    # %s:%d: check failed: %s: ", __func__,  \
+			       __LINE__, #cond);                             \
+			printf(__VA_ARGS__);                                 \
+			printf("\n");                                        \
+			case_failed = 1;                                     \
+		}                                                            \
+	} while (0)
+
+#define REQUIRE(cond, ...)                                                   \
+	do {                                                                 \
+		CHECK(cond, __VA_ARGS__);                                    \
+		if (!(cond))                                                 \
+			return;                                              \
+	} while (0)
+
+#define SKIP(reason)                                                         \
+	do {                                                                 \
+		case_skip = (reason);                                        \
+		return;                                                      \
+	} while (0)
+
+/* ---- helpers ---- */
+
+/* Runs one trigger command; returns 0 or -errno of the write. */
+static int trigger(const char *cmd, size_t len, char *out, size_t cap)
+{
+	int fd = open(NTWQ_DIR "/trigger", O_RDWR);
+	ssize_t n;
+	int ret = 0;
+
+	if (out && cap)
+		out[0] = '\0';
+	if (fd < 0)
+		return -errno;
+	if (write(fd, cmd, len) < 0)
+		ret = -errno;
+	if (out && cap) {
+		n = read(fd, out, cap - 1);
+		out[n > 0 ? n : 0] = '\0';
+	}
+	close(fd);
+	return ret;
+}
+
+static int trigger_str(const char *cmd, char *out, size_t cap)
+{
+	return trigger(cmd, strlen(cmd), out, cap);
+}
+
+/* Value of "key=<number>" in a trigger result, or of "key <number>" in stats. */
+static long long value_of(const char *text, const char *key, int *found)
+{
+	size_t klen = strlen(key);
+	const char *p = text;
+
+	*found = 0;
+	while (p && *p) {
+		if (!strncmp(p, key, klen) && (p[klen] == '=' || p[klen] == ' ')) {
+			*found = 1;
+			return strtoll(p + klen + 1, NULL, 0);
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return 0;
+}
+
+static void expect_value(const char *text, const char *key, long long want)
+{
+	int found;
+	long long got = value_of(text, key, &found);
+
+	CHECK(found, "%s missing from result", key);
+	if (found)
+		CHECK(got == want, "%s=%lld, want %lld", key, got, want);
+}
+
+static int read_file(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n, total = 0;
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf + total, cap - 1 - total)) > 0)
+		total += n;
+	buf[total] = '\0';
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+static long long stat_value(const char *key)
+{
+	static char buf[RESULT_MAX];
+	int found;
+	long long v;
+
+	if (read_file(NTWQ_DIR "/stats", buf, sizeof(buf)))
+		return -1;
+	v = value_of(buf, key, &found);
+	return found ? v : -1;
+}
+
+static int exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+static int run_quiet(const char *cmd)
+{
+	char full[256];
+
+	snprintf(full, sizeof(full), "%s >/dev/null 2>&1", cmd);
+	return system(full);
+}
+
+static int module_refcnt(const char *mod)
+{
+	char path[128], buf[32];
+
+	snprintf(path, sizeof(path), "/sys/module/%s/refcnt", mod);
+	if (read_file(path, buf, sizeof(buf)))
+		return -1;
+	return atoi(buf);
+}
+
+/* ---- cases: debugfs ---- */
+
+static void debugfs_files_are_root_only(void)
+{
+	struct stat st;
+
+	REQUIRE(stat(NTWQ_DIR "/stats", &st) == 0, "stats: %s", strerror(errno));
+	CHECK((st.st_mode & 0777) == 0400, "stats mode %o", st.st_mode & 0777);
+	REQUIRE(stat(NTWQ_DIR "/trigger", &st) == 0, "trigger: %s", strerror(errno));
+	CHECK((st.st_mode & 0777) == 0600, "trigger mode %o", st.st_mode & 0777);
+}
+
+static void stats_reports_runtime_counters(void)
+{
+	long long allocs = stat_value("runtime.allocations");
+	long long frees = stat_value("runtime.frees");
+	long long live = stat_value("runtime.live");
+
+	REQUIRE(allocs >= 0 && frees >= 0 && live >= 0,
+		"counters missing: %lld %lld %lld", allocs, frees, live);
+	CHECK(live == allocs - frees, "live %lld != %lld - %lld", live, allocs, frees);
+}
+
+/* ---- cases: C++ runtime through the trigger ---- */
+
+static void cxx_virtual_call_reaches_override(void)
+{
+	char out[RESULT_MAX];
+
+	REQUIRE(trigger_str("cxx.virtual", out, sizeof(out)) == 0, "write failed");
+	expect_value(out, "square_area", 49);
+	expect_value(out, "rect_area", 12);
+	expect_value(out, "square_sides", 407);
+	expect_value(out, "rect_sides", 4);
+	expect_value(out, "destroyed", 2);
+}
+
+static void cxx_guards_release_their_locks(void)
+{
+	char out[RESULT_MAX];
+
+	REQUIRE(trigger_str("cxx.guard", out, sizeof(out)) == 0, "write failed");
+	expect_value(out, "plain_locked_inside", 1);
+	expect_value(out, "plain_locked_after", 0);
+	expect_value(out, "irqsave_locked_inside", 1);
+	expect_value(out, "irqsave_irqs_off_inside", 1);
+	expect_value(out, "irqsave_locked_after", 0);
+	expect_value(out, "irqsave_irqs_off_after", 0);
+	expect_value(out, "guarded_locked_inside", 1);
+	expect_value(out, "guarded_value", 3);
+	expect_value(out, "guarded_locked_after", 0);
+}
+
+static void cxx_new_constructs_once_and_frees(void)
+{
+	char out[RESULT_MAX];
+
+	REQUIRE(trigger_str("cxx.alloc", out, sizeof(out)) == 0, "write failed");
+	expect_value(out, "object_allocated", 1);
+	expect_value(out, "ctor_runs", 2);
+	expect_value(out, "dtor_runs", 2);
+	expect_value(out, "value_after_ctor", 0x5eed);
+	expect_value(out, "zeroed_field", 0);
+	expect_value(out, "allocations_delta", 2);
+	expect_value(out, "frees_delta", 2);
+	expect_value(out, "failures_delta", 0);
+	expect_value(out, "create_status", 0);
+}
+
+static void cxx_injected_alloc_failure_returns_error(void)
+{
+	char out[RESULT_MAX];
+	int ret = trigger_str("cxx.alloc 1", out, sizeof(out));
+
+	if (ret == -EOPNOTSUPP)
+		SKIP("kernel without CONFIG_FAULT_INJECTION");
+	REQUIRE(ret == 0, "write: %s", strerror(-ret));
+	expect_value(out, "fault_supported", 1);
+	expect_value(out, "object_allocated", 0);
+	expect_value(out, "ctor_runs", 0);
+	expect_value(out, "create_status", -ENOMEM);
+	expect_value(out, "create_left_null", 1);
+	expect_value(out, "allocations_delta", 0);
+	expect_value(out, "failures_delta", 2);
+}
+
+/* ---- cases: the trigger file rejects bad input ---- */
+
+static void trigger_unknown_command_is_einval(void)
+{
+	char out[RESULT_MAX];
+
+	CHECK(trigger_str("no.such.scenario", out, sizeof(out)) == -EINVAL, "not EINVAL");
+	CHECK(strstr(out, "error=unknown command") != NULL, "result '%s'", out);
+}
+
+static void trigger_empty_and_malformed_are_einval(void)
+{
+	static const char *const bad[] = { "", "\n", "   ", "cxx.virtual x",
+					   "cxx.alloc 1 2", "cxx.alloc -1",
+					   "cxx.alloc 99999999999999" };
+	char out[RESULT_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(trigger_str(bad[i], out, sizeof(out)) == -EINVAL,
+		      "'%s' accepted", bad[i]);
+}
+
+static void trigger_oversized_write_is_e2big(void)
+{
+	static char big[65536];
+
+	memset(big, 'a', sizeof(big));
+	CHECK(trigger(big, 256, NULL, 0) == -E2BIG, "256 bytes accepted");
+	CHECK(trigger(big, sizeof(big), NULL, 0) == -E2BIG, "64 KiB accepted");
+}
+
+static void trigger_binary_garbage_is_rejected(void)
+{
+	unsigned char junk[200];
+	size_t i;
+	unsigned int seed = 12345;
+
+	for (int round = 0; round < 50; round++) {
+		for (i = 0; i < sizeof(junk); i++) {
+			seed = seed * 1103515245 + 12345;
+			junk[i] = seed >> 16;
+		}
+		junk[0] = 0xff; /* never a scenario name */
+		CHECK(trigger((char *)junk, sizeof(junk), NULL, 0) == -EINVAL,
+		      "round %d accepted", round);
+	}
+	/* The module still answers. */
+	CHECK(trigger_str("help", NULL, 0) == 0, "help failed after garbage");
+}
+
+static void trigger_runs_are_counted_in_stats(void)
+{
+	long long before = stat_value("trigger.runs");
+
+	REQUIRE(before >= 0, "trigger.runs missing");
+	for (int i = 0; i < 3; i++)
+		trigger_str("help", NULL, 0);
+	trigger_str("no.such.scenario", NULL, 0); /* not counted: never ran */
+	CHECK(stat_value("trigger.runs") == before + 3, "runs %lld, want %lld",
+	      stat_value("trigger.runs"), before + 3);
+}
+
+/* ---- cases: module load and unload ---- */
+
+static void unload_removes_debugfs_and_module(void)
+{
+	REQUIRE(run_quiet("modprobe -r ntwq") == 0, "modprobe -r ntwq failed");
+	CHECK(!exists(NTWQ_DIR), "debugfs dir survived unload");
+	CHECK(!exists("/sys/module/ntwq"), "module still listed");
+	REQUIRE(run_quiet("modprobe ntwq") == 0, "reload failed");
+}
+
+static void reload_starts_from_zero(void)
+{
+	REQUIRE(run_quiet("modprobe -r ntwq") == 0, "unload failed");
+	REQUIRE(run_quiet("modprobe ntwq") == 0, "reload failed");
+	CHECK(exists(NTWQ_DIR "/trigger"), "debugfs not recreated");
+	CHECK(stat_value("runtime.live") == 0, "live %lld after reload",
+	      stat_value("runtime.live"));
+	CHECK(stat_value("trigger.runs") == 0, "runs %lld after reload",
+	      stat_value("trigger.runs"));
+}
+
+static void load_unload_cycles_leave_nothing_live(void)
+{
+	char out[RESULT_MAX];
+
+	for (int i = 0; i < 5; i++) {
+		REQUIRE(trigger_str("cxx.alloc", out, sizeof(out)) == 0, "cycle %d", i);
+		CHECK(stat_value("runtime.live") == 0, "cycle %d: live %lld", i,
+		      stat_value("runtime.live"));
+		REQUIRE(run_quiet("modprobe -r ntwq") == 0, "cycle %d unload", i);
+		REQUIRE(run_quiet("modprobe ntwq") == 0, "cycle %d load", i);
+	}
+}
+
+static void ported_driver_pins_ntwq(void)
+{
+	REQUIRE(module_refcnt("ntwq") == 0, "ntwq busy before the test");
+	REQUIRE(run_quiet("modprobe ntwq_sample_wdm") == 0, "sample load failed");
+	CHECK(module_refcnt("ntwq") == 1, "refcnt %d with the sample loaded",
+	      module_refcnt("ntwq"));
+	CHECK(exists("/sys/module/ntwq/holders/ntwq_sample_wdm"), "no holder link");
+	errno = 0;
+	CHECK(syscall(SYS_delete_module, "ntwq", O_NONBLOCK) == -1 &&
+		      (errno == EWOULDBLOCK || errno == EBUSY),
+	      "ntwq removable under its user (errno %d)", errno);
+	CHECK(exists(NTWQ_DIR "/trigger"), "ntwq gone while in use");
+	REQUIRE(run_quiet("modprobe -r ntwq_sample_wdm") == 0, "sample unload");
+	CHECK(module_refcnt("ntwq") == 0, "refcnt %d after the sample left",
+	      module_refcnt("ntwq"));
+}
+
+static void modprobe_sample_loads_ntwq_first(void)
+{
+	REQUIRE(run_quiet("modprobe -r ntwq") == 0, "unload failed");
+	REQUIRE(run_quiet("modprobe ntwq_sample_wdm") == 0, "sample load failed");
+	CHECK(exists("/sys/module/ntwq"), "dependency not loaded by modprobe");
+	REQUIRE(run_quiet("modprobe -r ntwq_sample_wdm") == 0, "sample unload");
+	/* modprobe -r drops the now-unused dependency too; bring it back. */
+	if (!exists("/sys/module/ntwq"))
+		REQUIRE(run_quiet("modprobe ntwq") == 0, "reload failed");
+}
+
+static const struct tcase cases[] = {
+	{ "debugfs_files_are_root_only", "stats is 0400, trigger 0600", debugfs_files_are_root_only },
+	{ "stats_reports_runtime_counters", "live = allocations - frees", stats_reports_runtime_counters },
+	{ "cxx_virtual_call_reaches_override", "virtual calls and delete through a base pointer", cxx_virtual_call_reaches_override },
+	{ "cxx_guards_release_their_locks", "SpinGuard/Guarded hold the lock in scope only", cxx_guards_release_their_locks },
+	{ "cxx_new_constructs_once_and_frees", "tagged new constructs once, delete frees", cxx_new_constructs_once_and_frees },
+	{ "cxx_injected_alloc_failure_returns_error", "fault injection: NULL, no ctor, -ENOMEM", cxx_injected_alloc_failure_returns_error },
+	{ "trigger_unknown_command_is_einval", "unknown scenario: -EINVAL and an error line", trigger_unknown_command_is_einval },
+	{ "trigger_empty_and_malformed_are_einval", "empty, wrong arity, bad numbers: -EINVAL", trigger_empty_and_malformed_are_einval },
+	{ "trigger_oversized_write_is_e2big", "writes of 256 bytes and more: -E2BIG", trigger_oversized_write_is_e2big },
+	{ "trigger_binary_garbage_is_rejected", "random bytes: -EINVAL, module still answers", trigger_binary_garbage_is_rejected },
+	{ "trigger_runs_are_counted_in_stats", "trigger.runs counts commands that ran", trigger_runs_are_counted_in_stats },
+	{ "unload_removes_debugfs_and_module", "modprobe -r removes debugfs and the module", unload_removes_debugfs_and_module },
+	{ "reload_starts_from_zero", "a reloaded ntwq starts with zeroed counters", reload_starts_from_zero },
+	{ "load_unload_cycles_leave_nothing_live", "5 load/use/unload cycles, nothing live", load_unload_cycles_leave_nothing_live },
+	{ "ported_driver_pins_ntwq", "a loaded ported driver holds ntwq in memory", ported_driver_pins_ntwq },
+	{ "modprobe_sample_loads_ntwq_first", "depmod/modprobe resolve the ntwq dependency", modprobe_sample_loads_ntwq_first },
+};
+
+int main(int argc, char **argv)
+{
+	size_t n = sizeof(cases) / sizeof(cases[0]);
+	const char *only = argc > 1 ? argv[1] : NULL;
+	int failed = 0;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("KTAP version 1\n");
+	printf("# Subtest: ntwq_userspace\n");
+	printf("1..%zu\n", n);
+	for (size_t i = 0; i < n; i++) {
+		if (only && strcmp(only, cases[i].name)) {
+			printf("ok %zu %s # SKIP not selected\n", i + 1, cases[i].name);
+			continue;
+		}
+		case_failed = 0;
+		case_skip = NULL;
+		printf("# %s: %s\n", cases[i].name, cases[i].what);
+		cases[i].run();
+		if (case_skip)
+			printf("ok %zu %s # SKIP %s\n", i + 1, cases[i].name, case_skip);
+		else
+			printf("%s %zu %s\n", case_failed ? "not ok" : "ok", i + 1, cases[i].name);
+		failed |= case_failed;
+	}
+	return failed;
+}
