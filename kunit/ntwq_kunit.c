@@ -203,11 +203,10 @@ static void ke_get_current_irql_softirq_is_dispatch(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	p->irql = 0xff;
 	init_completion(&p->done);
-	timer_setup_on_stack(&p->timer, irql_probe_timer, 0);
+	timer_setup(&p->timer, irql_probe_timer, 0);
 	mod_timer(&p->timer, jiffies + 1);
 	KUNIT_EXPECT_GT(test, wait_for_completion_timeout(&p->done, 10 * HZ), 0UL);
 	del_timer_sync(&p->timer);
-	destroy_timer_on_stack(&p->timer);
 	KUNIT_EXPECT_EQ(test, p->irql, (KIRQL)DISPATCH_LEVEL);
 }
 

@@ -359,7 +359,8 @@ static void ported_driver_pins_ntwq(void)
 		      (errno == EWOULDBLOCK || errno == EBUSY),
 	      "ntwq removable under its user (errno %d)", errno);
 	CHECK(exists(NTWQ_DIR "/trigger"), "ntwq gone while in use");
-	REQUIRE(run_quiet("modprobe -r ntwq_sample_wdm") == 0, "sample unload");
+	/* rmmod, not modprobe -r, which would also unload the unused ntwq. */
+	REQUIRE(run_quiet("rmmod ntwq_sample_wdm") == 0, "sample unload");
 	CHECK(module_refcnt("ntwq") == 0, "refcnt %d after the sample left",
 	      module_refcnt("ntwq"));
 }

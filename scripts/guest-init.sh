@@ -1,0 +1,85 @@
+#!/bin/sh
+# /init of the test initramfs (busybox sh).  The kernel command line picks
+# the job: ntwqmode=test runs every test, ntwqmode=run shows ntwq working,
+# ntwqmode=probe only proves the VM boots.  Markers on the serial console
+# (NTWQ-...) delimit what the host-side report parses.
+export PATH=/sbin:/bin:/usr/sbin:/usr/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug
+
+mode=$(sed -n 's/.*ntwqmode=\([a-z]*\).*/\1/p' /proc/cmdline)
+dbg=/sys/kernel/debug
+fail() { echo "NTWQ-FAIL $*"; }
+
+echo "NTWQ-GUEST-BEGIN kernel=$(uname -r) mode=$mode"
+
+finish() {
+	echo "NTWQ-DMESG-BEGIN"
+	dmesg
+	echo "NTWQ-DMESG-END"
+	echo "NTWQ-GUEST-DONE"
+	poweroff -f
+}
+
+case $mode in
+probe)
+	echo "NTWQ-PROBE-OK"
+	poweroff -f
+	;;
+run)
+	modprobe ntwq_sample_wdm || fail "modprobe ntwq_sample_wdm"
+	echo "--- lsmod"
+	lsmod
+	echo "--- modinfo ntwq"
+	modinfo ntwq
+	echo "--- /sys/kernel/debug/ntwq/stats"
+	cat $dbg/ntwq/stats
+	echo "--- kernel log (ntwq)"
+	dmesg | grep -i ntwq
+	modprobe -r ntwq_sample_wdm || fail "modprobe -r ntwq_sample_wdm"
+	finish
+	;;
+esac
+
+# ntwqmode=test
+# Leaks from boot are not ours.  kmemleak only judges objects older than 5 s,
+# so let boot's allocations age, then scan and forget what it finds: later
+# reports are the tests' own.
+if [ -e $dbg/kmemleak ]; then
+	while [ "$(cut -d. -f1 /proc/uptime)" -lt 6 ]; do sleep 1; done
+	echo scan > $dbg/kmemleak
+	echo clear > $dbg/kmemleak
+fi
+
+modprobe ntwq || fail "modprobe ntwq"
+
+if [ -e "/lib/modules/$(uname -r)/extra/ntwq_kunit.ko" ]; then
+	# Let KUnit's allocation-failure cases reach GFP_KERNEL allocations.
+	[ -e $dbg/failslab/ignore-gfp-wait ] && echo N > $dbg/failslab/ignore-gfp-wait
+	modprobe ntwq_kunit || fail "modprobe ntwq_kunit"
+	echo "NTWQ-KUNIT-BEGIN"
+	for f in $dbg/kunit/ntwq_*/results; do cat "$f"; done
+	echo "NTWQ-KUNIT-END"
+	# rmmod, not modprobe -r: ntwq must stay loaded for userspace-test.
+	rmmod ntwq_kunit || fail "rmmod ntwq_kunit"
+fi
+
+echo "NTWQ-USERSPACE-BEGIN"
+/bin/userspace-test
+echo "NTWQ-USERSPACE-END rc=$?"
+
+modprobe -r ntwq || fail "modprobe -r ntwq"
+[ -e /sys/module/ntwq ] && fail "ntwq still loaded after modprobe -r"
+
+if [ -e $dbg/kmemleak ]; then
+	# kmemleak reports objects unreferenced for 5 s or more: scan, wait, scan.
+	echo scan > $dbg/kmemleak
+	sleep 6
+	echo scan > $dbg/kmemleak
+	echo "NTWQ-KMEMLEAK-BEGIN"
+	cat $dbg/kmemleak
+	echo "NTWQ-KMEMLEAK-END"
+fi
+finish
