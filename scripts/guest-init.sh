@@ -37,7 +37,7 @@ run)
 	echo "--- /sys/kernel/debug/ntwq/stats"
 	cat $dbg/ntwq/stats
 	echo "--- kernel log (ntwq)"
-	dmesg | grep -i ntwq
+	dmesg | grep -E '\] ntwq[a-z_]*: '
 	modprobe -r ntwq_sample_wdm || fail "modprobe -r ntwq_sample_wdm"
 	finish
 	;;

@@ -210,6 +210,18 @@ def kunit_py_totals(kunit_py, log_lines):
     return (int(m.group(2)), int(m.group(3) or 0)), ''
 
 
+def add_ktap(r, lines, prefix):
+    """Add one KTAP block's leaves and problems to r; return the leaves."""
+    leaves, problems = parse_ktap(lines, prefix)
+    if not leaves:
+        r.add('fail', prefix, 'no results')
+    for status, name, detail in leaves:
+        r.add(status, name, detail)
+    for name, why in problems:
+        r.add('fail', name, why)
+    return leaves
+
+
 def report_kernel(kid, d, kunit_py):
     r = Results(kid)
     status = open(os.path.join(d, 'build.status')).read().strip() \
@@ -239,13 +251,7 @@ def report_kernel(kid, d, kunit_py):
     kunit_lines = block(clean, 'NTWQ-KUNIT-BEGIN', 'NTWQ-KUNIT-END')
     dmesg = block(clean, 'NTWQ-DMESG-BEGIN', 'NTWQ-DMESG-END')
     if kunit_lines is not None:
-        leaves, problems = parse_ktap(kunit_lines, 'kunit')
-        if not leaves:
-            r.add('fail', 'kunit', 'no KUnit results')
-        for status, name, detail in leaves:
-            r.add(status, name, detail)
-        for name, why in problems:
-            r.add('fail', name, why)
+        leaves = add_ktap(r, kunit_lines, 'kunit')
         if kunit_py:
             ours = (sum(1 for s, _, _ in leaves if s == 'ok'),
                     sum(1 for s, _, _ in leaves if s == 'fail'))
@@ -264,13 +270,7 @@ def report_kernel(kid, d, kunit_py):
         if done:
             r.add('fail', 'userspace-test', 'did not run')
     else:
-        leaves, problems = parse_ktap(us, 'userspace')
-        if not leaves:
-            r.add('fail', 'userspace-test', 'no results')
-        for status, name, detail in leaves:
-            r.add(status, name, detail)
-        for name, why in problems:
-            r.add('fail', name, why)
+        add_ktap(r, us, 'userspace')
 
     leaks = block(clean, 'NTWQ-KMEMLEAK-BEGIN', 'NTWQ-KMEMLEAK-END')
     if leaks is not None:

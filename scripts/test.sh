@@ -27,7 +27,7 @@ probe_accel() {
 	fi
 	if [ -w /dev/kvm ] &&
 		NTWQ_ACCEL=kvm "$NTWQ_ROOT/scripts/vm.sh" "$image" "$initrd" probe \
-			"$NTWQ_BUILD/kvm-probe.log" 20 >/dev/null 2>&1 &&
+			"$NTWQ_BUILD/kvm-probe.log" 10 >/dev/null 2>&1 &&
 		grep -q NTWQ-PROBE-OK "$NTWQ_BUILD/kvm-probe.log"; then
 		echo kvm
 	else
