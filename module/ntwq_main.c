@@ -8,6 +8,7 @@
  */
 #include <linux/module.h>
 #include <ntwq/wdm.h>
+#include "core/internal.h"
 #include "core/module.h"
 #include "core/selftest.h"
 
@@ -26,12 +27,31 @@ module_exit(ntwq_exit);
 
 /* WDM */
 EXPORT_SYMBOL_GPL(KeGetCurrentIrql);
+EXPORT_SYMBOL_GPL(NtwqCreateDriver);
+EXPORT_SYMBOL_GPL(NtwqDeleteDriver);
+EXPORT_SYMBOL_GPL(IoCreateDevice);
+EXPORT_SYMBOL_GPL(IoDeleteDevice);
+EXPORT_SYMBOL_GPL(ObfReferenceObject);
+EXPORT_SYMBOL_GPL(ObfDereferenceObject);
+EXPORT_SYMBOL_GPL(IoAllocateWorkItem);
+EXPORT_SYMBOL_GPL(IoFreeWorkItem);
+EXPORT_SYMBOL_GPL(IoQueueWorkItem);
+EXPORT_SYMBOL_GPL(IoQueueWorkItemEx);
+EXPORT_SYMBOL_GPL(IoTryQueueWorkItem);
+EXPORT_SYMBOL_GPL(IoSizeofWorkItem);
+EXPORT_SYMBOL_GPL(IoInitializeWorkItem);
+EXPORT_SYMBOL_GPL(IoUninitializeWorkItem);
 
 /* For kunit/ only. */
 EXPORT_SYMBOL_NS_GPL(ntwq_selftest_alloc, NTWQ_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(ntwq_selftest_virtual, NTWQ_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(ntwq_selftest_guard, NTWQ_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(ntwq_trigger_run, NTWQ_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(ntwq_diag_count, NTWQ_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(ntwq_object_refs, NTWQ_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(ntwq_live_devices, NTWQ_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(ntwq_live_drivers, NTWQ_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(ntwq_io_completed, NTWQ_INTERNAL);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Windows kernel work items (Io, Ex, WDF) on Linux workqueues");

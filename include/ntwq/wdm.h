@@ -14,6 +14,91 @@
 
 NTWQ_EXTERN_C_BEGIN
 
+struct module;
+
+typedef ULONG DEVICE_TYPE;
+#define FILE_DEVICE_UNKNOWN 0x00000022
+
+/* Object type codes in the Type field (Windows' IO_TYPE_*). */
+#define IO_TYPE_DEVICE 3
+#define IO_TYPE_DRIVER 4
+
+/* DEVICE_OBJECT.Flags that ntwq sets. */
+#define DO_DEVICE_INITIALIZING 0x00000080
+/* ntwq-specific: IoDeleteDevice was called (Windows keeps this elsewhere). */
+#define DO_NTWQ_DELETE_PENDING 0x80000000
+
+#define IRP_MJ_MAXIMUM_FUNCTION 0x1b
+
+struct _DEVICE_OBJECT;
+struct _IO_WORKITEM;
+typedef struct _IO_WORKITEM *PIO_WORKITEM;
+
+/*
+ * The driver object.  ntwq fills Type, Size, DeviceObject (the head of the
+ * driver's device list, linked through NextDevice) and DriverName; the other
+ * fields exist so ported code that sets or reads them compiles.
+ */
+typedef struct _DRIVER_OBJECT {
+	CSHORT Type;
+	CSHORT Size;
+	struct _DEVICE_OBJECT *DeviceObject;
+	ULONG Flags;
+	PVOID DriverStart;
+	ULONG DriverSize;
+	PVOID DriverSection;
+	PVOID DriverExtension;
+	UNICODE_STRING DriverName;
+	PUNICODE_STRING HardwareDatabase;
+	PVOID FastIoDispatch;
+	PVOID DriverInit;
+	PVOID DriverStartIo;
+	PVOID DriverUnload;
+	PVOID MajorFunction[IRP_MJ_MAXIMUM_FUNCTION + 1];
+} DRIVER_OBJECT, *PDRIVER_OBJECT;
+
+/*
+ * The device object.  ReferenceCount counts open handles in Windows; ntwq has
+ * no handles and leaves it 0 (the object's references are kept, as in
+ * Windows, in a header before the object: see ObReferenceObject).
+ */
+typedef struct _DEVICE_OBJECT {
+	CSHORT Type;
+	USHORT Size;
+	LONG ReferenceCount;
+	struct _DRIVER_OBJECT *DriverObject;
+	struct _DEVICE_OBJECT *NextDevice;
+	struct _DEVICE_OBJECT *AttachedDevice;
+	PVOID CurrentIrp;
+	PVOID Timer;
+	ULONG Flags;
+	ULONG Characteristics;
+	PVOID Vpb;
+	PVOID DeviceExtension;
+	DEVICE_TYPE DeviceType;
+	CHAR StackSize;
+	ULONG AlignmentRequirement;
+} DEVICE_OBJECT, *PDEVICE_OBJECT;
+
+/* Work queue types, with Windows' values. */
+typedef enum _WORK_QUEUE_TYPE {
+	CriticalWorkQueue = 0,
+	DelayedWorkQueue = 1,
+	HyperCriticalWorkQueue = 2,
+	NormalWorkQueue = 3,
+	BackgroundWorkQueue = 4,
+	RealTimeWorkQueue = 5,
+	SuperCriticalWorkQueue = 6,
+	MaximumWorkQueue = 7,
+	CustomPriorityWorkQueue = 32
+} WORK_QUEUE_TYPE;
+
+typedef VOID IO_WORKITEM_ROUTINE(PDEVICE_OBJECT DeviceObject, PVOID Context);
+typedef IO_WORKITEM_ROUTINE *PIO_WORKITEM_ROUTINE;
+typedef VOID IO_WORKITEM_ROUTINE_EX(PVOID IoObject, PVOID Context,
+				    PIO_WORKITEM IoWorkItem);
+typedef IO_WORKITEM_ROUTINE_EX *PIO_WORKITEM_ROUTINE_EX;
+
 /**
  * KeGetCurrentIrql - the IRQL the caller runs at, as Linux context maps to it.
  *
@@ -22,6 +107,60 @@ NTWQ_EXTERN_C_BEGIN
  * hard-irq and NMI context.
  */
 KIRQL KeGetCurrentIrql(void);
+
+/* ---- objects ---- */
+
+/**
+ * NtwqCreateDriver - register a ported driver (ntwq's DriverEntry step).
+ * @Owner: THIS_MODULE of the driver; pinned while its work items are pending.
+ * @Name: the driver's name, for diagnostics and debugfs (copied).
+ * @DriverObject: receives the driver object.
+ *
+ * Call at PASSIVE_LEVEL, normally from module_init.
+ * Return: STATUS_SUCCESS, STATUS_INVALID_PARAMETER or
+ * STATUS_INSUFFICIENT_RESOURCES.
+ */
+NTSTATUS NtwqCreateDriver(struct module *Owner, const char *Name,
+			  PDRIVER_OBJECT *DriverObject);
+
+/**
+ * NtwqDeleteDriver - unregister a driver, from its module_exit.
+ * @DriverObject: from NtwqCreateDriver.
+ *
+ * Waits until every work item of the driver and its devices has returned,
+ * deletes devices the driver left behind (with a diagnostic), then drops the
+ * driver object.  Afterwards ntwq runs no code of the driver's module.
+ * Call at PASSIVE_LEVEL, not from one of the driver's work items.
+ */
+VOID NtwqDeleteDriver(PDRIVER_OBJECT DriverObject);
+
+NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
+			PUNICODE_STRING DeviceName, DEVICE_TYPE DeviceType,
+			ULONG DeviceCharacteristics, BOOLEAN Exclusive,
+			PDEVICE_OBJECT *DeviceObject);
+VOID IoDeleteDevice(PDEVICE_OBJECT DeviceObject);
+
+/* Returns the new reference count (for diagnostics only, as in Windows). */
+LONG_PTR ObfReferenceObject(PVOID Object);
+LONG_PTR ObfDereferenceObject(PVOID Object);
+#define ObReferenceObject(Object) ObfReferenceObject(Object)
+#define ObDereferenceObject(Object) ObfDereferenceObject(Object)
+
+/* ---- WDM work items ---- */
+
+PIO_WORKITEM IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject);
+VOID IoFreeWorkItem(PIO_WORKITEM IoWorkItem);
+VOID IoQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE WorkerRoutine,
+		     WORK_QUEUE_TYPE QueueType, PVOID Context);
+VOID IoQueueWorkItemEx(PIO_WORKITEM IoWorkItem,
+		       PIO_WORKITEM_ROUTINE_EX WorkerRoutine,
+		       WORK_QUEUE_TYPE QueueType, PVOID Context);
+BOOLEAN IoTryQueueWorkItem(PIO_WORKITEM IoWorkItem,
+			   PIO_WORKITEM_ROUTINE_EX WorkerRoutine,
+			   WORK_QUEUE_TYPE QueueType, PVOID Context);
+ULONG IoSizeofWorkItem(VOID);
+VOID IoInitializeWorkItem(PVOID IoObject, PIO_WORKITEM IoWorkItem);
+VOID IoUninitializeWorkItem(PIO_WORKITEM IoWorkItem);
 
 NTWQ_EXTERN_C_END
 

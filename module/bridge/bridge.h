@@ -21,11 +21,17 @@ extern "C" {
 typedef gfp_t ntwq_gfp_t;
 #endif
 
+struct completion;
 struct dentry;
+struct kref;
 struct lock_class_key;
 struct module;
 struct seq_file;
 struct spinlock;
+struct work_struct;
+struct workqueue_struct;
+
+typedef void (*ntwq_work_func_t)(struct work_struct *work);
 
 /* slab.c */
 void *ntwq_kmalloc(size_t size, ntwq_gfp_t gfp);
@@ -56,8 +62,46 @@ bool ntwq_in_atomic(void);
 bool ntwq_preemptible(void);
 unsigned long ntwq_local_irq_save(void);
 void ntwq_local_irq_restore(unsigned long flags);
+int ntwq_preempt_count(void);
+void ntwq_preempt_count_restore(int count);
+void ntwq_local_irq_enable(void);
+
+/* workqueue.c */
+struct workqueue_struct *ntwq_alloc_workqueue(const char *name,
+					      unsigned int flags, int max_active);
+void ntwq_destroy_workqueue(struct workqueue_struct *wq);
+void ntwq_init_work(struct work_struct *work, ntwq_work_func_t func,
+		    struct lock_class_key *key);
+void ntwq_destroy_work(struct work_struct *work);
+bool ntwq_queue_work(struct workqueue_struct *wq, struct work_struct *work);
+bool ntwq_cancel_work(struct work_struct *work);
+bool ntwq_flush_work(struct work_struct *work);
+struct work_struct *ntwq_current_work(void);
+
+/* kref.c */
+void ntwq_kref_init(struct kref *kref);
+void ntwq_kref_get(struct kref *kref);
+bool ntwq_kref_put(struct kref *kref, void (*release)(struct kref *kref));
+unsigned int ntwq_kref_read(const struct kref *kref);
+
+/* module.c */
+void ntwq_module_get(struct module *mod);
+void ntwq_module_put(struct module *mod);
+bool ntwq_within_module(const void *addr, struct module *mod);
+const char *ntwq_module_name(struct module *mod);
+struct module *ntwq_this_module(void);
+
+/* completion.c */
+void ntwq_init_completion(struct completion *done);
+void ntwq_complete(struct completion *done);
+void ntwq_wait_for_completion(struct completion *done);
+
+/* time.c */
+unsigned long long ntwq_ktime_get_ns(void);
+void ntwq_msleep(unsigned int ms);
 
 /* printk.c */
+bool ntwq_diag_ratelimit_ok(void);
 void ntwq_printk(const char *level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -103,3 +103,39 @@ void ntwq_local_irq_restore(unsigned long flags)
 	local_irq_restore(flags);
 }
 EXPORT_SYMBOL_NS_GPL(ntwq_local_irq_restore, NTWQ_INTERNAL);
+
+/**
+ * ntwq_preempt_count - preempt_count().
+ *
+ * Context: any context.
+ * Return: the preemption count (locks, softirq, irq nesting).
+ */
+int ntwq_preempt_count(void)
+{
+	return preempt_count();
+}
+
+/**
+ * ntwq_preempt_count_restore - undo preemption disables left above @count.
+ * @count: a preempt_count() taken earlier in the same context.
+ *
+ * For a work routine that returned with preemption disabled: drop the extra
+ * levels as the missing preempt_enable() calls would have.
+ *
+ * Context: task context with preempt_count() >= @count.
+ */
+void ntwq_preempt_count_restore(int count)
+{
+	while (preempt_count() > count)
+		preempt_enable();
+}
+
+/**
+ * ntwq_local_irq_enable - local_irq_enable().
+ *
+ * Context: task context that must run with interrupts on.
+ */
+void ntwq_local_irq_enable(void)
+{
+	local_irq_enable();
+}

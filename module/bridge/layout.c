@@ -12,6 +12,7 @@
 #include <linux/kref.h>
 #include <linux/lockdep.h>
 #include <linux/spinlock.h>
+#include <linux/completion.h>
 #include <linux/workqueue.h>
 
 #define LAYOUT(name, type)                                      \
@@ -25,9 +26,15 @@ void ntwq_layout(void)
 	LAYOUT(LOCK_CLASS_KEY, struct lock_class_key);
 	LAYOUT(KREF, struct kref);
 	LAYOUT(WORK_STRUCT, struct work_struct);
+	LAYOUT(COMPLETION, struct completion);
 	BLANK();
 	DEFINE(NTWQ_GFP_KERNEL, (__force unsigned int)GFP_KERNEL);
 	DEFINE(NTWQ_GFP_ATOMIC, (__force unsigned int)GFP_ATOMIC);
 	DEFINE(NTWQ_GFP_NOWAIT, (__force unsigned int)GFP_NOWAIT);
 	DEFINE(NTWQ___GFP_ZERO, (__force unsigned int)__GFP_ZERO);
+	BLANK();
+	DEFINE(NTWQ_WQ_UNBOUND, WQ_UNBOUND);
+	DEFINE(NTWQ_WQ_HIGHPRI, WQ_HIGHPRI);
+	DEFINE(NTWQ_WQ_MEM_RECLAIM, WQ_MEM_RECLAIM);
+	DEFINE(NTWQ_WQ_SYSFS, WQ_SYSFS);
 }

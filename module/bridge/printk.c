@@ -2,6 +2,7 @@
 /* printk.c - bridge to printk. */
 #include <linux/module.h>
 #include <linux/printk.h>
+#include <linux/ratelimit.h>
 #include "bridge.h"
 
 /**
@@ -23,3 +24,17 @@ void ntwq_printk(const char *level, const char *fmt, ...)
 	va_end(args);
 }
 EXPORT_SYMBOL_NS_GPL(ntwq_printk, NTWQ_INTERNAL);
+
+static DEFINE_RATELIMIT_STATE(ntwq_diag_ratelimit, DEFAULT_RATELIMIT_INTERVAL,
+			      DEFAULT_RATELIMIT_BURST);
+
+/**
+ * ntwq_diag_ratelimit_ok - __ratelimit() on the shared diagnostic limit.
+ *
+ * Context: any context.
+ * Return: true if one more diagnostic line may be printed now.
+ */
+bool ntwq_diag_ratelimit_ok(void)
+{
+	return __ratelimit(&ntwq_diag_ratelimit);
+}

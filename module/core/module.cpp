@@ -8,6 +8,8 @@
  * constructor: the module loader runs none).
  */
 #include "module.h"
+#include "queues.h"
+#include "registry.h"
 #include "selftest.h"
 #include "stats.h"
 
@@ -23,6 +25,7 @@ int RunCommand(void *, const char *cmd, char *out, size_t cap)
 }
 
 const ntwq_show_ops kStatsOps = { Stats::Show, nullptr };
+const ntwq_show_ops kItemsOps = { Registry::Show, nullptr };
 const ntwq_command_ops kTriggerOps = { RunCommand, nullptr };
 
 dentry *g_debugfs_dir; /* I: the ntwq directory, or an error/NULL */
@@ -34,6 +37,11 @@ using namespace ntwq;
 
 extern "C" int ntwq_core_init(void)
 {
+	Registry::Init();
+	int err = Queues::Init();
+	if (err)
+		return err;
+
 	/*
 	 * debugfs is for observation: ntwq works without it (and debugfs
 	 * failures are not reported, as the debugfs API intends).
@@ -41,6 +49,7 @@ extern "C" int ntwq_core_init(void)
 	g_debugfs_dir = ntwq_debugfs_create_dir("ntwq", nullptr);
 	if (ntwq_debugfs_valid(g_debugfs_dir)) {
 		ntwq_debugfs_create_show("stats", g_debugfs_dir, &kStatsOps);
+		ntwq_debugfs_create_show("items", g_debugfs_dir, &kItemsOps);
 		ntwq_debugfs_create_command("trigger", g_debugfs_dir, &kTriggerOps);
 		ntwq_fault_create_debugfs("fail_alloc", g_debugfs_dir);
 	}
@@ -52,5 +61,7 @@ extern "C" void ntwq_core_exit(void)
 {
 	ntwq_debugfs_remove(g_debugfs_dir);
 	g_debugfs_dir = nullptr;
+	/* Drains every queue first; every driver is gone by now (they pin us). */
+	Queues::Exit();
 	ntwq_printk(NTWQ_KERN_INFO, "unloaded\n");
 }

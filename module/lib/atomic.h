@@ -29,6 +29,12 @@ public:
 	T Sub(T v) noexcept { return __atomic_sub_fetch(&value_, v, __ATOMIC_RELAXED); }
 	T Inc() noexcept { return Add(1); }
 	T Dec() noexcept { return Sub(1); }
+	/* Stores @desired if the value is @expected; else loads it into @expected. */
+	bool CompareExchange(T &expected, T desired) noexcept
+	{
+		return __atomic_compare_exchange_n(&value_, &expected, desired, false,
+						   __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+	}
 	/* Raises the value to at least @v; returns the value now held. */
 	T Max(T v) noexcept
 	{

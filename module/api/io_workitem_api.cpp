@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * io_workitem_api.cpp - the WDM work-item routines.
+ */
+#include <ntwq/wdm.h>
+
+#include "core/io_workitem.h"
+#include "core/object.h"
+#include "core/verifier.h"
+#include "lib/runtime.h"
+
+using namespace ntwq;
+
+namespace {
+
+ObjectHeader *LookupIoObject(PVOID object, ObjectKind kind, bool any, const char *api)
+{
+	ObjectHeader *h = any ? ObjectHeader::LookupAny(object)
+			      : ObjectHeader::Lookup(object, kind);
+
+	if (!h)
+		Verifier::Report(NTWQ_DIAG_INVALID_OBJECT, api, nullptr, nullptr,
+				 object ? "not a live device or driver object" : "NULL object");
+	return h;
+}
+
+} /* namespace */
+
+extern "C" PIO_WORKITEM IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject)
+{
+	ObjectHeader *device = LookupIoObject(DeviceObject, ObjectKind::Device, false,
+					      "IoAllocateWorkItem");
+
+	if (!device)
+		return nullptr;
+	/* Callable at DISPATCH_LEVEL, as in Windows. */
+	Gfp gfp = KeGetCurrentIrql() == PASSIVE_LEVEL ? Gfp::Kernel : Gfp::Atomic;
+	auto *item = static_cast<IoWorkItem *>(
+		ntwq_rt_alloc(sizeof(IoWorkItem), static_cast<unsigned int>(gfp)));
+	if (!item)
+		return nullptr;
+	item->Init(device, true);
+	return reinterpret_cast<PIO_WORKITEM>(item);
+}
+
+extern "C" VOID IoFreeWorkItem(PIO_WORKITEM IoWorkItem)
+{
+	ntwq::IoWorkItem *item = IoWorkItem::FromHandle(IoWorkItem, "IoFreeWorkItem");
+
+	if (!item)
+		return;
+	if (!item->allocated) {
+		Verifier::Report(NTWQ_DIAG_INVALID_ITEM, "IoFreeWorkItem", nullptr,
+				 item->driver->Name(),
+				 "item from IoInitializeWorkItem; use IoUninitializeWorkItem");
+		return;
+	}
+	item->Retire("IoFreeWorkItem");
+	item->Put();
+}
+
+extern "C" VOID IoQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE WorkerRoutine,
+				WORK_QUEUE_TYPE QueueType, PVOID Context)
+{
+	ntwq::IoWorkItem *item = IoWorkItem::FromHandle(IoWorkItem, "IoQueueWorkItem");
+
+	if (item)
+		item->Queue("IoQueueWorkItem", reinterpret_cast<const void *>(WorkerRoutine),
+			    false, QueueType, Context);
+}
+
+extern "C" VOID IoQueueWorkItemEx(PIO_WORKITEM IoWorkItem,
+				  PIO_WORKITEM_ROUTINE_EX WorkerRoutine,
+				  WORK_QUEUE_TYPE QueueType, PVOID Context)
+{
+	ntwq::IoWorkItem *item = IoWorkItem::FromHandle(IoWorkItem, "IoQueueWorkItemEx");
+
+	if (item)
+		item->Queue("IoQueueWorkItemEx", reinterpret_cast<const void *>(WorkerRoutine),
+			    true, QueueType, Context);
+}
+
+/*
+ * Windows may refuse when no worker thread can be had.  ntwq never needs to:
+ * queueing allocates nothing and every queue has a rescuer thread, so the
+ * routine is guaranteed to start.  FALSE means the call was refused for
+ * misuse (already queued, bad arguments), with a diagnostic.
+ */
+extern "C" BOOLEAN IoTryQueueWorkItem(PIO_WORKITEM IoWorkItem,
+				      PIO_WORKITEM_ROUTINE_EX WorkerRoutine,
+				      WORK_QUEUE_TYPE QueueType, PVOID Context)
+{
+	ntwq::IoWorkItem *item = IoWorkItem::FromHandle(IoWorkItem, "IoTryQueueWorkItem");
+
+	if (!item)
+		return FALSE;
+	return item->Queue("IoTryQueueWorkItem", reinterpret_cast<const void *>(WorkerRoutine),
+			   true, QueueType, Context)
+		       ? TRUE
+		       : FALSE;
+}
+
+extern "C" ULONG IoSizeofWorkItem(VOID)
+{
+	return sizeof(ntwq::IoWorkItem);
+}
+
+extern "C" VOID IoInitializeWorkItem(PVOID IoObject, PIO_WORKITEM IoWorkItem)
+{
+	ObjectHeader *object = LookupIoObject(IoObject, ObjectKind::Device, true,
+					      "IoInitializeWorkItem");
+
+	if (!object)
+		return;
+	if (!IoWorkItem) {
+		Verifier::Report(NTWQ_DIAG_INVALID_ITEM, "IoInitializeWorkItem", nullptr,
+				 DriverOf(object)->Name(), "NULL work item");
+		return;
+	}
+	reinterpret_cast<ntwq::IoWorkItem *>(IoWorkItem)->Init(object, false);
+}
+
+extern "C" VOID IoUninitializeWorkItem(PIO_WORKITEM IoWorkItem)
+{
+	ntwq::IoWorkItem *item = IoWorkItem::FromHandle(IoWorkItem, "IoUninitializeWorkItem");
+
+	if (!item)
+		return;
+	if (item->allocated) {
+		Verifier::Report(NTWQ_DIAG_INVALID_ITEM, "IoUninitializeWorkItem", nullptr,
+				 item->driver->Name(),
+				 "item from IoAllocateWorkItem; use IoFreeWorkItem");
+		return;
+	}
+	item->Retire("IoUninitializeWorkItem");
+	ntwq_destroy_work(item->work.Get());
+}

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/* workqueue.c - bridge to workqueues and work items. */
+#include <linux/module.h>
+#include <linux/sched/task_stack.h>
+#include <linux/workqueue.h>
+#include "bridge.h"
+
+/**
+ * ntwq_alloc_workqueue - alloc_workqueue() with a fixed name.
+ * @name: the workqueue's name (copied by the kernel).
+ * @flags: WQ_* flags (NTWQ_WQ_* in ntwq_layout.h).
+ * @max_active: max in-flight items per CPU (per node if unbound); 0: default.
+ *
+ * Context: process context.
+ * Return: the workqueue or NULL.
+ */
+struct workqueue_struct *ntwq_alloc_workqueue(const char *name,
+					      unsigned int flags, int max_active)
+{
+	return alloc_workqueue("%s", flags, max_active, name);
+}
+
+/**
+ * ntwq_destroy_workqueue - destroy_workqueue(): drains it first.
+ * @wq: from ntwq_alloc_workqueue(), or NULL.
+ *
+ * Context: process context; may sleep.
+ */
+void ntwq_destroy_workqueue(struct workqueue_struct *wq)
+{
+	if (wq)
+		destroy_workqueue(wq);
+}
+
+/**
+ * ntwq_init_work - INIT_WORK() in the lockdep class @key.
+ * @work: the work item, on the heap, in static data or on the stack (the
+ *        debug-objects annotation follows where it is).
+ * @func: what the worker calls.
+ * @key: static lockdep key of this kind of work item.
+ *
+ * Context: any context.
+ */
+void ntwq_init_work(struct work_struct *work, work_func_t func,
+		    struct lock_class_key *key)
+{
+	__INIT_WORK_KEY(work, func, object_is_on_stack(work), key);
+}
+EXPORT_SYMBOL_NS_GPL(ntwq_init_work, NTWQ_INTERNAL);
+
+/**
+ * ntwq_destroy_work - end debug-objects tracking of @work's storage.
+ * @work: an idle work item whose memory is about to be reused or freed.
+ *
+ * destroy_work_on_stack() does this for stack storage; it is equally right
+ * for caller-owned storage anywhere, and a no-op without DEBUG_OBJECTS_WORK.
+ *
+ * Context: any context.
+ */
+void ntwq_destroy_work(struct work_struct *work)
+{
+	destroy_work_on_stack(work);
+}
+
+/**
+ * ntwq_queue_work - queue_work().
+ * @wq: the workqueue.
+ * @work: an initialised work item.
+ *
+ * Context: any context, including hard irq; never sleeps or allocates.
+ * Return: false if @work was already pending.
+ */
+bool ntwq_queue_work(struct workqueue_struct *wq, struct work_struct *work)
+{
+	return queue_work(wq, work);
+}
+
+/**
+ * ntwq_cancel_work - cancel_work(): take a pending work item off its queue.
+ * @work: the work item.
+ *
+ * Context: any context; does not wait for a running instance.
+ * Return: true if @work was pending and now will not run.
+ */
+bool ntwq_cancel_work(struct work_struct *work)
+{
+	return cancel_work(work);
+}
+
+/**
+ * ntwq_flush_work - flush_work(): wait for @work's last queueing to finish.
+ * @work: the work item.
+ *
+ * Context: process context; sleeps.
+ * Return: true if it waited.
+ */
+bool ntwq_flush_work(struct work_struct *work)
+{
+	return flush_work(work);
+}
+
+/**
+ * ntwq_current_work - current_work().
+ *
+ * Context: any context.
+ * Return: the work item the current kworker is running, or NULL.
+ */
+struct work_struct *ntwq_current_work(void)
+{
+	return current_work();
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * internal.h - ntwq state that tests read: diagnostic counters, object
+ * reference counts, live objects.  C and C++; exported in NTWQ_INTERNAL.
+ */
+#ifndef _NTWQ_CORE_INTERNAL_H
+#define _NTWQ_CORE_INTERNAL_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Kinds of misuse ntwq diagnoses; README's misuse table lists them. */
+enum ntwq_diag {
+	NTWQ_DIAG_QUEUE_QUEUED,       /* WORKER_INVALID(1): queued while queued */
+	NTWQ_DIAG_FREE_QUEUED,        /* WORKER_INVALID(2): freed while queued */
+	NTWQ_DIAG_INVALID_OBJECT,     /* WORKER_INVALID(3): bad device/driver object */
+	NTWQ_DIAG_INVALID_QUEUE_TYPE, /* WORKER_INVALID(6) */
+	NTWQ_DIAG_INVALID_ROUTINE,    /* WORKER_INVALID(7): NULL or not the driver's code */
+	NTWQ_DIAG_INVALID_ITEM,       /* INVALID_WORK_QUEUE_ITEM: NULL or not a work item */
+	NTWQ_DIAG_BAD_IRQL_RETURN,    /* WORKER_THREAD_RETURNED_AT_BAD_IRQL */
+	NTWQ_DIAG_DRIVER_GONE,        /* ntwq: work for a driver already deleted */
+	NTWQ_DIAG_DEVICES_LEFT,       /* ntwq: NtwqDeleteDriver with devices left */
+	NTWQ_DIAG_COUNT
+};
+
+/* Diagnostics of @kind since ntwq was loaded. */
+unsigned long long ntwq_diag_count(unsigned int kind);
+
+/* The object's reference count, or -1 if @object is not a live ntwq object. */
+long ntwq_object_refs(void *object);
+
+/* Device and driver objects allocated and not yet freed. */
+long ntwq_live_devices(void);
+long ntwq_live_drivers(void);
+
+/* Completed work items of the Io API on any queue (started, not cancelled). */
+unsigned long long ntwq_io_completed(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _NTWQ_CORE_INTERNAL_H */

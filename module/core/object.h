@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * object.h - driver and device objects.
+ *
+ * Layout: as in Windows, every object is an ObjectHeader followed by the body
+ * a driver sees (DRIVER_OBJECT, DEVICE_OBJECT) and then ntwq's private part;
+ * a device's extension follows, 16-byte aligned.  ObReferenceObject(body)
+ * finds the header just before the body and checks its magic.
+ *
+ * Lifetime: the header's kref counts references.  The creator holds one
+ * (dropped by NtwqDeleteDriver / IoDeleteDevice), a work item holds one on
+ * its IoObject for its whole life, and every queued or running work item
+ * holds one more until its routine has returned.  A device holds one on its
+ * driver.  The last reference frees the object, from any context (kfree).
+ *
+ * Draining: a driver counts the work items queued or running for it and its
+ * devices (pending, plus a bias of one while it is registered).
+ * NtwqDeleteDriver drops the bias and waits for the count to reach zero;
+ * after that no new work is accepted.
+ *
+ * Locks: DriverPriv::lock guards the device list (DriverObject->DeviceObject
+ * and each NextDevice).  Everything else is set at creation (I) or atomic (A).
+ */
+#ifndef _NTWQ_CORE_OBJECT_H
+#define _NTWQ_CORE_OBJECT_H
+
+#include <ntwq/wdm.h>
+
+#include "lib/atomic.h"
+#include "lib/cxx.h"
+#include "lib/opaque.h"
+#include "lib/spinlock.h"
+#include "ntwq_layout.h"
+
+namespace ntwq {
+
+enum class ObjectKind : u32 {
+	Driver = 1,
+	Device = 2,
+};
+
+constexpr u32 kObjectMagic = 0x4f71776e; /* "nwqO" */
+constexpr u32 kObjectDead = 0x44717764;  /* "dwqD" */
+
+struct alignas(16) ObjectHeader {
+	Atomic<u32> magic;  /* A: kObjectMagic while live, kObjectDead after */
+	ObjectKind kind;    /* I */
+	Opaque<kref, NTWQ_SIZEOF_KREF, NTWQ_ALIGNOF_KREF> refs; /* A: kref */
+	void (*destroy)(ObjectHeader *header); /* I: frees the object */
+
+	void *Body() noexcept { return this + 1; }
+	/* The header of a live object of @kind, or nullptr. */
+	static ObjectHeader *Lookup(const void *body, ObjectKind kind) noexcept;
+	/* The header of a live driver or device object, or nullptr. */
+	static ObjectHeader *LookupAny(const void *body) noexcept;
+
+	void Reference() noexcept;
+	/* May free the object. */
+	void Dereference() noexcept;
+	unsigned int RefCount() noexcept;
+};
+static_assert(sizeof(ObjectHeader) % 16 == 0, "bodies follow 16-aligned");
+
+struct DriverPriv {
+	module *owner;                /* I: pinned while work is pending */
+	char name[32];                /* I */
+	WCHAR name_utf16[32];         /* I: DriverName.Buffer */
+	SpinLock lock;                /* guards the device list */
+	Atomic<long> pending;         /* A: bias + queued/running work */
+	Opaque<completion, NTWQ_SIZEOF_COMPLETION, NTWQ_ALIGNOF_COMPLETION> drained;
+};
+
+struct DriverBlock {
+	ObjectHeader header;
+	DRIVER_OBJECT body;
+	DriverPriv priv;
+
+	static DriverBlock *From(ObjectHeader *h) noexcept
+	{
+		return reinterpret_cast<DriverBlock *>(h);
+	}
+	static int Create(module *owner, const char *name, DriverBlock **out) noexcept;
+	/* Drains the driver's work, deletes leftover devices, drops the creator's reference. */
+	void Delete() noexcept;
+
+	/* Counts one more queued item; false once the driver has drained. */
+	bool BeginWork() noexcept;
+	/* Its routine returned, or it was cancelled. */
+	void EndWork() noexcept;
+	const char *Name() const noexcept { return priv.name; }
+};
+
+struct DevicePriv {
+	DriverBlock *driver; /* I: referenced */
+	Atomic<u32> deleted; /* A: IoDeleteDevice was called */
+};
+
+struct DeviceBlock {
+	ObjectHeader header;
+	DEVICE_OBJECT body;
+	DevicePriv priv;
+	/* the device extension follows, 16-byte aligned */
+
+	static DeviceBlock *From(ObjectHeader *h) noexcept
+	{
+		return reinterpret_cast<DeviceBlock *>(h);
+	}
+	static int Create(DriverBlock *driver, ULONG extension_size, DEVICE_TYPE type,
+			  ULONG characteristics, DeviceBlock **out) noexcept;
+	void Delete() noexcept;
+};
+
+/* The driver that owns the work of an object (itself, or a device's driver). */
+DriverBlock *DriverOf(ObjectHeader *object) noexcept;
+
+} /* namespace ntwq */
+
+#endif /* _NTWQ_CORE_OBJECT_H */

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * queues.cpp - creating the workqueues and mapping queue types onto them.
+ */
+#include "queues.h"
+
+#include <ntwq/wdm.h>
+
+#include "bridge/bridge.h"
+#include "ntwq_layout.h"
+
+namespace ntwq {
+namespace {
+
+struct QueueSpec {
+	const char *name;
+	unsigned int flags;
+};
+
+constexpr unsigned int kHigh = NTWQ_WQ_HIGHPRI | NTWQ_WQ_MEM_RECLAIM;
+constexpr unsigned int kNormal = NTWQ_WQ_MEM_RECLAIM;
+constexpr unsigned int kLow = NTWQ_WQ_UNBOUND | NTWQ_WQ_SYSFS | NTWQ_WQ_MEM_RECLAIM;
+
+/* In QueueIndex order. */
+const QueueSpec kSpecs[] = {
+	{ "ntwq_critical", kHigh },
+	{ "ntwq_delayed", kNormal },
+	{ "ntwq_hypercritical", kHigh },
+	{ "ntwq_normal", kNormal },
+	{ "ntwq_background", kLow },
+	{ "ntwq_realtime", kHigh },
+	{ "ntwq_supercritical", kHigh },
+	{ "ntwq_custom_high", kHigh },
+	{ "ntwq_custom", kNormal },
+	{ "ntwq_custom_low", kLow },
+};
+static_assert(ArraySize(kSpecs) == kQueueCount, "one spec per QueueIndex");
+
+workqueue_struct *g_wq[kQueueCount]; /* I: set in Init, read-only until Exit */
+
+} /* namespace */
+
+int Queues::Init() noexcept
+{
+	for (u32 i = 0; i < kQueueCount; i++) {
+		g_wq[i] = ntwq_alloc_workqueue(kSpecs[i].name, kSpecs[i].flags, 0);
+		if (!g_wq[i]) {
+			Exit();
+			return -kENOMEM;
+		}
+	}
+	return 0;
+}
+
+void Queues::Exit() noexcept
+{
+	for (u32 i = 0; i < kQueueCount; i++) {
+		ntwq_destroy_workqueue(g_wq[i]);
+		g_wq[i] = nullptr;
+	}
+}
+
+int Queues::IndexOf(unsigned int type) noexcept
+{
+	if (type < MaximumWorkQueue)
+		return static_cast<int>(type); /* QueueIndex follows Windows' values */
+	if (type >= CustomPriorityWorkQueue && type < CustomPriorityWorkQueue + 32) {
+		/* Windows thread priorities: 13+ above the normal workers, 7- below. */
+		unsigned int priority = type - CustomPriorityWorkQueue;
+		if (priority >= 13)
+			return kQueueCustomHigh;
+		return priority <= 7 ? kQueueCustomLow : kQueueCustom;
+	}
+	return -1;
+}
+
+workqueue_struct *Queues::Get(u32 index) noexcept
+{
+	return g_wq[index];
+}
+
+const char *Queues::Name(u32 index) noexcept
+{
+	return index < kQueueCount ? kSpecs[index].name : "?";
+}
+
+} /* namespace ntwq */

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * registry.h - the work items queued or running now, for debugfs `items`.
+ *
+ * A queued item's record lives in the item; a running item's record lives
+ * on the dispatching worker's stack for the duration of the routine (the
+ * item itself may be freed by its routine).  One irq-safe lock guards the
+ * list; the queue path takes it once.
+ */
+#ifndef _NTWQ_CORE_REGISTRY_H
+#define _NTWQ_CORE_REGISTRY_H
+
+#include "lib/cxx.h"
+#include "lib/list.h"
+#include "stats.h"
+
+struct seq_file;
+
+namespace ntwq {
+
+struct ItemRecord {
+	ListNode node;       /* L: registry lock */
+	Api api;             /* set before Add, constant while listed */
+	u32 queue;
+	bool running;
+	const void *routine;
+	const char *driver;  /* the driver's name; the driver outlives the item */
+	u64 since_ns;        /* queued or started at */
+};
+
+class Registry {
+public:
+	static void Init() noexcept;
+	static void Add(ItemRecord *record) noexcept;
+	static void Remove(ItemRecord *record) noexcept;
+	/* Removes @queued and adds @running in one critical section. */
+	static void Replace(ItemRecord *queued, ItemRecord *running) noexcept;
+	static int Show(seq_file *seq, void *data);
+};
+
+} /* namespace ntwq */
+
+#endif /* _NTWQ_CORE_REGISTRY_H */
