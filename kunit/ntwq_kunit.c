@@ -14,6 +14,8 @@
 #include <linux/timer.h>
 #include <ntwq/wdm.h>
 #include "../module/core/selftest.h"
+#include "../module/selftest/expect.h"
+#include "../module/selftest/scenario.h"
 
 MODULE_IMPORT_NS(NTWQ_INTERNAL);
 
@@ -303,8 +305,64 @@ static struct kunit_suite ntwq_trigger_suite = {
 	.test_cases = ntwq_trigger_cases,
 };
 
+/* ---- ntwq_io: the WDM scenarios of module/selftest, one case each ---- */
+
+static const void *expectation_params(const void *prev, char *desc, const char *prefix)
+{
+	const struct ntwq_expect *e = prev ? (const struct ntwq_expect *)prev + 1
+					   : ntwq_expectations;
+
+	for (; e < ntwq_expectations + ARRAY_SIZE(ntwq_expectations); e++) {
+		if (!strncmp(e->scenario, prefix, strlen(prefix))) {
+			snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", e->scenario);
+			return e;
+		}
+	}
+	return NULL;
+}
+
+static const void *io_params(const void *prev, char *desc)
+{
+	return expectation_params(prev, desc, "io.");
+}
+
+/*
+ * Runs one scenario and checks every value selftest/expect.h says it must
+ * observe (and that it leaked nothing).  The parameter names the scenario.
+ */
+static void scenario_observes_expected_values(struct kunit *test)
+{
+	const struct ntwq_expect *e = test->param_value;
+	struct ntwq_scn_result *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	const struct ntwq_expect_kv *kv;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	kunit_info(test, "%s: %s", e->scenario, e->what);
+	ret = ntwq_scn_run(e->scenario, e->arg, r);
+	if (ret == -EOPNOTSUPP && e->needs_fault_injection)
+		kunit_skip(test, "kernel without fault injection");
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	for (kv = e->kv; kv->key; kv++) {
+		long long got = ntwq_scn_get(r, kv->key);
+
+		KUNIT_EXPECT_NE_MSG(test, got, NTWQ_SCN_MISSING, "%s not reported", kv->key);
+		KUNIT_EXPECT_EQ_MSG(test, got, kv->value, "%s", kv->key);
+	}
+}
+
+static struct kunit_case ntwq_io_cases[] = {
+	KUNIT_CASE_PARAM(scenario_observes_expected_values, io_params),
+	{}
+};
+
+static struct kunit_suite ntwq_io_suite = {
+	.name = "ntwq_io",
+	.test_cases = ntwq_io_cases,
+};
+
 kunit_test_suites(&ntwq_runtime_suite, &ntwq_lock_suite, &ntwq_irql_suite,
-		  &ntwq_trigger_suite);
+		  &ntwq_trigger_suite, &ntwq_io_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for ntwq");

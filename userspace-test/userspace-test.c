@@ -18,6 +18,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../module/selftest/expect.h"
+
 #define NTWQ_DIR "/sys/kernel/debug/ntwq"
 #define RESULT_MAX 8192
 
@@ -347,10 +349,22 @@ static void load_unload_cycles_leave_nothing_live(void)
 	}
 }
 
+/* Polls until @mod's reference count is 0 (its work done); bounded. */
+static int wait_refcnt_zero(const char *mod)
+{
+	for (int i = 0; i < 200; i++) {
+		if (module_refcnt(mod) == 0)
+			return 1;
+		usleep(50 * 1000);
+	}
+	return 0;
+}
+
 static void ported_driver_pins_ntwq(void)
 {
 	REQUIRE(module_refcnt("ntwq") == 0, "ntwq busy before the test");
 	REQUIRE(run_quiet("modprobe ntwq_sample_wdm") == 0, "sample load failed");
+	REQUIRE(wait_refcnt_zero("ntwq_sample_wdm"), "the sample's work never finished");
 	CHECK(module_refcnt("ntwq") == 1, "refcnt %d with the sample loaded",
 	      module_refcnt("ntwq"));
 	CHECK(exists("/sys/module/ntwq/holders/ntwq_sample_wdm"), "no holder link");
@@ -370,10 +384,62 @@ static void modprobe_sample_loads_ntwq_first(void)
 	REQUIRE(run_quiet("modprobe -r ntwq") == 0, "unload failed");
 	REQUIRE(run_quiet("modprobe ntwq_sample_wdm") == 0, "sample load failed");
 	CHECK(exists("/sys/module/ntwq"), "dependency not loaded by modprobe");
+	REQUIRE(wait_refcnt_zero("ntwq_sample_wdm"), "the sample's work never finished");
 	REQUIRE(run_quiet("modprobe -r ntwq_sample_wdm") == 0, "sample unload");
 	/* modprobe -r drops the now-unused dependency too; bring it back. */
 	if (!exists("/sys/module/ntwq"))
 		REQUIRE(run_quiet("modprobe ntwq") == 0, "reload failed");
+}
+
+static void rmmod_refused_while_work_pending(void)
+{
+	REQUIRE(run_quiet("modprobe ntwq_sample_wdm work_ms=1500 passes=1") == 0,
+		"sample load failed");
+	CHECK(module_refcnt("ntwq_sample_wdm") == 1, "refcnt %d with work pending",
+	      module_refcnt("ntwq_sample_wdm"));
+	errno = 0;
+	CHECK(syscall(SYS_delete_module, "ntwq_sample_wdm", O_NONBLOCK) == -1 &&
+		      (errno == EWOULDBLOCK || errno == EBUSY),
+	      "removed under a pending routine (errno %d)", errno);
+	CHECK(exists("/sys/module/ntwq_sample_wdm"), "module gone under its work");
+	REQUIRE(wait_refcnt_zero("ntwq_sample_wdm"), "the work never finished");
+	CHECK(run_quiet("rmmod ntwq_sample_wdm") == 0, "rmmod after the work failed");
+	CHECK(!exists("/sys/module/ntwq_sample_wdm"), "module still loaded");
+}
+
+static void items_lists_pending_work(void)
+{
+	static char buf[RESULT_MAX];
+
+	REQUIRE(run_quiet("modprobe ntwq_sample_wdm work_ms=1500 passes=1") == 0,
+		"sample load failed");
+	REQUIRE(read_file(NTWQ_DIR "/items", buf, sizeof(buf)) == 0, "items unreadable");
+	CHECK(strstr(buf, "ntwq_sample_wdm") != NULL, "the sample's item not listed:\n%s", buf);
+	CHECK(strstr(buf, "sample_work") != NULL, "routine not named:\n%s", buf);
+	CHECK(strstr(buf, "0xffff") == NULL, "raw kernel address shown:\n%s", buf);
+	REQUIRE(wait_refcnt_zero("ntwq_sample_wdm"), "the work never finished");
+	REQUIRE(run_quiet("rmmod ntwq_sample_wdm") == 0, "rmmod failed");
+	REQUIRE(read_file(NTWQ_DIR "/items", buf, sizeof(buf)) == 0, "items unreadable");
+	CHECK(strstr(buf, "ntwq_sample_wdm") == NULL, "item still listed:\n%s", buf);
+}
+
+/* ---- cases: the scenarios of module/selftest, checked against expect.h ---- */
+
+static const struct ntwq_expect *current_expect;
+
+static void scenario_observes_expected_values(void)
+{
+	const struct ntwq_expect *e = current_expect;
+	char cmd[64], out[RESULT_MAX];
+	int ret;
+
+	snprintf(cmd, sizeof(cmd), e->arg ? "%s %u" : "%s", e->scenario, e->arg);
+	ret = trigger_str(cmd, out, sizeof(out));
+	if (ret == -EOPNOTSUPP && e->needs_fault_injection)
+		SKIP("kernel without CONFIG_FAULT_INJECTION");
+	REQUIRE(ret == 0, "%s: write: %s", cmd, strerror(-ret));
+	for (const struct ntwq_expect_kv *kv = e->kv; kv->key; kv++)
+		expect_value(out, kv->key, kv->value);
 }
 
 static const struct tcase cases[] = {
@@ -393,32 +459,45 @@ static const struct tcase cases[] = {
 	{ "load_unload_cycles_leave_nothing_live", "5 load/use/unload cycles, nothing live", load_unload_cycles_leave_nothing_live },
 	{ "ported_driver_pins_ntwq", "a loaded ported driver holds ntwq in memory", ported_driver_pins_ntwq },
 	{ "modprobe_sample_loads_ntwq_first", "depmod/modprobe resolve the ntwq dependency", modprobe_sample_loads_ntwq_first },
+	{ "rmmod_refused_while_work_pending", "a pending routine pins its driver's module", rmmod_refused_while_work_pending },
+	{ "items_lists_pending_work", "debugfs items names pending work by routine and driver", items_lists_pending_work },
 };
+
+static void run_case(size_t num, const char *name, const char *what, void (*fn)(void),
+		     const char *only, int *failed)
+{
+	if (only && strcmp(only, name)) {
+		printf("ok %zu %s # SKIP not selected\n", num, name);
+		return;
+	}
+	case_failed = 0;
+	case_skip = NULL;
+	printf("# %s: %s\n", name, what);
+	fn();
+	if (case_skip)
+		printf("ok %zu %s # SKIP %s\n", num, name, case_skip);
+	else
+		printf("%s %zu %s\n", case_failed ? "not ok" : "ok", num, name);
+	*failed |= case_failed;
+}
 
 int main(int argc, char **argv)
 {
 	size_t n = sizeof(cases) / sizeof(cases[0]);
+	size_t m = sizeof(ntwq_expectations) / sizeof(ntwq_expectations[0]);
 	const char *only = argc > 1 ? argv[1] : NULL;
 	int failed = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("KTAP version 1\n");
 	printf("# Subtest: ntwq_userspace\n");
-	printf("1..%zu\n", n);
-	for (size_t i = 0; i < n; i++) {
-		if (only && strcmp(only, cases[i].name)) {
-			printf("ok %zu %s # SKIP not selected\n", i + 1, cases[i].name);
-			continue;
-		}
-		case_failed = 0;
-		case_skip = NULL;
-		printf("# %s: %s\n", cases[i].name, cases[i].what);
-		cases[i].run();
-		if (case_skip)
-			printf("ok %zu %s # SKIP %s\n", i + 1, cases[i].name, case_skip);
-		else
-			printf("%s %zu %s\n", case_failed ? "not ok" : "ok", i + 1, cases[i].name);
-		failed |= case_failed;
+	printf("1..%zu\n", n + m);
+	for (size_t i = 0; i < n; i++)
+		run_case(i + 1, cases[i].name, cases[i].what, cases[i].run, only, &failed);
+	for (size_t i = 0; i < m; i++) {
+		current_expect = &ntwq_expectations[i];
+		run_case(n + i + 1, current_expect->scenario, current_expect->what,
+			 scenario_observes_expected_values, only, &failed);
 	}
 	return failed;
 }

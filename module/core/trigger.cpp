@@ -12,7 +12,10 @@
 #include "selftest.h"
 #include "stats.h"
 
+#include "selftest/scenario.h"
+
 #include "bridge/bridge.h"
+#include "lib/runtime.h"
 #include "lib/text.h"
 
 namespace ntwq {
@@ -96,7 +99,30 @@ int RunHelp(const Words &, TextBuffer &out)
 {
 	for (const Scenario &s : kScenarios)
 		out.Printf("%s\n", s.usage);
+	for (unsigned int i = 0; const ntwq_scenario *s = ntwq_scn_at(i); i++)
+		out.Printf("%s\n", s->usage);
 	return 0;
+}
+
+/* A scenario of selftest/: at most one numeric argument; values as key=value. */
+int RunScenario(const ntwq_scenario *s, const Words &words, TextBuffer &out)
+{
+	unsigned int arg = 0;
+
+	if (words.Count() > 2 || (words.Count() == 2 && ntwq_kstrtouint(words[1], 10, &arg))) {
+		out.Printf("error=usage: %s\n", s->usage);
+		return -kEINVAL;
+	}
+	/* Large: keep it off the (small) kernel stack. */
+	auto *r = new (Gfp::Kernel) ntwq_scn_result;
+	if (!r)
+		return -kENOMEM;
+	Stats::TriggerRan();
+	int ret = s->run(arg, r);
+	for (unsigned int i = 0; i < r->n; i++)
+		out.Printf("%s=%lld\n", r->kv[i].key, r->kv[i].value);
+	delete r;
+	return ret;
 }
 
 } /* namespace */
@@ -136,6 +162,8 @@ extern "C" int ntwq_trigger_run(const char *cmd, char *out, unsigned long cap)
 		Stats::TriggerRan();
 		return s.run(words, text);
 	}
+	if (const ntwq_scenario *s = ntwq_scn_find(words[0]))
+		return RunScenario(s, words, text);
 	text.Printf("error=unknown command\n");
 	return -kEINVAL;
 }

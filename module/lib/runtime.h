@@ -34,23 +34,7 @@ enum class Gfp : unsigned int {
 
 } /* namespace ntwq */
 
-extern "C" {
-/**
- * ntwq_rt_alloc - allocate @size zeroed bytes, or NULL; counted in stats.
- */
-void *ntwq_rt_alloc(size_t size, unsigned int gfp);
-/**
- * ntwq_rt_free - free what ntwq_rt_alloc() returned; NULL is ignored.
- */
-void ntwq_rt_free(void *ptr);
-
-struct ntwq_rt_stats {
-	unsigned long long allocations; /* successful allocations */
-	unsigned long long frees;       /* frees of non-NULL pointers */
-	unsigned long long failures;    /* allocations that returned NULL */
-};
-void ntwq_rt_get_stats(struct ntwq_rt_stats *stats);
-}
+#include "rt_stats.h"
 
 inline void *operator new(size_t size, ntwq::Gfp gfp) noexcept
 {

@@ -1,0 +1,918 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * io_scenarios.c - scenarios for the WDM objects and work items.
+ *
+ * Written as a ported driver writes its code: Linux headers, <ntwq/wdm.h>,
+ * the routines by their Windows names.  Each scenario registers its own
+ * driver ("ntwq_selftest", owned by ntwq itself) and deletes it at the end,
+ * which drains every work item it queued, so values read afterwards are
+ * final (a routine that ran twice would show runs=2).
+ */
+#include <linux/bottom_half.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/irq_work.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/timekeeping.h>
+#include <linux/timer.h>
+#include <linux/wait.h>
+#include <ntwq/wdm.h>
+#include "../bridge/bridge.h"
+#include "../core/internal.h"
+#include "../lib/rt_stats.h"
+#include "scenarios.h"
+
+#define WAIT_JIFFIES msecs_to_jiffies(10000)
+#define EXT_MAGIC 0xfeedface
+
+struct scn {
+	PDRIVER_OBJECT driver;
+	PDEVICE_OBJECT device;
+	unsigned long long diag[NTWQ_DIAG_COUNT];
+	long live_devices, live_drivers;
+	long long runtime_live;
+};
+
+/* What routines record.  The Context of every routine is its probe. */
+struct probe {
+	struct completion done;
+	atomic_t runs;
+	int target;		/* complete done when runs reaches it */
+	atomic_t running, max_running;
+	void *object;
+	void *context;
+	PIO_WORKITEM item;
+	int max_irql;
+	int all_in_task;
+	PIO_WORKITEM self;	/* for routines that act on their own item */
+	unsigned int requeue_until;
+	struct completion go;	/* routines that wait for the scenario */
+	PDEVICE_OBJECT device;
+	long refs_in_routine;
+	int ext_ok, delete_flag_seen, done_flag;
+};
+
+static long long runtime_live(void)
+{
+	struct ntwq_rt_stats st;
+
+	ntwq_rt_get_stats(&st);
+	return st.allocations - st.frees;
+}
+
+static void scn_snapshot(struct scn *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < NTWQ_DIAG_COUNT; i++)
+		s->diag[i] = ntwq_diag_count(i);
+	s->live_devices = ntwq_live_devices();
+	s->live_drivers = ntwq_live_drivers();
+	s->runtime_live = runtime_live();
+}
+
+static int scn_setup(struct scn *s, ULONG ext)
+{
+	memset(s, 0, sizeof(*s));
+	scn_snapshot(s);
+	if (!NT_SUCCESS(NtwqCreateDriver(THIS_MODULE, "ntwq_selftest", &s->driver)))
+		return -ENOMEM;
+	if (!NT_SUCCESS(IoCreateDevice(s->driver, ext, NULL, FILE_DEVICE_UNKNOWN, 0,
+				       FALSE, &s->device))) {
+		NtwqDeleteDriver(s->driver);
+		return -ENOMEM;
+	}
+	if (ext)
+		*(u32 *)s->device->DeviceExtension = EXT_MAGIC;
+	return 0;
+}
+
+/* Deletes the device (unless the scenario did) and the driver: drains. */
+static void scn_teardown(struct scn *s)
+{
+	if (s->device)
+		IoDeleteDevice(s->device);
+	NtwqDeleteDriver(s->driver);
+}
+
+static long long diag_delta(struct scn *s, enum ntwq_diag kind)
+{
+	return ntwq_diag_count(kind) - s->diag[kind];
+}
+
+/* Records the totals every scenario reports, after teardown. */
+static void scn_put_common(struct scn *s, struct ntwq_scn_result *r)
+{
+	unsigned long long total = 0;
+	unsigned int i;
+
+	for (i = 0; i < NTWQ_DIAG_COUNT; i++)
+		total += diag_delta(s, i);
+	ntwq_scn_put(r, "diag_total", total);
+	ntwq_scn_put(r, "live_devices_delta", ntwq_live_devices() - s->live_devices);
+	ntwq_scn_put(r, "live_drivers_delta", ntwq_live_drivers() - s->live_drivers);
+	ntwq_scn_put(r, "runtime_live_delta", runtime_live() - s->runtime_live);
+}
+
+static struct probe *probe_new(int target)
+{
+	struct probe *p = kzalloc(sizeof(*p), GFP_KERNEL);
+
+	if (!p)
+		return NULL;
+	init_completion(&p->done);
+	init_completion(&p->go);
+	p->target = target;
+	p->all_in_task = 1;
+	return p;
+}
+
+static void probe_enter(struct probe *p, void *object, void *ctx, PIO_WORKITEM item)
+{
+	int now = atomic_inc_return(&p->running);
+	int irql = KeGetCurrentIrql();
+	int max = atomic_read(&p->max_running);
+
+	while (now > max && !atomic_try_cmpxchg(&p->max_running, &max, now))
+		;
+	p->object = object;
+	p->context = ctx;
+	p->item = item;
+	if (irql > p->max_irql)
+		p->max_irql = irql;
+	if (!in_task() || in_atomic() || irqs_disabled())
+		p->all_in_task = 0;
+}
+
+static void probe_leave(struct probe *p)
+{
+	atomic_dec(&p->running);
+	if (atomic_inc_return(&p->runs) == p->target)
+		complete(&p->done);
+}
+
+static int probe_wait(struct probe *p, struct completion *c)
+{
+	return wait_for_completion_timeout(c, WAIT_JIFFIES) > 0;
+}
+
+static void probe_routine(PDEVICE_OBJECT DeviceObject, PVOID Context)
+{
+	struct probe *p = Context;
+
+	probe_enter(p, DeviceObject, Context, NULL);
+	probe_leave(p);
+}
+
+static void probe_routine_ex(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkItem)
+{
+	struct probe *p = Context;
+
+	probe_enter(p, IoObject, Context, IoWorkItem);
+	probe_leave(p);
+}
+
+static void put_probe(struct ntwq_scn_result *r, struct probe *p)
+{
+	ntwq_scn_put(r, "runs", atomic_read(&p->runs));
+	ntwq_scn_put(r, "max_irql", p->max_irql);
+	ntwq_scn_put(r, "all_in_task", p->all_in_task);
+}
+
+/* ---- argument passing and context ---- */
+
+int ntwq_scn_io_queue(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct scn s;
+	struct probe *p = probe_new(1);
+	PIO_WORKITEM item;
+
+	if (!p || scn_setup(&s, 0)) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	item = IoAllocateWorkItem(s.device);
+	ntwq_scn_put(r, "allocated", item != NULL);
+	IoQueueWorkItem(item, probe_routine, DelayedWorkQueue, p);
+	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
+	ntwq_scn_put(r, "device_matches", p->object == s.device);
+	ntwq_scn_put(r, "context_matches", p->context == p);
+	IoFreeWorkItem(item);
+	scn_teardown(&s);
+	put_probe(r, p);
+	scn_put_common(&s, r);
+	kfree(p);
+	return 0;
+}
+
+int ntwq_scn_io_queue_ex(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct scn s;
+	struct probe *p = probe_new(1);
+	PIO_WORKITEM item;
+
+	if (!p || scn_setup(&s, 0)) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	item = IoAllocateWorkItem(s.device);
+	IoQueueWorkItemEx(item, probe_routine_ex, NormalWorkQueue, p);
+	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
+	ntwq_scn_put(r, "object_is_device", p->object == s.device);
+	ntwq_scn_put(r, "context_matches", p->context == p);
+	ntwq_scn_put(r, "item_matches", p->item == item);
+	IoFreeWorkItem(item);
+	scn_teardown(&s);
+	put_probe(r, p);
+	scn_put_common(&s, r);
+	kfree(p);
+	return 0;
+}
+
+int ntwq_scn_io_try_queue(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct scn s;
+	struct probe *p = probe_new(1);
+	PIO_WORKITEM item;
+
+	if (!p || scn_setup(&s, 0)) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	item = IoAllocateWorkItem(s.device);
+	ntwq_scn_put(r, "returned",
+		     IoTryQueueWorkItem(item, probe_routine_ex, CriticalWorkQueue, p));
+	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
+	ntwq_scn_put(r, "item_matches", p->item == item);
+	IoFreeWorkItem(item);
+	scn_teardown(&s);
+	put_probe(r, p);
+	scn_put_common(&s, r);
+	kfree(p);
+	return 0;
+}
+
+/* IoInitializeWorkItem on the driver object, in caller storage. */
+int ntwq_scn_io_driver_object(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct scn s;
+	struct probe *p = probe_new(1);
+	PIO_WORKITEM item = kzalloc(IoSizeofWorkItem(), GFP_KERNEL);
+
+	if (!p || !item || scn_setup(&s, 0)) {
+		kfree(p);
+		kfree(item);
+		return -ENOMEM;
+	}
+	IoInitializeWorkItem(s.driver, item);
+	IoQueueWorkItemEx(item, probe_routine_ex, DelayedWorkQueue, p);
+	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
+	ntwq_scn_put(r, "object_is_driver", p->object == s.driver);
+	ntwq_scn_put(r, "item_matches", p->item == item);
+	IoUninitializeWorkItem(item);
+	scn_teardown(&s);
+	put_probe(r, p);
+	scn_put_common(&s, r);
+	kfree(item);
+	kfree(p);
+	return 0;
+}
+
+/* Every valid WORK_QUEUE_TYPE, custom priorities included. */
+int ntwq_scn_io_queue_types(unsigned int arg, struct ntwq_scn_result *r)
+{
+	static const WORK_QUEUE_TYPE types[] = {
+		CriticalWorkQueue, DelayedWorkQueue, HyperCriticalWorkQueue,
+		NormalWorkQueue, BackgroundWorkQueue, RealTimeWorkQueue,
+		SuperCriticalWorkQueue, CustomPriorityWorkQueue + 2,
+		CustomPriorityWorkQueue + 10, CustomPriorityWorkQueue + 20,
+	};
+	PIO_WORKITEM items[ARRAY_SIZE(types)];
+	struct probe *p = probe_new(ARRAY_SIZE(types));
+	struct scn s;
+	int i;
+
+	if (!p || scn_setup(&s, 0)) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		items[i] = IoAllocateWorkItem(s.device);
+		IoQueueWorkItem(items[i], probe_routine, types[i], p);
+	}
+	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
+	for (i = 0; i < ARRAY_SIZE(types); i++)
+		IoFreeWorkItem(items[i]);
+	scn_teardown(&s);
+	ntwq_scn_put(r, "types", ARRAY_SIZE(types));
+	put_probe(r, p);
+	scn_put_common(&s, r);
+	kfree(p);
+	return 0;
+}
+
+/* ---- queueing from atomic, softirq and hard-irq context ---- */
+
+int ntwq_scn_io_from_atomic(unsigned int arg, struct ntwq_scn_result *r)
+{
+	static DEFINE_SPINLOCK(lock);
+	PIO_WORKITEM items[4];
+	struct probe *p = probe_new(4);
+	unsigned long flags;
+	struct scn s;
+	int i, irql[4];
+
+	if (!p || scn_setup(&s, 0)) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	for (i = 0; i < 4; i++)
+		items[i] = IoAllocateWorkItem(s.device);
+
+	spin_lock(&lock);
+	irql[0] = KeGetCurrentIrql();
+	IoQueueWorkItem(items[0], probe_routine, NormalWorkQueue, p);
+	spin_unlock(&lock);
+
+	local_irq_save(flags);
+	irql[1] = KeGetCurrentIrql();
+	IoQueueWorkItem(items[1], probe_routine, CriticalWorkQueue, p);
+	local_irq_restore(flags);
+
+	preempt_disable();
+	irql[2] = KeGetCurrentIrql();
+	IoQueueWorkItem(items[2], probe_routine, DelayedWorkQueue, p);
+	preempt_enable();
+
+	local_bh_disable();
+	irql[3] = KeGetCurrentIrql();
+	IoQueueWorkItem(items[3], probe_routine, BackgroundWorkQueue, p);
+	local_bh_enable();
+
+	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
+	for (i = 0; i < 4; i++)
+		IoFreeWorkItem(items[i]);
+	scn_teardown(&s);
+	ntwq_scn_put(r, "min_queue_irql", min(min(irql[0], irql[1]), min(irql[2], irql[3])));
+	put_probe(r, p);
+	scn_put_common(&s, r);
+	kfree(p);
+	return 0;
+}
+
+struct irq_queuer {
+	struct timer_list timer;
+	struct irq_work work;
+	PIO_WORKITEM item;
+	struct probe *p;
+	int queue_irql;
+	int queued_in_irq;
+};
+
+static void queuer_timer(struct timer_list *t)
+{
+	struct irq_queuer *q = from_timer(q, t, timer);
+
+	q->queue_irql = KeGetCurrentIrql();
+	q->queued_in_irq = !!in_serving_softirq();
+	IoQueueWorkItem(q->item, probe_routine, NormalWorkQueue, q->p);
+}
+
+static void queuer_irq_work(struct irq_work *w)
+{
+	struct irq_queuer *q = container_of(w, struct irq_queuer, work);
+
+	q->queue_irql = KeGetCurrentIrql();
+	q->queued_in_irq = !!in_hardirq();
+	IoQueueWorkItemEx(q->item, probe_routine_ex, CriticalWorkQueue, q->p);
+}
+
+static int scn_io_from_irq(bool hard, struct ntwq_scn_result *r)
+{
+	struct irq_queuer *q = kzalloc(sizeof(*q), GFP_KERNEL);
+	struct probe *p = probe_new(1);
+	struct scn s;
+
+	if (!p || !q || scn_setup(&s, 0)) {
+		kfree(p);
+		kfree(q);
+		return -ENOMEM;
+	}
+	q->p = p;
+	q->item = IoAllocateWorkItem(s.device);
+	if (hard) {
+		init_irq_work(&q->work, queuer_irq_work);
+		irq_work_queue(&q->work);
+	} else {
+		timer_setup(&q->timer, queuer_timer, 0);
+		mod_timer(&q->timer, jiffies + 1);
+	}
+	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
+	if (hard)
+		irq_work_sync(&q->work);
+	else
+		del_timer_sync(&q->timer);
+	IoFreeWorkItem(q->item);
+	scn_teardown(&s);
+	ntwq_scn_put(r, "queue_irql", q->queue_irql);
+	ntwq_scn_put(r, "queued_in_irq", q->queued_in_irq);
+	put_probe(r, p);
+	scn_put_common(&s, r);
+	kfree(q);
+	kfree(p);
+	return 0;
+}
+
+int ntwq_scn_io_from_softirq(unsigned int arg, struct ntwq_scn_result *r)
+{
+	return scn_io_from_irq(false, r);
+}
+
+int ntwq_scn_io_from_hardirq(unsigned int arg, struct ntwq_scn_result *r)
+{
+	return scn_io_from_irq(true, r);
+}
+
+/* ---- routines that free, uninitialize or re-queue their own item ---- */
+
+static void free_self_routine(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkItem)
+{
+	struct probe *p = Context;
+
+	probe_enter(p, IoObject, Context, IoWorkItem);
+	IoFreeWorkItem(IoWorkItem);
+	probe_leave(p);
+}
+
+int ntwq_scn_io_free_in_routine(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct probe *p = probe_new(1);
+	struct scn s;
+
+	if (!p || scn_setup(&s, 0)) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	IoQueueWorkItemEx(IoAllocateWorkItem(s.device), free_self_routine, NormalWorkQueue, p);
+	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
+	scn_teardown(&s);
+	put_probe(r, p);
+	scn_put_common(&s, r);
+	kfree(p);
+	return 0;
+}
+
+static void uninit_self_routine(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkItem)
+{
+	struct probe *p = Context;
+
+	probe_enter(p, IoObject, Context, IoWorkItem);
+	IoUninitializeWorkItem(IoWorkItem);
+	/* The storage is the driver's again: scribble on it. */
+	memset(IoWorkItem, 0x5a, IoSizeofWorkItem());
+	probe_leave(p);
+}
+
+int ntwq_scn_io_uninit_in_routine(unsigned int arg, struct ntwq_scn_result *r)
+{
+	PIO_WORKITEM item = kzalloc(IoSizeofWorkItem(), GFP_KERNEL);
+	struct probe *p = probe_new(1);
+	struct scn s;
+
+	if (!p || !item || scn_setup(&s, 0)) {
+		kfree(p);
+		kfree(item);
+		return -ENOMEM;
+	}
+	IoInitializeWorkItem(s.device, item);
+	IoQueueWorkItemEx(item, uninit_self_routine, DelayedWorkQueue, p);
+	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
+	scn_teardown(&s);
+	kfree(item);
+	put_probe(r, p);
+	scn_put_common(&s, r);
+	kfree(p);
+	return 0;
+}
+
+static void requeue_routine(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkItem)
+{
+	struct probe *p = Context;
+
+	probe_enter(p, IoObject, Context, IoWorkItem);
+	/* runs counts completed passes; this pass is number runs + 1. */
+	if (atomic_read(&p->runs) + 1 < p->requeue_until)
+		IoQueueWorkItemEx(IoWorkItem, requeue_routine, NormalWorkQueue, p);
+	probe_leave(p);
+}
+
+int ntwq_scn_io_requeue(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct probe *p = probe_new(5);
+	PIO_WORKITEM item;
+	struct scn s;
+
+	if (!p || scn_setup(&s, 0)) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	p->requeue_until = 5;
+	item = IoAllocateWorkItem(s.device);
+	IoQueueWorkItemEx(item, requeue_routine, NormalWorkQueue, p);
+	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
+	scn_teardown(&s);
+	IoFreeWorkItem(item);
+	ntwq_scn_put(r, "max_concurrent", atomic_read(&p->max_running));
+	put_probe(r, p);
+	scn_put_common(&s, r);
+	kfree(p);
+	return 0;
+}
+
+/* ---- lifetime: deleting the device or the driver under pending work ---- */
+
+static void deleted_device_routine(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkItem)
+{
+	struct probe *p = Context;
+	PDEVICE_OBJECT dev = IoObject;
+
+	probe_enter(p, IoObject, Context, IoWorkItem);
+	if (wait_for_completion_timeout(&p->go, WAIT_JIFFIES)) {
+		p->refs_in_routine = ntwq_object_refs(dev);
+		p->ext_ok = *(u32 *)dev->DeviceExtension == EXT_MAGIC;
+		p->delete_flag_seen = !!(dev->Flags & DO_NTWQ_DELETE_PENDING);
+	}
+	IoFreeWorkItem(IoWorkItem);
+	probe_leave(p);
+}
+
+int ntwq_scn_io_delete_pending(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct probe *p = probe_new(1);
+	PIO_WORKITEM item;
+	struct scn s;
+
+	if (!p || scn_setup(&s, 64)) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	ntwq_scn_put(r, "refs_created", ntwq_object_refs(s.device));
+	item = IoAllocateWorkItem(s.device);
+	ntwq_scn_put(r, "refs_with_item", ntwq_object_refs(s.device));
+	IoQueueWorkItemEx(item, deleted_device_routine, DelayedWorkQueue, p);
+	ntwq_scn_put(r, "refs_queued", ntwq_object_refs(s.device));
+	IoDeleteDevice(s.device);
+	ntwq_scn_put(r, "refs_after_delete", ntwq_object_refs(s.device));
+	ntwq_scn_put(r, "live_devices_while_pending", ntwq_live_devices() - s.live_devices);
+	s.device = NULL;
+	complete(&p->go);
+	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
+	scn_teardown(&s);
+	ntwq_scn_put(r, "refs_in_routine", p->refs_in_routine);
+	ntwq_scn_put(r, "extension_intact", p->ext_ok);
+	ntwq_scn_put(r, "delete_flag_seen", p->delete_flag_seen);
+	put_probe(r, p);
+	scn_put_common(&s, r);
+	kfree(p);
+	return 0;
+}
+
+static void slow_routine(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkItem)
+{
+	struct probe *p = Context;
+
+	probe_enter(p, IoObject, Context, IoWorkItem);
+	msleep(300);
+	WRITE_ONCE(p->done_flag, 1);
+	IoFreeWorkItem(IoWorkItem);
+	probe_leave(p);
+}
+
+int ntwq_scn_io_delete_driver_waits(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct probe *p = probe_new(1);
+	struct scn s;
+
+	if (!p || scn_setup(&s, 0)) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	IoQueueWorkItemEx(IoAllocateWorkItem(s.device), slow_routine, NormalWorkQueue, p);
+	/* Unload at once, as a module_exit would: no wait by the driver. */
+	scn_teardown(&s);
+	ntwq_scn_put(r, "routine_done_at_return", READ_ONCE(p->done_flag));
+	put_probe(r, p);
+	scn_put_common(&s, r);
+	kfree(p);
+	return 0;
+}
+
+/* ---- misuse ---- */
+
+/*
+ * With interrupts off on this CPU, its kworkers cannot start anything queued
+ * to a per-CPU workqueue: the item is certainly still queued.
+ */
+int ntwq_scn_io_double_queue(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct probe *p = probe_new(1);
+	PIO_WORKITEM item;
+	unsigned long flags;
+	struct scn s;
+	BOOLEAN again;
+
+	if (!p || scn_setup(&s, 0)) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	item = IoAllocateWorkItem(s.device);
+	local_irq_save(flags);
+	IoQueueWorkItem(item, probe_routine, NormalWorkQueue, p);
+	IoQueueWorkItem(item, probe_routine, NormalWorkQueue, p);
+	again = IoTryQueueWorkItem(item, probe_routine_ex, NormalWorkQueue, p);
+	local_irq_restore(flags);
+	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
+	scn_teardown(&s);
+	IoFreeWorkItem(item);
+	ntwq_scn_put(r, "try_again_returned", again);
+	ntwq_scn_put(r, "diag_queue_queued", diag_delta(&s, NTWQ_DIAG_QUEUE_QUEUED));
+	put_probe(r, p);
+	scn_put_common(&s, r);
+	kfree(p);
+	return 0;
+}
+
+int ntwq_scn_io_free_queued(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct probe *p = probe_new(1);
+	PIO_WORKITEM item;
+	unsigned long flags;
+	struct scn s;
+
+	if (!p || scn_setup(&s, 0)) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	item = IoAllocateWorkItem(s.device);
+	ntwq_scn_put(r, "refs_before", ntwq_object_refs(s.device));
+	local_irq_save(flags);
+	IoQueueWorkItem(item, probe_routine, NormalWorkQueue, p);
+	IoFreeWorkItem(item);
+	local_irq_restore(flags);
+	ntwq_scn_put(r, "refs_after_free", ntwq_object_refs(s.device));
+	scn_teardown(&s);
+	ntwq_scn_put(r, "diag_free_queued", diag_delta(&s, NTWQ_DIAG_FREE_QUEUED));
+	put_probe(r, p);
+	scn_put_common(&s, r);
+	kfree(p);
+	return 0;
+}
+
+int ntwq_scn_io_uninit_queued(unsigned int arg, struct ntwq_scn_result *r)
+{
+	PIO_WORKITEM item = kzalloc(IoSizeofWorkItem(), GFP_KERNEL);
+	struct probe *p = probe_new(1);
+	unsigned long flags;
+	struct scn s;
+
+	if (!p || !item || scn_setup(&s, 0)) {
+		kfree(p);
+		kfree(item);
+		return -ENOMEM;
+	}
+	IoInitializeWorkItem(s.device, item);
+	local_irq_save(flags);
+	IoQueueWorkItemEx(item, probe_routine_ex, DelayedWorkQueue, p);
+	IoUninitializeWorkItem(item);
+	local_irq_restore(flags);
+	kfree(item);
+	scn_teardown(&s);
+	ntwq_scn_put(r, "diag_free_queued", diag_delta(&s, NTWQ_DIAG_FREE_QUEUED));
+	put_probe(r, p);
+	scn_put_common(&s, r);
+	kfree(p);
+	return 0;
+}
+
+int ntwq_scn_io_invalid_type(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct probe *p = probe_new(1);
+	PIO_WORKITEM item;
+	struct scn s;
+
+	if (!p || scn_setup(&s, 0)) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	item = IoAllocateWorkItem(s.device);
+	IoQueueWorkItem(item, probe_routine, MaximumWorkQueue, p);
+	IoQueueWorkItem(item, probe_routine, (WORK_QUEUE_TYPE)99, p);
+	ntwq_scn_put(r, "try_returned",
+		     IoTryQueueWorkItem(item, probe_routine_ex, CustomPriorityWorkQueue + 32, p));
+	/* The item is still idle and usable. */
+	IoQueueWorkItem(item, probe_routine, NormalWorkQueue, p);
+	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
+	scn_teardown(&s);
+	IoFreeWorkItem(item);
+	ntwq_scn_put(r, "diag_invalid_queue_type",
+		     diag_delta(&s, NTWQ_DIAG_INVALID_QUEUE_TYPE));
+	put_probe(r, p);
+	scn_put_common(&s, r);
+	kfree(p);
+	return 0;
+}
+
+int ntwq_scn_io_null_args(unsigned int arg, struct ntwq_scn_result *r)
+{
+	PIO_WORKITEM storage = kzalloc(IoSizeofWorkItem(), GFP_KERNEL);
+	struct probe *p = probe_new(1);
+	PDEVICE_OBJECT unused = NULL;
+	PIO_WORKITEM item;
+	struct scn s;
+
+	if (!p || !storage || scn_setup(&s, 0)) {
+		kfree(p);
+		kfree(storage);
+		return -ENOMEM;
+	}
+	item = IoAllocateWorkItem(s.device);
+	IoQueueWorkItem(NULL, probe_routine, NormalWorkQueue, p);
+	IoQueueWorkItem(item, NULL, NormalWorkQueue, p);
+	IoFreeWorkItem(NULL);
+	ntwq_scn_put(r, "alloc_null_device", IoAllocateWorkItem(NULL) == NULL);
+	IoInitializeWorkItem(NULL, storage);
+	ntwq_scn_put(r, "reference_null", ObReferenceObject(NULL));
+	ntwq_scn_put(r, "create_device_null_driver",
+		     IoCreateDevice(NULL, 0, NULL, 0, 0, FALSE, &unused) ==
+			     STATUS_INVALID_PARAMETER);
+	scn_teardown(&s);
+	IoFreeWorkItem(item);
+	kfree(storage);
+	ntwq_scn_put(r, "diag_invalid_item", diag_delta(&s, NTWQ_DIAG_INVALID_ITEM));
+	ntwq_scn_put(r, "diag_invalid_routine", diag_delta(&s, NTWQ_DIAG_INVALID_ROUTINE));
+	ntwq_scn_put(r, "diag_invalid_object", diag_delta(&s, NTWQ_DIAG_INVALID_OBJECT));
+	put_probe(r, p);
+	scn_put_common(&s, r);
+	kfree(p);
+	return 0;
+}
+
+int ntwq_scn_io_foreign_routine(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct probe *p = probe_new(1);
+	PIO_WORKITEM item;
+	struct scn s;
+
+	if (!p || scn_setup(&s, 0)) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	item = IoAllocateWorkItem(s.device);
+	/* Kernel code, not the driver's: refused (harmless if it ever ran). */
+	IoQueueWorkItem(item, (PIO_WORKITEM_ROUTINE)(void *)ktime_get, NormalWorkQueue, p);
+	scn_teardown(&s);
+	IoFreeWorkItem(item);
+	ntwq_scn_put(r, "diag_invalid_routine", diag_delta(&s, NTWQ_DIAG_INVALID_ROUTINE));
+	put_probe(r, p);
+	scn_put_common(&s, r);
+	kfree(p);
+	return 0;
+}
+
+static void leave_preempt_off_routine(PDEVICE_OBJECT DeviceObject, PVOID Context)
+{
+	probe_routine(DeviceObject, Context);
+	preempt_disable();
+}
+
+static void leave_irqs_off_routine(PDEVICE_OBJECT DeviceObject, PVOID Context)
+{
+	probe_routine(DeviceObject, Context);
+	local_irq_disable();
+}
+
+int ntwq_scn_io_bad_irql_return(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct probe *p = probe_new(3);
+	PIO_WORKITEM items[3];
+	struct scn s;
+	int i;
+
+	if (!p || scn_setup(&s, 0)) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	for (i = 0; i < 3; i++)
+		items[i] = IoAllocateWorkItem(s.device);
+	IoQueueWorkItem(items[0], leave_preempt_off_routine, NormalWorkQueue, p);
+	IoQueueWorkItem(items[1], leave_irqs_off_routine, NormalWorkQueue, p);
+	/* The workers were repaired: a later item on the same queue runs. */
+	IoQueueWorkItem(items[2], probe_routine, NormalWorkQueue, p);
+	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
+	scn_teardown(&s);
+	ntwq_scn_put(r, "diag_bad_irql_return", diag_delta(&s, NTWQ_DIAG_BAD_IRQL_RETURN));
+	for (i = 0; i < 3; i++)
+		IoFreeWorkItem(items[i]);
+	put_probe(r, p);
+	scn_put_common(&s, r);
+	kfree(p);
+	return 0;
+}
+
+/* ---- allocation failure (kernels with fault injection) ---- */
+
+int ntwq_scn_io_alloc_fail(unsigned int arg, struct ntwq_scn_result *r)
+{
+	PDRIVER_OBJECT driver2 = (PDRIVER_OBJECT)1;
+	PDEVICE_OBJECT dev2 = (PDEVICE_OBJECT)1;
+	PIO_WORKITEM item;
+	struct scn s;
+	NTSTATUS st;
+
+	if (ntwq_fault_set_fail_nth(0))
+		return -EOPNOTSUPP;
+	if (scn_setup(&s, 0))
+		return -ENOMEM;
+
+	ntwq_fault_set_fail_nth(1);
+	item = IoAllocateWorkItem(s.device);
+	ntwq_scn_put(r, "alloc_item_null", item == NULL);
+
+	ntwq_fault_set_fail_nth(1);
+	st = IoCreateDevice(s.driver, 128, NULL, FILE_DEVICE_UNKNOWN, 0, FALSE, &dev2);
+	ntwq_scn_put(r, "create_device_status_ok", st == STATUS_INSUFFICIENT_RESOURCES);
+	ntwq_scn_put(r, "create_device_out_null", dev2 == NULL);
+
+	ntwq_fault_set_fail_nth(1);
+	st = NtwqCreateDriver(THIS_MODULE, "ntwq_failing", &driver2);
+	ntwq_scn_put(r, "create_driver_status_ok", st == STATUS_INSUFFICIENT_RESOURCES);
+	ntwq_scn_put(r, "create_driver_out_null", driver2 == NULL);
+	ntwq_fault_set_fail_nth(0);
+
+	scn_teardown(&s);
+	scn_put_common(&s, r);
+	return 0;
+}
+
+/* ---- concurrency: blocking routines of one queue run side by side ---- */
+
+struct barrier_probe {
+	struct probe p;
+	wait_queue_head_t wq;
+	atomic_t arrived;
+	int expected;
+	atomic_t timeouts;
+};
+
+static void barrier_routine(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkItem)
+{
+	struct barrier_probe *b = Context;
+
+	probe_enter(&b->p, IoObject, Context, IoWorkItem);
+	atomic_inc(&b->arrived);
+	wake_up_all(&b->wq);
+	/* Block (sleep) until every routine has started, or give up. */
+	if (!wait_event_timeout(b->wq, atomic_read(&b->arrived) >= b->expected,
+				WAIT_JIFFIES))
+		atomic_inc(&b->timeouts);
+	probe_leave(&b->p);
+}
+
+int ntwq_scn_io_concurrency(unsigned int arg, struct ntwq_scn_result *r)
+{
+	unsigned int n = arg ? min(arg, 256u) : 32, i;
+	struct barrier_probe *b = kzalloc(sizeof(*b), GFP_KERNEL);
+	PIO_WORKITEM *items = kcalloc(n, sizeof(*items), GFP_KERNEL);
+	struct scn s;
+
+	if (!b || !items || scn_setup(&s, 0)) {
+		kfree(b);
+		kfree(items);
+		return -ENOMEM;
+	}
+	init_completion(&b->p.done);
+	init_completion(&b->p.go);
+	b->p.target = n;
+	b->p.all_in_task = 1;
+	b->expected = n;
+	init_waitqueue_head(&b->wq);
+	for (i = 0; i < n; i++) {
+		items[i] = IoAllocateWorkItem(s.device);
+		IoQueueWorkItemEx(items[i], barrier_routine, DelayedWorkQueue, b);
+	}
+	ntwq_scn_put(r, "completed", probe_wait(&b->p, &b->p.done));
+	scn_teardown(&s);
+	for (i = 0; i < n; i++)
+		IoFreeWorkItem(items[i]);
+	ntwq_scn_put(r, "items", n);
+	ntwq_scn_put(r, "max_concurrent", atomic_read(&b->p.max_running));
+	ntwq_scn_put(r, "barrier_timeouts", atomic_read(&b->timeouts));
+	put_probe(r, &b->p);
+	scn_put_common(&s, r);
+	kfree(items);
+	kfree(b);
+	return 0;
+}
