@@ -29,16 +29,24 @@ probe)
 	poweroff -f
 	;;
 run)
-	modprobe ntwq_sample_wdm || fail "modprobe ntwq_sample_wdm"
-	echo "--- lsmod"
+	# The sample's routine sleeps 1 s per pass, so its work is visible.
+	modprobe ntwq_sample_wdm work_ms=1000 passes=3 || fail "modprobe ntwq_sample_wdm"
+	echo "--- lsmod (the pending work item pins ntwq_sample_wdm)"
 	lsmod
+	echo "--- /sys/kernel/debug/ntwq/items"
+	cat $dbg/ntwq/items
+	echo "--- rmmod ntwq_sample_wdm while its work is pending"
+	rmmod ntwq_sample_wdm
+	while [ "$(cat /sys/module/ntwq_sample_wdm/refcnt)" != 0 ]; do sleep 1; done
 	echo "--- modinfo ntwq"
 	modinfo ntwq
 	echo "--- /sys/kernel/debug/ntwq/stats"
-	cat $dbg/ntwq/stats
+	grep -E '^(api|io )|^diag' $dbg/ntwq/stats | grep -vE ' 0 +0 +0 +0 +0 +0$'
 	echo "--- kernel log (ntwq)"
 	dmesg | grep -E '\] ntwq[a-z_]*: '
+	echo "--- rmmod ntwq_sample_wdm now that its work is done"
 	modprobe -r ntwq_sample_wdm || fail "modprobe -r ntwq_sample_wdm"
+	dmesg | grep -E '\] ntwq[a-z_]*: ' | tail -1
 	finish
 	;;
 esac

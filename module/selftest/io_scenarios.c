@@ -28,9 +28,13 @@
 #define WAIT_JIFFIES msecs_to_jiffies(10000)
 #define EXT_MAGIC 0xfeedface
 
+struct probe;
+
 struct scn {
 	PDRIVER_OBJECT driver;
 	PDEVICE_OBJECT device;
+	struct probe *p;
+	bool torn_down;
 	unsigned long long diag[NTWQ_DIAG_COUNT];
 	long live_devices, live_drivers;
 	long long runtime_live;
@@ -93,6 +97,9 @@ static int scn_setup(struct scn *s, ULONG ext)
 /* Deletes the device (unless the scenario did) and the driver: drains. */
 static void scn_teardown(struct scn *s)
 {
+	if (s->torn_down)
+		return;
+	s->torn_down = true;
 	if (s->device)
 		IoDeleteDevice(s->device);
 	NtwqDeleteDriver(s->driver);
@@ -182,18 +189,42 @@ static void put_probe(struct ntwq_scn_result *r, struct probe *p)
 	ntwq_scn_put(r, "all_in_task", p->all_in_task);
 }
 
+/* Driver, device with @ext extension bytes, and a probe expecting @target runs. */
+static int scn_begin(struct scn *s, int target, ULONG ext)
+{
+	struct probe *p = probe_new(target);
+
+	if (!p || scn_setup(s, ext)) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	s->p = p;
+	return 0;
+}
+
+/* Tears down (if the scenario has not), reports the probe and the totals. */
+static int scn_finish(struct scn *s, struct ntwq_scn_result *r)
+{
+	scn_teardown(s);
+	if (s->p)
+		put_probe(r, s->p);
+	scn_put_common(s, r);
+	kfree(s->p);
+	return 0;
+}
+
 /* ---- argument passing and context ---- */
 
 int ntwq_scn_io_queue(unsigned int arg, struct ntwq_scn_result *r)
 {
 	struct scn s;
-	struct probe *p = probe_new(1);
+	struct probe *p;
 	PIO_WORKITEM item;
 
-	if (!p || scn_setup(&s, 0)) {
-		kfree(p);
+	if (scn_begin(&s, 1, 0)) {
 		return -ENOMEM;
 	}
+	p = s.p;
 	item = IoAllocateWorkItem(s.device);
 	ntwq_scn_put(r, "allocated", item != NULL);
 	IoQueueWorkItem(item, probe_routine, DelayedWorkQueue, p);
@@ -201,23 +232,19 @@ int ntwq_scn_io_queue(unsigned int arg, struct ntwq_scn_result *r)
 	ntwq_scn_put(r, "device_matches", p->object == s.device);
 	ntwq_scn_put(r, "context_matches", p->context == p);
 	IoFreeWorkItem(item);
-	scn_teardown(&s);
-	put_probe(r, p);
-	scn_put_common(&s, r);
-	kfree(p);
-	return 0;
+	return scn_finish(&s, r);
 }
 
 int ntwq_scn_io_queue_ex(unsigned int arg, struct ntwq_scn_result *r)
 {
 	struct scn s;
-	struct probe *p = probe_new(1);
+	struct probe *p;
 	PIO_WORKITEM item;
 
-	if (!p || scn_setup(&s, 0)) {
-		kfree(p);
+	if (scn_begin(&s, 1, 0)) {
 		return -ENOMEM;
 	}
+	p = s.p;
 	item = IoAllocateWorkItem(s.device);
 	IoQueueWorkItemEx(item, probe_routine_ex, NormalWorkQueue, p);
 	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
@@ -225,60 +252,48 @@ int ntwq_scn_io_queue_ex(unsigned int arg, struct ntwq_scn_result *r)
 	ntwq_scn_put(r, "context_matches", p->context == p);
 	ntwq_scn_put(r, "item_matches", p->item == item);
 	IoFreeWorkItem(item);
-	scn_teardown(&s);
-	put_probe(r, p);
-	scn_put_common(&s, r);
-	kfree(p);
-	return 0;
+	return scn_finish(&s, r);
 }
 
 int ntwq_scn_io_try_queue(unsigned int arg, struct ntwq_scn_result *r)
 {
 	struct scn s;
-	struct probe *p = probe_new(1);
+	struct probe *p;
 	PIO_WORKITEM item;
 
-	if (!p || scn_setup(&s, 0)) {
-		kfree(p);
+	if (scn_begin(&s, 1, 0)) {
 		return -ENOMEM;
 	}
+	p = s.p;
 	item = IoAllocateWorkItem(s.device);
 	ntwq_scn_put(r, "returned",
 		     IoTryQueueWorkItem(item, probe_routine_ex, CriticalWorkQueue, p));
 	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
 	ntwq_scn_put(r, "item_matches", p->item == item);
 	IoFreeWorkItem(item);
-	scn_teardown(&s);
-	put_probe(r, p);
-	scn_put_common(&s, r);
-	kfree(p);
-	return 0;
+	return scn_finish(&s, r);
 }
 
 /* IoInitializeWorkItem on the driver object, in caller storage. */
 int ntwq_scn_io_driver_object(unsigned int arg, struct ntwq_scn_result *r)
 {
 	struct scn s;
-	struct probe *p = probe_new(1);
+	struct probe *p;
 	PIO_WORKITEM item = kzalloc(IoSizeofWorkItem(), GFP_KERNEL);
 
-	if (!p || !item || scn_setup(&s, 0)) {
-		kfree(p);
+	if (!item || scn_begin(&s, 1, 0)) {
 		kfree(item);
 		return -ENOMEM;
 	}
+	p = s.p;
 	IoInitializeWorkItem(s.driver, item);
 	IoQueueWorkItemEx(item, probe_routine_ex, DelayedWorkQueue, p);
 	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
 	ntwq_scn_put(r, "object_is_driver", p->object == s.driver);
 	ntwq_scn_put(r, "item_matches", p->item == item);
 	IoUninitializeWorkItem(item);
-	scn_teardown(&s);
-	put_probe(r, p);
-	scn_put_common(&s, r);
 	kfree(item);
-	kfree(p);
-	return 0;
+	return scn_finish(&s, r);
 }
 
 /* Every valid WORK_QUEUE_TYPE, custom priorities included. */
@@ -291,14 +306,14 @@ int ntwq_scn_io_queue_types(unsigned int arg, struct ntwq_scn_result *r)
 		CustomPriorityWorkQueue + 10, CustomPriorityWorkQueue + 20,
 	};
 	PIO_WORKITEM items[ARRAY_SIZE(types)];
-	struct probe *p = probe_new(ARRAY_SIZE(types));
+	struct probe *p;
 	struct scn s;
 	int i;
 
-	if (!p || scn_setup(&s, 0)) {
-		kfree(p);
+	if (scn_begin(&s, ARRAY_SIZE(types), 0)) {
 		return -ENOMEM;
 	}
+	p = s.p;
 	for (i = 0; i < ARRAY_SIZE(types); i++) {
 		items[i] = IoAllocateWorkItem(s.device);
 		IoQueueWorkItem(items[i], probe_routine, types[i], p);
@@ -308,10 +323,7 @@ int ntwq_scn_io_queue_types(unsigned int arg, struct ntwq_scn_result *r)
 		IoFreeWorkItem(items[i]);
 	scn_teardown(&s);
 	ntwq_scn_put(r, "types", ARRAY_SIZE(types));
-	put_probe(r, p);
-	scn_put_common(&s, r);
-	kfree(p);
-	return 0;
+	return scn_finish(&s, r);
 }
 
 /* ---- queueing from atomic, softirq and hard-irq context ---- */
@@ -320,15 +332,15 @@ int ntwq_scn_io_from_atomic(unsigned int arg, struct ntwq_scn_result *r)
 {
 	static DEFINE_SPINLOCK(lock);
 	PIO_WORKITEM items[4];
-	struct probe *p = probe_new(4);
+	struct probe *p;
 	unsigned long flags;
 	struct scn s;
 	int i, irql[4];
 
-	if (!p || scn_setup(&s, 0)) {
-		kfree(p);
+	if (scn_begin(&s, 4, 0)) {
 		return -ENOMEM;
 	}
+	p = s.p;
 	for (i = 0; i < 4; i++)
 		items[i] = IoAllocateWorkItem(s.device);
 
@@ -357,10 +369,7 @@ int ntwq_scn_io_from_atomic(unsigned int arg, struct ntwq_scn_result *r)
 		IoFreeWorkItem(items[i]);
 	scn_teardown(&s);
 	ntwq_scn_put(r, "min_queue_irql", min(min(irql[0], irql[1]), min(irql[2], irql[3])));
-	put_probe(r, p);
-	scn_put_common(&s, r);
-	kfree(p);
-	return 0;
+	return scn_finish(&s, r);
 }
 
 struct irq_queuer {
@@ -393,14 +402,14 @@ static void queuer_irq_work(struct irq_work *w)
 static int scn_io_from_irq(bool hard, struct ntwq_scn_result *r)
 {
 	struct irq_queuer *q = kzalloc(sizeof(*q), GFP_KERNEL);
-	struct probe *p = probe_new(1);
+	struct probe *p;
 	struct scn s;
 
-	if (!p || !q || scn_setup(&s, 0)) {
-		kfree(p);
+	if (!q || scn_begin(&s, 1, 0)) {
 		kfree(q);
 		return -ENOMEM;
 	}
+	p = s.p;
 	q->p = p;
 	q->item = IoAllocateWorkItem(s.device);
 	if (hard) {
@@ -416,14 +425,10 @@ static int scn_io_from_irq(bool hard, struct ntwq_scn_result *r)
 	else
 		del_timer_sync(&q->timer);
 	IoFreeWorkItem(q->item);
-	scn_teardown(&s);
 	ntwq_scn_put(r, "queue_irql", q->queue_irql);
 	ntwq_scn_put(r, "queued_in_irq", q->queued_in_irq);
-	put_probe(r, p);
-	scn_put_common(&s, r);
 	kfree(q);
-	kfree(p);
-	return 0;
+	return scn_finish(&s, r);
 }
 
 int ntwq_scn_io_from_softirq(unsigned int arg, struct ntwq_scn_result *r)
@@ -449,20 +454,16 @@ static void free_self_routine(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWork
 
 int ntwq_scn_io_free_in_routine(unsigned int arg, struct ntwq_scn_result *r)
 {
-	struct probe *p = probe_new(1);
+	struct probe *p;
 	struct scn s;
 
-	if (!p || scn_setup(&s, 0)) {
-		kfree(p);
+	if (scn_begin(&s, 1, 0)) {
 		return -ENOMEM;
 	}
+	p = s.p;
 	IoQueueWorkItemEx(IoAllocateWorkItem(s.device), free_self_routine, NormalWorkQueue, p);
 	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
-	scn_teardown(&s);
-	put_probe(r, p);
-	scn_put_common(&s, r);
-	kfree(p);
-	return 0;
+	return scn_finish(&s, r);
 }
 
 static void uninit_self_routine(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkItem)
@@ -479,23 +480,20 @@ static void uninit_self_routine(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWo
 int ntwq_scn_io_uninit_in_routine(unsigned int arg, struct ntwq_scn_result *r)
 {
 	PIO_WORKITEM item = kzalloc(IoSizeofWorkItem(), GFP_KERNEL);
-	struct probe *p = probe_new(1);
+	struct probe *p;
 	struct scn s;
 
-	if (!p || !item || scn_setup(&s, 0)) {
-		kfree(p);
+	if (!item || scn_begin(&s, 1, 0)) {
 		kfree(item);
 		return -ENOMEM;
 	}
+	p = s.p;
 	IoInitializeWorkItem(s.device, item);
 	IoQueueWorkItemEx(item, uninit_self_routine, DelayedWorkQueue, p);
 	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
 	scn_teardown(&s);
 	kfree(item);
-	put_probe(r, p);
-	scn_put_common(&s, r);
-	kfree(p);
-	return 0;
+	return scn_finish(&s, r);
 }
 
 static void requeue_routine(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkItem)
@@ -511,14 +509,14 @@ static void requeue_routine(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkIt
 
 int ntwq_scn_io_requeue(unsigned int arg, struct ntwq_scn_result *r)
 {
-	struct probe *p = probe_new(5);
+	struct probe *p;
 	PIO_WORKITEM item;
 	struct scn s;
 
-	if (!p || scn_setup(&s, 0)) {
-		kfree(p);
+	if (scn_begin(&s, 5, 0)) {
 		return -ENOMEM;
 	}
+	p = s.p;
 	p->requeue_until = 5;
 	item = IoAllocateWorkItem(s.device);
 	IoQueueWorkItemEx(item, requeue_routine, NormalWorkQueue, p);
@@ -526,10 +524,7 @@ int ntwq_scn_io_requeue(unsigned int arg, struct ntwq_scn_result *r)
 	scn_teardown(&s);
 	IoFreeWorkItem(item);
 	ntwq_scn_put(r, "max_concurrent", atomic_read(&p->max_running));
-	put_probe(r, p);
-	scn_put_common(&s, r);
-	kfree(p);
-	return 0;
+	return scn_finish(&s, r);
 }
 
 /* ---- lifetime: deleting the device or the driver under pending work ---- */
@@ -551,14 +546,14 @@ static void deleted_device_routine(PVOID IoObject, PVOID Context, PIO_WORKITEM I
 
 int ntwq_scn_io_delete_pending(unsigned int arg, struct ntwq_scn_result *r)
 {
-	struct probe *p = probe_new(1);
+	struct probe *p;
 	PIO_WORKITEM item;
 	struct scn s;
 
-	if (!p || scn_setup(&s, 64)) {
-		kfree(p);
+	if (scn_begin(&s, 1, 64)) {
 		return -ENOMEM;
 	}
+	p = s.p;
 	ntwq_scn_put(r, "refs_created", ntwq_object_refs(s.device));
 	item = IoAllocateWorkItem(s.device);
 	ntwq_scn_put(r, "refs_with_item", ntwq_object_refs(s.device));
@@ -574,10 +569,7 @@ int ntwq_scn_io_delete_pending(unsigned int arg, struct ntwq_scn_result *r)
 	ntwq_scn_put(r, "refs_in_routine", p->refs_in_routine);
 	ntwq_scn_put(r, "extension_intact", p->ext_ok);
 	ntwq_scn_put(r, "delete_flag_seen", p->delete_flag_seen);
-	put_probe(r, p);
-	scn_put_common(&s, r);
-	kfree(p);
-	return 0;
+	return scn_finish(&s, r);
 }
 
 static void slow_routine(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkItem)
@@ -593,21 +585,18 @@ static void slow_routine(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkItem)
 
 int ntwq_scn_io_delete_driver_waits(unsigned int arg, struct ntwq_scn_result *r)
 {
-	struct probe *p = probe_new(1);
+	struct probe *p;
 	struct scn s;
 
-	if (!p || scn_setup(&s, 0)) {
-		kfree(p);
+	if (scn_begin(&s, 1, 0)) {
 		return -ENOMEM;
 	}
+	p = s.p;
 	IoQueueWorkItemEx(IoAllocateWorkItem(s.device), slow_routine, NormalWorkQueue, p);
 	/* Unload at once, as a module_exit would: no wait by the driver. */
 	scn_teardown(&s);
 	ntwq_scn_put(r, "routine_done_at_return", READ_ONCE(p->done_flag));
-	put_probe(r, p);
-	scn_put_common(&s, r);
-	kfree(p);
-	return 0;
+	return scn_finish(&s, r);
 }
 
 /* ---- misuse ---- */
@@ -618,16 +607,16 @@ int ntwq_scn_io_delete_driver_waits(unsigned int arg, struct ntwq_scn_result *r)
  */
 int ntwq_scn_io_double_queue(unsigned int arg, struct ntwq_scn_result *r)
 {
-	struct probe *p = probe_new(1);
+	struct probe *p;
 	PIO_WORKITEM item;
 	unsigned long flags;
 	struct scn s;
 	BOOLEAN again;
 
-	if (!p || scn_setup(&s, 0)) {
-		kfree(p);
+	if (scn_begin(&s, 1, 0)) {
 		return -ENOMEM;
 	}
+	p = s.p;
 	item = IoAllocateWorkItem(s.device);
 	local_irq_save(flags);
 	IoQueueWorkItem(item, probe_routine, NormalWorkQueue, p);
@@ -639,23 +628,20 @@ int ntwq_scn_io_double_queue(unsigned int arg, struct ntwq_scn_result *r)
 	IoFreeWorkItem(item);
 	ntwq_scn_put(r, "try_again_returned", again);
 	ntwq_scn_put(r, "diag_queue_queued", diag_delta(&s, NTWQ_DIAG_QUEUE_QUEUED));
-	put_probe(r, p);
-	scn_put_common(&s, r);
-	kfree(p);
-	return 0;
+	return scn_finish(&s, r);
 }
 
 int ntwq_scn_io_free_queued(unsigned int arg, struct ntwq_scn_result *r)
 {
-	struct probe *p = probe_new(1);
+	struct probe *p;
 	PIO_WORKITEM item;
 	unsigned long flags;
 	struct scn s;
 
-	if (!p || scn_setup(&s, 0)) {
-		kfree(p);
+	if (scn_begin(&s, 1, 0)) {
 		return -ENOMEM;
 	}
+	p = s.p;
 	item = IoAllocateWorkItem(s.device);
 	ntwq_scn_put(r, "refs_before", ntwq_object_refs(s.device));
 	local_irq_save(flags);
@@ -665,24 +651,21 @@ int ntwq_scn_io_free_queued(unsigned int arg, struct ntwq_scn_result *r)
 	ntwq_scn_put(r, "refs_after_free", ntwq_object_refs(s.device));
 	scn_teardown(&s);
 	ntwq_scn_put(r, "diag_free_queued", diag_delta(&s, NTWQ_DIAG_FREE_QUEUED));
-	put_probe(r, p);
-	scn_put_common(&s, r);
-	kfree(p);
-	return 0;
+	return scn_finish(&s, r);
 }
 
 int ntwq_scn_io_uninit_queued(unsigned int arg, struct ntwq_scn_result *r)
 {
 	PIO_WORKITEM item = kzalloc(IoSizeofWorkItem(), GFP_KERNEL);
-	struct probe *p = probe_new(1);
+	struct probe *p;
 	unsigned long flags;
 	struct scn s;
 
-	if (!p || !item || scn_setup(&s, 0)) {
-		kfree(p);
+	if (!item || scn_begin(&s, 1, 0)) {
 		kfree(item);
 		return -ENOMEM;
 	}
+	p = s.p;
 	IoInitializeWorkItem(s.device, item);
 	local_irq_save(flags);
 	IoQueueWorkItemEx(item, probe_routine_ex, DelayedWorkQueue, p);
@@ -691,22 +674,19 @@ int ntwq_scn_io_uninit_queued(unsigned int arg, struct ntwq_scn_result *r)
 	kfree(item);
 	scn_teardown(&s);
 	ntwq_scn_put(r, "diag_free_queued", diag_delta(&s, NTWQ_DIAG_FREE_QUEUED));
-	put_probe(r, p);
-	scn_put_common(&s, r);
-	kfree(p);
-	return 0;
+	return scn_finish(&s, r);
 }
 
 int ntwq_scn_io_invalid_type(unsigned int arg, struct ntwq_scn_result *r)
 {
-	struct probe *p = probe_new(1);
+	struct probe *p;
 	PIO_WORKITEM item;
 	struct scn s;
 
-	if (!p || scn_setup(&s, 0)) {
-		kfree(p);
+	if (scn_begin(&s, 1, 0)) {
 		return -ENOMEM;
 	}
+	p = s.p;
 	item = IoAllocateWorkItem(s.device);
 	IoQueueWorkItem(item, probe_routine, MaximumWorkQueue, p);
 	IoQueueWorkItem(item, probe_routine, (WORK_QUEUE_TYPE)99, p);
@@ -719,25 +699,22 @@ int ntwq_scn_io_invalid_type(unsigned int arg, struct ntwq_scn_result *r)
 	IoFreeWorkItem(item);
 	ntwq_scn_put(r, "diag_invalid_queue_type",
 		     diag_delta(&s, NTWQ_DIAG_INVALID_QUEUE_TYPE));
-	put_probe(r, p);
-	scn_put_common(&s, r);
-	kfree(p);
-	return 0;
+	return scn_finish(&s, r);
 }
 
 int ntwq_scn_io_null_args(unsigned int arg, struct ntwq_scn_result *r)
 {
 	PIO_WORKITEM storage = kzalloc(IoSizeofWorkItem(), GFP_KERNEL);
-	struct probe *p = probe_new(1);
+	struct probe *p;
 	PDEVICE_OBJECT unused = NULL;
 	PIO_WORKITEM item;
 	struct scn s;
 
-	if (!p || !storage || scn_setup(&s, 0)) {
-		kfree(p);
+	if (!storage || scn_begin(&s, 1, 0)) {
 		kfree(storage);
 		return -ENOMEM;
 	}
+	p = s.p;
 	item = IoAllocateWorkItem(s.device);
 	IoQueueWorkItem(NULL, probe_routine, NormalWorkQueue, p);
 	IoQueueWorkItem(item, NULL, NormalWorkQueue, p);
@@ -754,32 +731,26 @@ int ntwq_scn_io_null_args(unsigned int arg, struct ntwq_scn_result *r)
 	ntwq_scn_put(r, "diag_invalid_item", diag_delta(&s, NTWQ_DIAG_INVALID_ITEM));
 	ntwq_scn_put(r, "diag_invalid_routine", diag_delta(&s, NTWQ_DIAG_INVALID_ROUTINE));
 	ntwq_scn_put(r, "diag_invalid_object", diag_delta(&s, NTWQ_DIAG_INVALID_OBJECT));
-	put_probe(r, p);
-	scn_put_common(&s, r);
-	kfree(p);
-	return 0;
+	return scn_finish(&s, r);
 }
 
 int ntwq_scn_io_foreign_routine(unsigned int arg, struct ntwq_scn_result *r)
 {
-	struct probe *p = probe_new(1);
+	struct probe *p;
 	PIO_WORKITEM item;
 	struct scn s;
 
-	if (!p || scn_setup(&s, 0)) {
-		kfree(p);
+	if (scn_begin(&s, 1, 0)) {
 		return -ENOMEM;
 	}
+	p = s.p;
 	item = IoAllocateWorkItem(s.device);
 	/* Kernel code, not the driver's: refused (harmless if it ever ran). */
 	IoQueueWorkItem(item, (PIO_WORKITEM_ROUTINE)(void *)ktime_get, NormalWorkQueue, p);
 	scn_teardown(&s);
 	IoFreeWorkItem(item);
 	ntwq_scn_put(r, "diag_invalid_routine", diag_delta(&s, NTWQ_DIAG_INVALID_ROUTINE));
-	put_probe(r, p);
-	scn_put_common(&s, r);
-	kfree(p);
-	return 0;
+	return scn_finish(&s, r);
 }
 
 static void leave_preempt_off_routine(PDEVICE_OBJECT DeviceObject, PVOID Context)
@@ -796,15 +767,15 @@ static void leave_irqs_off_routine(PDEVICE_OBJECT DeviceObject, PVOID Context)
 
 int ntwq_scn_io_bad_irql_return(unsigned int arg, struct ntwq_scn_result *r)
 {
-	struct probe *p = probe_new(3);
+	struct probe *p;
 	PIO_WORKITEM items[3];
 	struct scn s;
 	int i;
 
-	if (!p || scn_setup(&s, 0)) {
-		kfree(p);
+	if (scn_begin(&s, 3, 0)) {
 		return -ENOMEM;
 	}
+	p = s.p;
 	for (i = 0; i < 3; i++)
 		items[i] = IoAllocateWorkItem(s.device);
 	IoQueueWorkItem(items[0], leave_preempt_off_routine, NormalWorkQueue, p);
@@ -816,10 +787,7 @@ int ntwq_scn_io_bad_irql_return(unsigned int arg, struct ntwq_scn_result *r)
 	ntwq_scn_put(r, "diag_bad_irql_return", diag_delta(&s, NTWQ_DIAG_BAD_IRQL_RETURN));
 	for (i = 0; i < 3; i++)
 		IoFreeWorkItem(items[i]);
-	put_probe(r, p);
-	scn_put_common(&s, r);
-	kfree(p);
-	return 0;
+	return scn_finish(&s, r);
 }
 
 /* ---- allocation failure (kernels with fault injection) ---- */
