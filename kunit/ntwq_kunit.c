@@ -351,6 +351,11 @@ static void scenario_observes_expected_values(struct kunit *test)
 	}
 }
 
+static const void *ex_params(const void *prev, char *desc)
+{
+	return expectation_params(prev, desc, "ex.");
+}
+
 static struct kunit_case ntwq_io_cases[] = {
 	KUNIT_CASE_PARAM(scenario_observes_expected_values, io_params),
 	{}
@@ -361,8 +366,20 @@ static struct kunit_suite ntwq_io_suite = {
 	.test_cases = ntwq_io_cases,
 };
 
+/* ---- ntwq_ex: the executive work-item scenarios ---- */
+
+static struct kunit_case ntwq_ex_cases[] = {
+	KUNIT_CASE_PARAM(scenario_observes_expected_values, ex_params),
+	{}
+};
+
+static struct kunit_suite ntwq_ex_suite = {
+	.name = "ntwq_ex",
+	.test_cases = ntwq_ex_cases,
+};
+
 kunit_test_suites(&ntwq_runtime_suite, &ntwq_lock_suite, &ntwq_irql_suite,
-		  &ntwq_trigger_suite, &ntwq_io_suite);
+		  &ntwq_trigger_suite, &ntwq_io_suite, &ntwq_ex_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for ntwq");

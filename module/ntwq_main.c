@@ -42,6 +42,9 @@ EXPORT_SYMBOL_GPL(IoSizeofWorkItem);
 EXPORT_SYMBOL_GPL(IoInitializeWorkItem);
 EXPORT_SYMBOL_GPL(IoUninitializeWorkItem);
 
+/* Executive */
+EXPORT_SYMBOL_GPL(ExQueueWorkItem);
+
 /* For kunit/ only. */
 EXPORT_SYMBOL_NS_GPL(ntwq_selftest_alloc, NTWQ_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(ntwq_selftest_virtual, NTWQ_INTERNAL);

@@ -6,8 +6,9 @@
  * their Windows names; modprobe loads ntwq.ko first because of the symbols.
  * At load (its DriverEntry) it creates a device whose extension holds a work
  * item, and queues the item; the routine logs each pass and re-queues itself
- * until it has run `passes` times.  While the item is pending, ntwq pins this
- * module: rmmod fails with EBUSY until the routine has returned.
+ * until it has run `passes` times; it also queues one executive work item.
+ * While either is pending, ntwq pins this module: rmmod fails with EBUSY
+ * until the routine has returned.
  */
 #include <linux/delay.h>
 #include <linux/module.h>
@@ -22,6 +23,10 @@ static unsigned int work_ms;
 module_param(work_ms, uint, 0444);
 MODULE_PARM_DESC(work_ms, "how long each pass of the routine sleeps, in ms (default 0)");
 
+static unsigned int ex_ms;
+module_param(ex_ms, uint, 0444);
+MODULE_PARM_DESC(ex_ms, "how long the executive work routine sleeps, in ms (default 0)");
+
 struct sample_extension {
 	PIO_WORKITEM work_item;
 	unsigned int passes_done;
@@ -31,6 +36,15 @@ static PDRIVER_OBJECT sample_driver;
 static PDEVICE_OBJECT sample_device;
 
 static IO_WORKITEM_ROUTINE_EX sample_work;
+static WORKER_THREAD_ROUTINE sample_ex_work;
+static WORK_QUEUE_ITEM sample_ex_item;
+
+static void sample_ex_work(PVOID Parameter)
+{
+	if (ex_ms)
+		msleep(ex_ms);
+	pr_info("ntwq_sample_wdm: executive work item ran at IRQL %u\n", KeGetCurrentIrql());
+}
 
 static void sample_work(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkItem)
 {
@@ -66,6 +80,9 @@ static int __init sample_wdm_init(void)
 		goto out_delete_device;
 	if (passes)
 		IoQueueWorkItemEx(ext->work_item, sample_work, DelayedWorkQueue, NULL);
+	/* An executive work item: no device, the item in static storage. */
+	ExInitializeWorkItem(&sample_ex_item, sample_ex_work, NULL);
+	ExQueueWorkItem(&sample_ex_item, DelayedWorkQueue);
 	return 0;
 
 out_delete_device:

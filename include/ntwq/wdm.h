@@ -108,6 +108,54 @@ typedef IO_WORKITEM_ROUTINE_EX *PIO_WORKITEM_ROUTINE_EX;
  */
 KIRQL KeGetCurrentIrql(void);
 
+/* ---- executive work items ---- */
+
+typedef VOID WORKER_THREAD_ROUTINE(PVOID Parameter);
+typedef WORKER_THREAD_ROUTINE *PWORKER_THREAD_ROUTINE;
+
+/* Windows x64 layout exactly: binary-layout shims depend on it. */
+typedef struct _WORK_QUEUE_ITEM {
+	LIST_ENTRY List;
+	PWORKER_THREAD_ROUTINE WorkerRoutine;
+	volatile PVOID Parameter;
+} WORK_QUEUE_ITEM, *PWORK_QUEUE_ITEM;
+
+NTWQ_STATIC_ASSERT(__builtin_offsetof(WORK_QUEUE_ITEM, List) == 0, "List at 0");
+NTWQ_STATIC_ASSERT(__builtin_offsetof(WORK_QUEUE_ITEM, WorkerRoutine) == 16,
+		   "WorkerRoutine at 16");
+NTWQ_STATIC_ASSERT(__builtin_offsetof(WORK_QUEUE_ITEM, Parameter) == 24, "Parameter at 24");
+NTWQ_STATIC_ASSERT(sizeof(WORK_QUEUE_ITEM) == 32, "WORK_QUEUE_ITEM is 32 bytes");
+
+/**
+ * ExInitializeWorkItem - set up a WORK_QUEUE_ITEM before ExQueueWorkItem.
+ * @Item: the item, in storage the caller owns (the stack included).
+ * @Routine: called once per queueing, with @Parameter, at PASSIVE_LEVEL.
+ * @Parameter: passed to @Routine as is.
+ */
+static inline VOID ExInitializeWorkItem(PWORK_QUEUE_ITEM Item,
+					PWORKER_THREAD_ROUTINE Routine, PVOID Parameter)
+{
+	Item->WorkerRoutine = Routine;
+	Item->Parameter = Parameter;
+	Item->List.Flink = (PLIST_ENTRY)0;
+}
+
+/**
+ * ExQueueWorkItem - queue an executive work item; callable in any context.
+ * @WorkItem: initialised with ExInitializeWorkItem; not queued already.
+ * @QueueType: a WORK_QUEUE_TYPE.
+ *
+ * ntwq links the item through its own List field (List.Flink is non-NULL
+ * while it is queued, NULL again once it is dequeued, before its routine
+ * runs) and allocates nothing.  Beyond Windows, it pins the caller's module
+ * from queueing until the routine has returned: the macro passes THIS_MODULE
+ * to the exported routine, which keeps the Windows name.
+ */
+VOID (ExQueueWorkItem)(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE QueueType,
+		       struct module *NtwqCaller);
+#define ExQueueWorkItem(WorkItem, QueueType) \
+	(ExQueueWorkItem)((WorkItem), (QueueType), THIS_MODULE)
+
 /* ---- objects ---- */
 
 /**

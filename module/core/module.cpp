@@ -8,6 +8,7 @@
  * constructor: the module loader runs none).
  */
 #include "module.h"
+#include "ex_workitem.h"
 #include "queues.h"
 #include "registry.h"
 #include "selftest.h"
@@ -41,6 +42,11 @@ extern "C" int ntwq_core_init(void)
 	int err = Queues::Init();
 	if (err)
 		return err;
+	err = ExQueues::Init();
+	if (err) {
+		Queues::Exit();
+		return err;
+	}
 
 	/*
 	 * debugfs is for observation: ntwq works without it (and debugfs
@@ -61,7 +67,11 @@ extern "C" void ntwq_core_exit(void)
 {
 	ntwq_debugfs_remove(g_debugfs_dir);
 	g_debugfs_dir = nullptr;
-	/* Drains every queue first; every driver is gone by now (they pin us). */
+	/*
+	 * Drains every queue, Io and Ex (the dispatchers drain their FIFOs);
+	 * every driver is gone by now, as their modules depend on ntwq.
+	 */
 	Queues::Exit();
+	ExQueues::Exit();
 	ntwq_printk(NTWQ_KERN_INFO, "unloaded\n");
 }

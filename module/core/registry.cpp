@@ -5,6 +5,7 @@
 #include "registry.h"
 
 #include "bridge/bridge.h"
+#include "ex_workitem.h"
 #include "lib/spinlock.h"
 #include "queues.h"
 
@@ -48,13 +49,18 @@ int Registry::Show(seq_file *seq, void *)
 
 	ntwq_seq_printf(seq, "%-4s %-8s %-20s %-16s %12s %s\n", "api", "state", "queue",
 			"driver", "age_us", "routine");
-	SpinGuard<IrqSave> guard(g_lock);
-	for (ListNode *n = g_items.next; n != &g_items; n = n->next) {
-		ItemRecord *r = NTWQ_CONTAINER_OF(n, ItemRecord, node);
-		ntwq_seq_printf(seq, "%-4s %-8s %-20s %-16s %12llu %ps\n", ApiName(r->api),
-				r->running ? "running" : "queued", Queues::Name(r->queue),
-				r->driver, (now - r->since_ns) / 1000, r->routine);
+	{
+		SpinGuard<IrqSave> guard(g_lock);
+		for (ListNode *n = g_items.next; n != &g_items; n = n->next) {
+			ItemRecord *r = NTWQ_CONTAINER_OF(n, ItemRecord, node);
+			ntwq_seq_printf(seq, "%-4s %-8s %-20s %-16s %12llu %ps\n",
+					ApiName(r->api), r->running ? "running" : "queued",
+					Queues::Name(r->queue), r->driver,
+					(now - r->since_ns) / 1000, r->routine);
+		}
 	}
+	/* Queued Ex items live in their FIFOs (no room in them for a record). */
+	ExQueues::ShowQueued(seq);
 	return 0;
 }
 

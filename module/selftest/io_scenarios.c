@@ -23,60 +23,8 @@
 #include "../bridge/bridge.h"
 #include "../core/internal.h"
 #include "../lib/rt_stats.h"
+#include "common.h"
 #include "scenarios.h"
-
-#define WAIT_JIFFIES msecs_to_jiffies(10000)
-#define EXT_MAGIC 0xfeedface
-
-struct probe;
-
-struct scn {
-	PDRIVER_OBJECT driver;
-	PDEVICE_OBJECT device;
-	struct probe *p;
-	bool torn_down;
-	unsigned long long diag[NTWQ_DIAG_COUNT];
-	long live_devices, live_drivers;
-	long long runtime_live;
-};
-
-/* What routines record.  The Context of every routine is its probe. */
-struct probe {
-	struct completion done;
-	atomic_t runs;
-	int target;		/* complete done when runs reaches it */
-	atomic_t running, max_running;
-	void *object;
-	void *context;
-	PIO_WORKITEM item;
-	int max_irql;
-	int all_in_task;
-	PIO_WORKITEM self;	/* for routines that act on their own item */
-	unsigned int requeue_until;
-	struct completion go;	/* routines that wait for the scenario */
-	PDEVICE_OBJECT device;
-	long refs_in_routine;
-	int ext_ok, delete_flag_seen, done_flag;
-};
-
-static long long runtime_live(void)
-{
-	struct ntwq_rt_stats st;
-
-	ntwq_rt_get_stats(&st);
-	return st.allocations - st.frees;
-}
-
-static void scn_snapshot(struct scn *s)
-{
-	unsigned int i;
-
-	for (i = 0; i < NTWQ_DIAG_COUNT; i++)
-		s->diag[i] = ntwq_diag_count(i);
-	s->live_devices = ntwq_live_devices();
-	s->live_drivers = ntwq_live_drivers();
-	s->runtime_live = runtime_live();
-}
 
 static int scn_setup(struct scn *s, ULONG ext)
 {
@@ -105,67 +53,6 @@ static void scn_teardown(struct scn *s)
 	NtwqDeleteDriver(s->driver);
 }
 
-static long long diag_delta(struct scn *s, enum ntwq_diag kind)
-{
-	return ntwq_diag_count(kind) - s->diag[kind];
-}
-
-/* Records the totals every scenario reports, after teardown. */
-static void scn_put_common(struct scn *s, struct ntwq_scn_result *r)
-{
-	unsigned long long total = 0;
-	unsigned int i;
-
-	for (i = 0; i < NTWQ_DIAG_COUNT; i++)
-		total += diag_delta(s, i);
-	ntwq_scn_put(r, "diag_total", total);
-	ntwq_scn_put(r, "live_devices_delta", ntwq_live_devices() - s->live_devices);
-	ntwq_scn_put(r, "live_drivers_delta", ntwq_live_drivers() - s->live_drivers);
-	ntwq_scn_put(r, "runtime_live_delta", runtime_live() - s->runtime_live);
-}
-
-static struct probe *probe_new(int target)
-{
-	struct probe *p = kzalloc(sizeof(*p), GFP_KERNEL);
-
-	if (!p)
-		return NULL;
-	init_completion(&p->done);
-	init_completion(&p->go);
-	p->target = target;
-	p->all_in_task = 1;
-	return p;
-}
-
-static void probe_enter(struct probe *p, void *object, void *ctx, PIO_WORKITEM item)
-{
-	int now = atomic_inc_return(&p->running);
-	int irql = KeGetCurrentIrql();
-	int max = atomic_read(&p->max_running);
-
-	while (now > max && !atomic_try_cmpxchg(&p->max_running, &max, now))
-		;
-	p->object = object;
-	p->context = ctx;
-	p->item = item;
-	if (irql > p->max_irql)
-		p->max_irql = irql;
-	if (!in_task() || in_atomic() || irqs_disabled())
-		p->all_in_task = 0;
-}
-
-static void probe_leave(struct probe *p)
-{
-	atomic_dec(&p->running);
-	if (atomic_inc_return(&p->runs) == p->target)
-		complete(&p->done);
-}
-
-static int probe_wait(struct probe *p, struct completion *c)
-{
-	return wait_for_completion_timeout(c, WAIT_JIFFIES) > 0;
-}
-
 static void probe_routine(PDEVICE_OBJECT DeviceObject, PVOID Context)
 {
 	struct probe *p = Context;
@@ -180,13 +67,6 @@ static void probe_routine_ex(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkI
 
 	probe_enter(p, IoObject, Context, IoWorkItem);
 	probe_leave(p);
-}
-
-static void put_probe(struct ntwq_scn_result *r, struct probe *p)
-{
-	ntwq_scn_put(r, "runs", atomic_read(&p->runs));
-	ntwq_scn_put(r, "max_irql", p->max_irql);
-	ntwq_scn_put(r, "all_in_task", p->all_in_task);
 }
 
 /* Driver, device with @ext extension bytes, and a probe expecting @target runs. */

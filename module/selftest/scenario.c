@@ -11,6 +11,7 @@
 
 static const struct ntwq_scenario ntwq_scenarios[] = {
 	NTWQ_IO_SCENARIOS
+	NTWQ_EX_SCENARIOS
 };
 
 void ntwq_scn_put(struct ntwq_scn_result *r, const char *key, long long value)

@@ -33,6 +33,23 @@ NTWQ_SCN(ntwq_scn_io_bad_irql_return);
 NTWQ_SCN(ntwq_scn_io_alloc_fail);
 NTWQ_SCN(ntwq_scn_io_concurrency);
 
+NTWQ_SCN(ntwq_scn_ex_layout);
+NTWQ_SCN(ntwq_scn_ex_parameter);
+NTWQ_SCN(ntwq_scn_ex_flink_while_queued);
+NTWQ_SCN(ntwq_scn_ex_free_in_routine);
+NTWQ_SCN(ntwq_scn_ex_on_stack);
+NTWQ_SCN(ntwq_scn_ex_from_atomic);
+NTWQ_SCN(ntwq_scn_ex_from_softirq);
+NTWQ_SCN(ntwq_scn_ex_from_hardirq);
+NTWQ_SCN(ntwq_scn_ex_requeue);
+NTWQ_SCN(ntwq_scn_ex_many);
+NTWQ_SCN(ntwq_scn_ex_concurrency);
+NTWQ_SCN(ntwq_scn_ex_double_queue);
+NTWQ_SCN(ntwq_scn_ex_invalid_type);
+NTWQ_SCN(ntwq_scn_ex_null_args);
+NTWQ_SCN(ntwq_scn_ex_bad_irql_return);
+NTWQ_SCN(ntwq_scn_ex_pin_self);
+
 #define NTWQ_IO_SCENARIOS \
 	{ "io.queue", "io.queue", ntwq_scn_io_queue }, \
 	{ "io.queue_ex", "io.queue_ex", ntwq_scn_io_queue_ex }, \
@@ -56,5 +73,23 @@ NTWQ_SCN(ntwq_scn_io_concurrency);
 	{ "io.bad_irql_return", "io.bad_irql_return", ntwq_scn_io_bad_irql_return }, \
 	{ "io.alloc_fail", "io.alloc_fail", ntwq_scn_io_alloc_fail }, \
 	{ "io.concurrency", "io.concurrency [items]", ntwq_scn_io_concurrency },
+
+#define NTWQ_EX_SCENARIOS \
+	{ "ex.layout", "ex.layout", ntwq_scn_ex_layout }, \
+	{ "ex.parameter", "ex.parameter", ntwq_scn_ex_parameter }, \
+	{ "ex.flink_while_queued", "ex.flink_while_queued", ntwq_scn_ex_flink_while_queued }, \
+	{ "ex.free_in_routine", "ex.free_in_routine", ntwq_scn_ex_free_in_routine }, \
+	{ "ex.on_stack", "ex.on_stack", ntwq_scn_ex_on_stack }, \
+	{ "ex.from_atomic", "ex.from_atomic", ntwq_scn_ex_from_atomic }, \
+	{ "ex.from_softirq", "ex.from_softirq", ntwq_scn_ex_from_softirq }, \
+	{ "ex.from_hardirq", "ex.from_hardirq", ntwq_scn_ex_from_hardirq }, \
+	{ "ex.requeue", "ex.requeue", ntwq_scn_ex_requeue }, \
+	{ "ex.many", "ex.many [items]", ntwq_scn_ex_many }, \
+	{ "ex.concurrency", "ex.concurrency [items]", ntwq_scn_ex_concurrency }, \
+	{ "ex.double_queue", "ex.double_queue", ntwq_scn_ex_double_queue }, \
+	{ "ex.invalid_type", "ex.invalid_type", ntwq_scn_ex_invalid_type }, \
+	{ "ex.null_args", "ex.null_args", ntwq_scn_ex_null_args }, \
+	{ "ex.bad_irql_return", "ex.bad_irql_return", ntwq_scn_ex_bad_irql_return }, \
+	{ "ex.pin_self", "ex.pin_self <ms>", ntwq_scn_ex_pin_self },
 
 #endif /* _NTWQ_SELFTEST_SCENARIOS_H */

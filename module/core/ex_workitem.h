@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ex_workitem.h - executive work items (WORK_QUEUE_ITEM) without allocation.
+ *
+ * A WORK_QUEUE_ITEM is 32 bytes of fixed Windows layout: no room for a
+ * work_struct.  So each queue type has a FIFO of items linked through the
+ * items' own List fields, and a fixed pool of dispatchers (work_structs
+ * allocated at load) that drain it on the queue type's Linux workqueue.
+ *
+ * While an item is queued, List.Flink links it (the last item points back at
+ * the list head, so Flink is never NULL while queued) and List.Blink holds
+ * the module pinned for it (the caller's THIS_MODULE).  A dispatcher takes
+ * the head item, reads its routine, parameter and module, sets Flink back to
+ * NULL (from then on the item belongs to its owner again: it may be re-queued
+ * or freed, even by its own routine) and calls the routine.  ntwq never
+ * touches the item after that.
+ *
+ * Concurrency, the design note: a dispatcher that takes an item while more
+ * items wait, and no other dispatcher is on its way, queues one more
+ * dispatcher before calling the routine.  So while items wait, some
+ * dispatcher is always about to take one, however long the running routines
+ * block, and Linux's concurrency-managed workqueues give each blocked
+ * dispatcher's successor a new worker.  Up to kExDispatchers routines of one
+ * queue type run at once (Windows' pools are smaller); beyond that, items
+ * wait in the FIFO for a dispatcher to return.  Short routines cost no extra
+ * threads: dispatchers that never block share one worker per CPU.
+ *
+ * Locks: ExQueue::lock (irq-safe) guards the FIFO, the idle dispatchers and
+ * the kick count.  The queue path takes it once; never sleeps or allocates.
+ */
+#ifndef _NTWQ_CORE_EX_WORKITEM_H
+#define _NTWQ_CORE_EX_WORKITEM_H
+
+#include <ntwq/wdm.h>
+
+#include "lib/cxx.h"
+
+struct seq_file;
+
+namespace ntwq {
+
+/* Dispatchers per queue type: how many routines of one type run at once. */
+constexpr u32 kExDispatchers = 256;
+
+class ExQueues {
+public:
+	/* After Queues::Init(). */
+	static int Init() noexcept;
+	/* After Queues::Exit() has drained the workqueues. */
+	static void Exit() noexcept;
+	static void Queue(PWORK_QUEUE_ITEM item, unsigned int queue_type,
+			  module *caller) noexcept;
+	/* Lists the queued items, for debugfs `items`; takes each queue lock. */
+	static void ShowQueued(seq_file *seq) noexcept;
+};
+
+} /* namespace ntwq */
+
+#endif /* _NTWQ_CORE_EX_WORKITEM_H */

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * common.c - snapshot, totals and probe helpers shared by the scenarios.
+ */
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/preempt.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include "../lib/rt_stats.h"
+#include "common.h"
+
+long long runtime_live(void)
+{
+	struct ntwq_rt_stats st;
+
+	ntwq_rt_get_stats(&st);
+	return st.allocations - st.frees;
+}
+
+void scn_snapshot(struct scn *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < NTWQ_DIAG_COUNT; i++)
+		s->diag[i] = ntwq_diag_count(i);
+	s->live_devices = ntwq_live_devices();
+	s->live_drivers = ntwq_live_drivers();
+	s->runtime_live = runtime_live();
+}
+
+
+
+long long diag_delta(struct scn *s, enum ntwq_diag kind)
+{
+	return ntwq_diag_count(kind) - s->diag[kind];
+}
+
+/* Records the totals every scenario reports, after teardown. */
+void scn_put_common(struct scn *s, struct ntwq_scn_result *r)
+{
+	unsigned long long total = 0;
+	unsigned int i;
+
+	for (i = 0; i < NTWQ_DIAG_COUNT; i++)
+		total += diag_delta(s, i);
+	ntwq_scn_put(r, "diag_total", total);
+	ntwq_scn_put(r, "live_devices_delta", ntwq_live_devices() - s->live_devices);
+	ntwq_scn_put(r, "live_drivers_delta", ntwq_live_drivers() - s->live_drivers);
+	ntwq_scn_put(r, "runtime_live_delta", runtime_live() - s->runtime_live);
+}
+
+struct probe *probe_new(int target)
+{
+	struct probe *p = kzalloc(sizeof(*p), GFP_KERNEL);
+
+	if (!p)
+		return NULL;
+	init_completion(&p->done);
+	init_completion(&p->go);
+	p->target = target;
+	p->all_in_task = 1;
+	return p;
+}
+
+void probe_enter(struct probe *p, void *object, void *ctx, PIO_WORKITEM item)
+{
+	int now = atomic_inc_return(&p->running);
+	int irql = KeGetCurrentIrql();
+	int max = atomic_read(&p->max_running);
+
+	while (now > max && !atomic_try_cmpxchg(&p->max_running, &max, now))
+		;
+	p->object = object;
+	p->context = ctx;
+	p->item = item;
+	if (irql > p->max_irql)
+		p->max_irql = irql;
+	if (!in_task() || in_atomic() || irqs_disabled())
+		p->all_in_task = 0;
+}
+
+void probe_leave(struct probe *p)
+{
+	atomic_dec(&p->running);
+	if (atomic_inc_return(&p->runs) == p->target)
+		complete(&p->done);
+}
+
+int probe_wait(struct probe *p, struct completion *c)
+{
+	return wait_for_completion_timeout(c, WAIT_JIFFIES) > 0;
+}
+
+
+
+void put_probe(struct ntwq_scn_result *r, struct probe *p)
+{
+	ntwq_scn_put(r, "runs", atomic_read(&p->runs));
+	ntwq_scn_put(r, "max_irql", p->max_irql);
+	ntwq_scn_put(r, "all_in_task", p->all_in_task);
+}
+
