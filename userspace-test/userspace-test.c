@@ -433,8 +433,13 @@ static void items_lists_pending_work(void)
 
 static void rmmod_refused_while_ex_work_pending(void)
 {
+	static char buf[RESULT_MAX];
+
 	REQUIRE(run_quiet("modprobe ntwq_sample_wdm passes=0 ex_ms=1500") == 0,
 		"sample load failed");
+	REQUIRE(read_file(NTWQ_DIR "/items", buf, sizeof(buf)) == 0, "items unreadable");
+	CHECK(strstr(buf, "sample_ex_work") != NULL && strstr(buf, "ex ") != NULL,
+	      "the Ex item not listed:\n%s", buf);
 	CHECK(module_refcnt("ntwq_sample_wdm") == 1, "refcnt %d with an Ex item pending",
 	      module_refcnt("ntwq_sample_wdm"));
 	errno = 0;
