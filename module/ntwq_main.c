@@ -7,7 +7,7 @@
  * NTWQ_INTERNAL exports exist only for ntwq's own KUnit module.
  */
 #include <linux/module.h>
-#include <ntwq/wdm.h>
+#include <ntwq/wdf.h>
 #include "core/internal.h"
 #include "core/module.h"
 #include "core/selftest.h"
@@ -44,6 +44,19 @@ EXPORT_SYMBOL_GPL(IoUninitializeWorkItem);
 
 /* Executive */
 EXPORT_SYMBOL_GPL(ExQueueWorkItem);
+
+/* KMDF */
+EXPORT_SYMBOL_GPL(NtwqWdfDeviceCreate);
+EXPORT_SYMBOL_GPL(WdfDeviceWdmGetDeviceObject);
+EXPORT_SYMBOL_GPL(WdfObjectCreate);
+EXPORT_SYMBOL_GPL(WdfObjectDelete);
+EXPORT_SYMBOL_GPL(WdfObjectReferenceActual);
+EXPORT_SYMBOL_GPL(WdfObjectDereferenceActual);
+EXPORT_SYMBOL_GPL(WdfObjectGetTypedContextWorker);
+EXPORT_SYMBOL_GPL(WdfWorkItemCreate);
+EXPORT_SYMBOL_GPL(WdfWorkItemEnqueue);
+EXPORT_SYMBOL_GPL(WdfWorkItemFlush);
+EXPORT_SYMBOL_GPL(WdfWorkItemGetParentObject);
 
 /* For kunit/ only. */
 EXPORT_SYMBOL_NS_GPL(ntwq_selftest_alloc, NTWQ_INTERNAL);

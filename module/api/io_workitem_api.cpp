@@ -6,6 +6,7 @@
 
 #include "core/io_workitem.h"
 #include "core/object.h"
+#include "bridge/bridge.h"
 #include "core/verifier.h"
 #include "lib/runtime.h"
 
@@ -22,6 +23,16 @@ ObjectHeader *LookupIoObject(PVOID object, ObjectKind kind, bool any, const char
 		Verifier::Report(NTWQ_DIAG_INVALID_OBJECT, api, nullptr, nullptr,
 				 object ? "not a live device or driver object" : "NULL object");
 	return h;
+}
+
+/* A driver's routine must lie in its module: that is the module ntwq pins. */
+bool RoutineOk(ntwq::IoWorkItem *item, const void *routine, const char *api)
+{
+	if (routine && ntwq_within_module(routine, item->driver->priv.owner))
+		return true;
+	Verifier::Report(NTWQ_DIAG_INVALID_ROUTINE, api, routine, item->driver->Name(),
+			 "routine is NULL or not in the driver's module; not queued");
+	return false;
 }
 
 } /* namespace */
@@ -64,9 +75,10 @@ extern "C" VOID IoQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE Wo
 {
 	ntwq::IoWorkItem *item = IoWorkItem::FromHandle(IoWorkItem, "IoQueueWorkItem");
 
-	if (item)
-		item->Queue("IoQueueWorkItem", reinterpret_cast<const void *>(WorkerRoutine),
-			    false, QueueType, Context);
+	auto routine = reinterpret_cast<const void *>(WorkerRoutine);
+
+	if (item && RoutineOk(item, routine, "IoQueueWorkItem"))
+		item->Queue("IoQueueWorkItem", routine, false, QueueType, Context);
 }
 
 extern "C" VOID IoQueueWorkItemEx(PIO_WORKITEM IoWorkItem,
@@ -75,9 +87,10 @@ extern "C" VOID IoQueueWorkItemEx(PIO_WORKITEM IoWorkItem,
 {
 	ntwq::IoWorkItem *item = IoWorkItem::FromHandle(IoWorkItem, "IoQueueWorkItemEx");
 
-	if (item)
-		item->Queue("IoQueueWorkItemEx", reinterpret_cast<const void *>(WorkerRoutine),
-			    true, QueueType, Context);
+	auto routine = reinterpret_cast<const void *>(WorkerRoutine);
+
+	if (item && RoutineOk(item, routine, "IoQueueWorkItemEx"))
+		item->Queue("IoQueueWorkItemEx", routine, true, QueueType, Context);
 }
 
 /*
@@ -92,12 +105,12 @@ extern "C" BOOLEAN IoTryQueueWorkItem(PIO_WORKITEM IoWorkItem,
 {
 	ntwq::IoWorkItem *item = IoWorkItem::FromHandle(IoWorkItem, "IoTryQueueWorkItem");
 
-	if (!item)
+	auto routine = reinterpret_cast<const void *>(WorkerRoutine);
+
+	if (!item || !RoutineOk(item, routine, "IoTryQueueWorkItem"))
 		return FALSE;
-	return item->Queue("IoTryQueueWorkItem", reinterpret_cast<const void *>(WorkerRoutine),
-			   true, QueueType, Context)
-		       ? TRUE
-		       : FALSE;
+	return item->Queue("IoTryQueueWorkItem", routine, true, QueueType, Context) ? TRUE
+										       : FALSE;
 }
 
 extern "C" ULONG IoSizeofWorkItem(VOID)

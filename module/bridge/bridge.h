@@ -26,6 +26,7 @@ struct dentry;
 struct kref;
 struct lock_class_key;
 struct module;
+struct mutex;
 struct seq_file;
 struct spinlock;
 struct work_struct;
@@ -65,6 +66,13 @@ void ntwq_local_irq_restore(unsigned long flags);
 int ntwq_preempt_count(void);
 void ntwq_preempt_count_restore(int count);
 void ntwq_local_irq_enable(void);
+const void *ntwq_current_task(void);
+
+/* mutex.c */
+void ntwq_mutex_init(struct mutex *lock, const char *name, struct lock_class_key *key);
+void ntwq_mutex_lock(struct mutex *lock);
+void ntwq_mutex_unlock(struct mutex *lock);
+void ntwq_mutex_destroy(struct mutex *lock);
 
 /* workqueue.c */
 struct workqueue_struct *ntwq_alloc_workqueue(const char *name,

@@ -3,6 +3,7 @@
 #include <linux/irqflags.h>
 #include <linux/module.h>
 #include <linux/preempt.h>
+#include <linux/sched.h>
 #include "bridge.h"
 
 /**
@@ -138,4 +139,15 @@ void ntwq_preempt_count_restore(int count)
 void ntwq_local_irq_enable(void)
 {
 	local_irq_enable();
+}
+
+/**
+ * ntwq_current_task - current, as an opaque pointer.
+ *
+ * Context: task context.
+ * Return: the running task.
+ */
+const void *ntwq_current_task(void)
+{
+	return current;
 }

@@ -11,6 +11,7 @@
 #include <linux/gfp.h>
 #include <linux/kref.h>
 #include <linux/lockdep.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/completion.h>
 #include <linux/workqueue.h>
@@ -27,6 +28,7 @@ void ntwq_layout(void)
 	LAYOUT(KREF, struct kref);
 	LAYOUT(WORK_STRUCT, struct work_struct);
 	LAYOUT(COMPLETION, struct completion);
+	LAYOUT(MUTEX, struct mutex);
 	BLANK();
 	DEFINE(NTWQ_GFP_KERNEL, (__force unsigned int)GFP_KERNEL);
 	DEFINE(NTWQ_GFP_ATOMIC, (__force unsigned int)GFP_ATOMIC);

@@ -21,6 +21,9 @@ enum ntwq_diag {
 	NTWQ_DIAG_BAD_IRQL_RETURN,    /* WORKER_THREAD_RETURNED_AT_BAD_IRQL */
 	NTWQ_DIAG_DRIVER_GONE,        /* ntwq: work for a driver already deleted */
 	NTWQ_DIAG_DEVICES_LEFT,       /* ntwq: NtwqDeleteDriver with devices left */
+	NTWQ_DIAG_WDF_INVALID_HANDLE, /* WDF_VIOLATION: bad handle, wrong type */
+	NTWQ_DIAG_WDF_FLUSH_IN_CALLBACK, /* WDF_VIOLATION: flush from own callback */
+	NTWQ_DIAG_WDF_AFTER_DELETE,   /* WDF_VIOLATION: use of a deleted object */
 	NTWQ_DIAG_COUNT
 };
 

@@ -141,12 +141,6 @@ bool IoWorkItem::Queue(const char *api, const void *worker_routine, bool is_ex,
 				 driver->Name(), "invalid WORK_QUEUE_TYPE; not queued");
 		return false;
 	}
-	if (!worker_routine || !ntwq_within_module(worker_routine, driver->priv.owner)) {
-		Verifier::Report(NTWQ_DIAG_INVALID_ROUTINE, api, worker_routine,
-				 driver->Name(),
-				 "routine is NULL or not in the driver's module; not queued");
-		return false;
-	}
 
 	SpinGuard<IrqSave> guard(lock);
 	if (magic.Load() != kIoItemMagic) {
@@ -184,6 +178,27 @@ bool IoWorkItem::Queue(const char *api, const void *worker_routine, bool is_ex,
 	 * finds it already dispatched. */
 	ntwq_queue_work(Queues::Get(queue), work.Get());
 	return true;
+}
+
+bool IoWorkItem::Cancel() noexcept
+{
+	Pins pins;
+	{
+		SpinGuard<IrqSave> guard(lock);
+		if (state != IoItemState::Queued || !ntwq_cancel_work(work.Get()))
+			return false;
+		state = IoItemState::Idle;
+		Registry::Remove(&record);
+		pins = PinsOf(this);
+	}
+	Stats::Cancelled(Api::Io, pins.queue);
+	Unpin(pins);
+	return true;
+}
+
+void IoWorkItem::Flush() noexcept
+{
+	ntwq_flush_work(work.Get());
 }
 
 void IoWorkItem::Retire(const char *api) noexcept

@@ -72,9 +72,17 @@ struct IoWorkItem {
 	/* The item behind a handle, or nullptr (with a diagnostic). */
 	static IoWorkItem *FromHandle(PIO_WORKITEM handle, const char *api) noexcept;
 	void Init(ObjectHeader *io_object, bool is_allocated) noexcept;
-	/* Queues; false (with a diagnostic) if the item cannot be queued. */
+	/*
+	 * Queues; false (with a diagnostic) if the item cannot be queued.  The
+	 * caller has checked @worker_routine (the API layer checks a driver's
+	 * routine lies in its module; WDF passes its own trampoline).
+	 */
 	bool Queue(const char *api, const void *worker_routine, bool is_ex,
 		   unsigned int queue_type, void *ctx) noexcept;
+	/* Takes a queued item off its queue, quietly; true if it will not run. */
+	bool Cancel() noexcept;
+	/* Waits for the last queueing's routine to return; process context. */
+	void Flush() noexcept;
 	/* Ends the item's life: cancels it if queued, drops its IoObject. */
 	void Retire(const char *api) noexcept;
 	/* Drops one reference of an allocated item; the last frees it. */

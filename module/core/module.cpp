@@ -13,6 +13,7 @@
 #include "registry.h"
 #include "selftest.h"
 #include "stats.h"
+#include "wdf_object.h"
 
 #include "bridge/bridge.h"
 #include "lib/cxx.h"
@@ -39,6 +40,7 @@ using namespace ntwq;
 extern "C" int ntwq_core_init(void)
 {
 	Registry::Init();
+	WdfInit();
 	int err = Queues::Init();
 	if (err)
 		return err;

@@ -27,6 +27,9 @@ const DiagInfo kDiags[] = {
 	{ "WORKER_THREAD_RETURNED_AT_BAD_IRQL", "bad_irql_return" },
 	{ "NTWQ_DRIVER_DELETED", "driver_deleted" },
 	{ "NTWQ_DEVICES_LEFT", "devices_left" },
+	{ "WDF_VIOLATION(0x10D)", "wdf_invalid_handle" },
+	{ "WDF_VIOLATION(0x10D)", "wdf_flush_in_callback" },
+	{ "WDF_VIOLATION(0x10D)", "wdf_after_delete" },
 };
 static_assert(ArraySize(kDiags) == NTWQ_DIAG_COUNT, "one entry per ntwq_diag");
 
