@@ -356,6 +356,11 @@ static const void *ex_params(const void *prev, char *desc)
 	return expectation_params(prev, desc, "ex.");
 }
 
+static const void *wdf_params(const void *prev, char *desc)
+{
+	return expectation_params(prev, desc, "wdf.");
+}
+
 static struct kunit_case ntwq_io_cases[] = {
 	KUNIT_CASE_PARAM(scenario_observes_expected_values, io_params),
 	{}
@@ -378,8 +383,20 @@ static struct kunit_suite ntwq_ex_suite = {
 	.test_cases = ntwq_ex_cases,
 };
 
+/* ---- ntwq_wdf: the KMDF scenarios ---- */
+
+static struct kunit_case ntwq_wdf_cases[] = {
+	KUNIT_CASE_PARAM(scenario_observes_expected_values, wdf_params),
+	{}
+};
+
+static struct kunit_suite ntwq_wdf_suite = {
+	.name = "ntwq_wdf",
+	.test_cases = ntwq_wdf_cases,
+};
+
 kunit_test_suites(&ntwq_runtime_suite, &ntwq_lock_suite, &ntwq_irql_suite,
-		  &ntwq_trigger_suite, &ntwq_io_suite, &ntwq_ex_suite);
+		  &ntwq_trigger_suite, &ntwq_io_suite, &ntwq_ex_suite, &ntwq_wdf_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for ntwq");

@@ -16,6 +16,15 @@ if [ -n "$sections" ]; then
 	bad=1
 fi
 
+# Constructor/destructor alias groups (C5/D5): ld -r may discard them while the
+# kernel's __patchable_function_entries still points into them.
+groups=$($readelf -W -g "$obj" 2>/dev/null | grep -oE '\[_Z[A-Za-z0-9_]*[CD]5Ev\]' || true)
+if [ -n "$groups" ]; then
+	echo "$obj: out-of-line constructor/destructor in a C5/D5 COMDAT group: $(echo $groups | tr '\n' ' ')" >&2
+	echo "$obj: (mark it NTWQ_ALWAYS_INLINE, or define it in one .cpp file)" >&2
+	bad=1
+fi
+
 undefined=$($nm -u "$obj" | awk '{print $2}' |
 	grep -E '^(_Znwm|_Znam|_ZnwmRKSt9nothrow_t|__cxa_guard_|__cxa_atexit|__dso_handle|__gxx_personality_v0|_Unwind_|__cxa_begin_catch|__cxa_throw|__cxa_allocate_exception|_ZTI|_ZTVN10__cxxabiv)' || true)
 if [ -n "$undefined" ]; then

@@ -64,8 +64,6 @@ fi
 modprobe ntwq || fail "modprobe ntwq"
 
 if [ -e "/lib/modules/$(uname -r)/extra/ntwq_kunit.ko" ]; then
-	# Let KUnit's allocation-failure cases reach GFP_KERNEL allocations.
-	[ -e $dbg/failslab/ignore-gfp-wait ] && echo N > $dbg/failslab/ignore-gfp-wait
 	modprobe ntwq_kunit || fail "modprobe ntwq_kunit"
 	echo "NTWQ-KUNIT-BEGIN"
 	for f in $dbg/kunit/ntwq_*/results; do cat "$f"; done

@@ -37,6 +37,7 @@ const QueueSpec kSpecs[] = {
 static_assert(ArraySize(kSpecs) == kQueueCount, "one spec per QueueIndex");
 
 workqueue_struct *g_wq[kQueueCount]; /* I: set in Init, read-only until Exit */
+workqueue_struct *g_internal;         /* I */
 
 } /* namespace */
 
@@ -49,11 +50,19 @@ int Queues::Init() noexcept
 			return -kENOMEM;
 		}
 	}
+	g_internal = ntwq_alloc_workqueue("ntwq_internal", 0, 0);
+	if (!g_internal) {
+		Exit();
+		return -kENOMEM;
+	}
 	return 0;
 }
 
 void Queues::Exit() noexcept
 {
+	/* Internal jobs first: they may still queue or flush work items. */
+	ntwq_destroy_workqueue(g_internal);
+	g_internal = nullptr;
 	for (u32 i = 0; i < kQueueCount; i++) {
 		ntwq_destroy_workqueue(g_wq[i]);
 		g_wq[i] = nullptr;
@@ -77,6 +86,11 @@ int Queues::IndexOf(unsigned int type) noexcept
 workqueue_struct *Queues::Get(u32 index) noexcept
 {
 	return g_wq[index];
+}
+
+workqueue_struct *Queues::Internal() noexcept
+{
+	return g_internal;
 }
 
 const char *Queues::Name(u32 index) noexcept

@@ -41,6 +41,11 @@ public:
 	/* The queue for a WORK_QUEUE_TYPE value, or -1 if it is not valid. */
 	static int IndexOf(unsigned int type) noexcept;
 	static workqueue_struct *Get(u32 index) noexcept;
+	/*
+	 * ntwq's own jobs (finishing a WDF delete or destroy at PASSIVE_LEVEL):
+	 * a queue of their own, so they may flush items of the queues above.
+	 */
+	static workqueue_struct *Internal() noexcept;
 	static const char *Name(u32 index) noexcept;
 };
 

@@ -47,6 +47,7 @@ extern "C" void WdfDeferredWork(work_struct *work)
 {
 	auto *obj = reinterpret_cast<WdfObject *>(reinterpret_cast<char *>(work) -
 						  __builtin_offsetof(WdfObject, deferred));
+	DriverBlock *driver = obj->driver; /* obj may be freed below */
 
 	if (obj->deferred_op == WdfDeferred::Delete) {
 		obj->deferred_op = WdfDeferred::None;
@@ -55,12 +56,26 @@ extern "C" void WdfDeferredWork(work_struct *work)
 	} else {
 		Destroy(obj);
 	}
+	if (driver) {
+		ntwq_module_put(driver->priv.owner);
+		driver->EndWork();
+	}
 }
 
+/*
+ * Finishes a delete or destroy at PASSIVE_LEVEL in ntwq's internal queue.
+ * The job calls the driver's callbacks, so it counts as the driver's work:
+ * NtwqDeleteDriver waits for it and the driver's module stays pinned.
+ */
 void Defer(WdfObject *obj, WdfDeferred op)
 {
+	if (obj->driver) {
+		/* A driver with live objects has not drained: this succeeds. */
+		obj->driver->BeginWork();
+		ntwq_module_get(obj->driver->priv.owner);
+	}
 	obj->deferred_op = op;
-	ntwq_queue_work(Queues::Get(kQueueDelayed), obj->deferred.Get());
+	ntwq_queue_work(Queues::Internal(), obj->deferred.Get());
 }
 
 void ReleaseKref(kref *ref)

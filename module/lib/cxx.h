@@ -52,6 +52,14 @@ enum : int {
 	kETIMEDOUT = 110,
 };
 
+/*
+ * For constructors and destructors of small RAII types: an out-of-line copy
+ * would sit in a C5/D5 COMDAT group, which the kernel's patchable function
+ * entries cannot reference once ld -r discards duplicate groups
+ * (scripts/check-cxx-object.sh rejects such groups).
+ */
+#define NTWQ_ALWAYS_INLINE inline __attribute__((__always_inline__))
+
 /* KERN_* level strings for ntwq_printk(). */
 #define NTWQ_KERN_ERR "\0013"
 #define NTWQ_KERN_WARNING "\0014"

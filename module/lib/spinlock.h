@@ -66,8 +66,11 @@ template <class Mode> class SpinGuard;
 
 template <> class SpinGuard<NoIrq> {
 public:
-	explicit SpinGuard(SpinLock &lock) noexcept : lock_(lock) { lock_.Lock(); }
-	~SpinGuard() { lock_.Unlock(); }
+	NTWQ_ALWAYS_INLINE explicit SpinGuard(SpinLock &lock) noexcept : lock_(lock)
+	{
+		lock_.Lock();
+	}
+	NTWQ_ALWAYS_INLINE ~SpinGuard() { lock_.Unlock(); }
 	SpinGuard(const SpinGuard &) = delete;
 	SpinGuard &operator=(const SpinGuard &) = delete;
 
@@ -77,8 +80,11 @@ private:
 
 template <> class SpinGuard<IrqSave> {
 public:
-	explicit SpinGuard(SpinLock &lock) noexcept : lock_(lock), flags_(lock.LockIrqSave()) {}
-	~SpinGuard() { lock_.UnlockIrqRestore(flags_); }
+	NTWQ_ALWAYS_INLINE explicit SpinGuard(SpinLock &lock) noexcept
+		: lock_(lock), flags_(lock.LockIrqSave())
+	{
+	}
+	NTWQ_ALWAYS_INLINE ~SpinGuard() { lock_.UnlockIrqRestore(flags_); }
 	SpinGuard(const SpinGuard &) = delete;
 	SpinGuard &operator=(const SpinGuard &) = delete;
 

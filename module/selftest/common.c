@@ -8,6 +8,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "../lib/rt_stats.h"
+#include <ntwq/wdm.h>
 #include "common.h"
 
 long long runtime_live(void)
@@ -101,3 +102,54 @@ void put_probe(struct ntwq_scn_result *r, struct probe *p)
 	ntwq_scn_put(r, "all_in_task", p->all_in_task);
 }
 
+int scn_setup(struct scn *s, ULONG ext)
+{
+	memset(s, 0, sizeof(*s));
+	scn_snapshot(s);
+	if (!NT_SUCCESS(NtwqCreateDriver(THIS_MODULE, "ntwq_selftest", &s->driver)))
+		return -ENOMEM;
+	if (!NT_SUCCESS(IoCreateDevice(s->driver, ext, NULL, FILE_DEVICE_UNKNOWN, 0,
+				       FALSE, &s->device))) {
+		NtwqDeleteDriver(s->driver);
+		return -ENOMEM;
+	}
+	if (ext)
+		*(u32 *)s->device->DeviceExtension = EXT_MAGIC;
+	return 0;
+}
+
+/* Deletes the device (unless the scenario did) and the driver: drains. */
+void scn_teardown(struct scn *s)
+{
+	if (s->torn_down)
+		return;
+	s->torn_down = true;
+	if (s->device)
+		IoDeleteDevice(s->device);
+	NtwqDeleteDriver(s->driver);
+}
+
+/* Driver, device with @ext extension bytes, and a probe expecting @target runs. */
+int scn_begin(struct scn *s, int target, ULONG ext)
+{
+	struct probe *p = probe_new(target);
+
+	if (!p || scn_setup(s, ext)) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	s->p = p;
+	return 0;
+}
+
+/* Tears down (if the scenario has not), reports the probe and the totals. */
+int scn_finish(struct scn *s, struct ntwq_scn_result *r)
+{
+	scn_teardown(s);
+	if (r && s->p)
+		put_probe(r, s->p);
+	if (r)
+		scn_put_common(s, r);
+	kfree(s->p);
+	return 0;
+}

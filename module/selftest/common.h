@@ -55,4 +55,13 @@ void probe_leave(struct probe *p);
 int probe_wait(struct probe *p, struct completion *c);
 void put_probe(struct ntwq_scn_result *r, struct probe *p);
 
+/* A driver "ntwq_selftest" and a device with @ext extension bytes. */
+int scn_setup(struct scn *s, ULONG ext);
+/* Deletes the device (unless the scenario did) and the driver: drains. */
+void scn_teardown(struct scn *s);
+/* scn_setup() plus a probe expecting @target runs. */
+int scn_begin(struct scn *s, int target, ULONG ext);
+/* Tears down, reports the probe and the totals into @r (if not NULL). */
+int scn_finish(struct scn *s, struct ntwq_scn_result *r);
+
 #endif /* _NTWQ_SELFTEST_COMMON_H */

@@ -26,32 +26,7 @@
 #include "common.h"
 #include "scenarios.h"
 
-static int scn_setup(struct scn *s, ULONG ext)
-{
-	memset(s, 0, sizeof(*s));
-	scn_snapshot(s);
-	if (!NT_SUCCESS(NtwqCreateDriver(THIS_MODULE, "ntwq_selftest", &s->driver)))
-		return -ENOMEM;
-	if (!NT_SUCCESS(IoCreateDevice(s->driver, ext, NULL, FILE_DEVICE_UNKNOWN, 0,
-				       FALSE, &s->device))) {
-		NtwqDeleteDriver(s->driver);
-		return -ENOMEM;
-	}
-	if (ext)
-		*(u32 *)s->device->DeviceExtension = EXT_MAGIC;
-	return 0;
-}
 
-/* Deletes the device (unless the scenario did) and the driver: drains. */
-static void scn_teardown(struct scn *s)
-{
-	if (s->torn_down)
-		return;
-	s->torn_down = true;
-	if (s->device)
-		IoDeleteDevice(s->device);
-	NtwqDeleteDriver(s->driver);
-}
 
 static void probe_routine(PDEVICE_OBJECT DeviceObject, PVOID Context)
 {
@@ -69,29 +44,7 @@ static void probe_routine_ex(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkI
 	probe_leave(p);
 }
 
-/* Driver, device with @ext extension bytes, and a probe expecting @target runs. */
-static int scn_begin(struct scn *s, int target, ULONG ext)
-{
-	struct probe *p = probe_new(target);
 
-	if (!p || scn_setup(s, ext)) {
-		kfree(p);
-		return -ENOMEM;
-	}
-	s->p = p;
-	return 0;
-}
-
-/* Tears down (if the scenario has not), reports the probe and the totals. */
-static int scn_finish(struct scn *s, struct ntwq_scn_result *r)
-{
-	scn_teardown(s);
-	if (s->p)
-		put_probe(r, s->p);
-	scn_put_common(s, r);
-	kfree(s->p);
-	return 0;
-}
 
 /* ---- argument passing and context ---- */
 

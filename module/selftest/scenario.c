@@ -12,6 +12,7 @@
 static const struct ntwq_scenario ntwq_scenarios[] = {
 	NTWQ_IO_SCENARIOS
 	NTWQ_EX_SCENARIOS
+	NTWQ_WDF_SCENARIOS
 };
 
 void ntwq_scn_put(struct ntwq_scn_result *r, const char *key, long long value)

@@ -50,6 +50,26 @@ NTWQ_SCN(ntwq_scn_ex_null_args);
 NTWQ_SCN(ntwq_scn_ex_bad_irql_return);
 NTWQ_SCN(ntwq_scn_ex_pin_self);
 
+NTWQ_SCN(ntwq_scn_wdf_create);
+NTWQ_SCN(ntwq_scn_wdf_context);
+NTWQ_SCN(ntwq_scn_wdf_callback);
+NTWQ_SCN(ntwq_scn_wdf_coalesce);
+NTWQ_SCN(ntwq_scn_wdf_enqueue_from_callback);
+NTWQ_SCN(ntwq_scn_wdf_flush_waits);
+NTWQ_SCN(ntwq_scn_wdf_flush_idle);
+NTWQ_SCN(ntwq_scn_wdf_flush_in_callback);
+NTWQ_SCN(ntwq_scn_wdf_flush_requeuing);
+NTWQ_SCN(ntwq_scn_wdf_delete_idle);
+NTWQ_SCN(ntwq_scn_wdf_delete_running);
+NTWQ_SCN(ntwq_scn_wdf_delete_in_callback);
+NTWQ_SCN(ntwq_scn_wdf_delete_raised_irql);
+NTWQ_SCN(ntwq_scn_wdf_cascade);
+NTWQ_SCN(ntwq_scn_wdf_destroy_order);
+NTWQ_SCN(ntwq_scn_wdf_serialization);
+NTWQ_SCN(ntwq_scn_wdf_incompatible_level);
+NTWQ_SCN(ntwq_scn_wdf_invalid_handles);
+NTWQ_SCN(ntwq_scn_wdf_alloc_fail);
+
 #define NTWQ_IO_SCENARIOS \
 	{ "io.queue", "io.queue", ntwq_scn_io_queue }, \
 	{ "io.queue_ex", "io.queue_ex", ntwq_scn_io_queue_ex }, \
@@ -91,5 +111,26 @@ NTWQ_SCN(ntwq_scn_ex_pin_self);
 	{ "ex.null_args", "ex.null_args", ntwq_scn_ex_null_args }, \
 	{ "ex.bad_irql_return", "ex.bad_irql_return", ntwq_scn_ex_bad_irql_return }, \
 	{ "ex.pin_self", "ex.pin_self <ms>", ntwq_scn_ex_pin_self },
+
+#define NTWQ_WDF_SCENARIOS \
+	{ "wdf.create", "wdf.create", ntwq_scn_wdf_create }, \
+	{ "wdf.context", "wdf.context", ntwq_scn_wdf_context }, \
+	{ "wdf.callback", "wdf.callback", ntwq_scn_wdf_callback }, \
+	{ "wdf.coalesce", "wdf.coalesce", ntwq_scn_wdf_coalesce }, \
+	{ "wdf.enqueue_from_callback", "wdf.enqueue_from_callback", ntwq_scn_wdf_enqueue_from_callback }, \
+	{ "wdf.flush_waits", "wdf.flush_waits", ntwq_scn_wdf_flush_waits }, \
+	{ "wdf.flush_idle", "wdf.flush_idle", ntwq_scn_wdf_flush_idle }, \
+	{ "wdf.flush_in_callback", "wdf.flush_in_callback", ntwq_scn_wdf_flush_in_callback }, \
+	{ "wdf.flush_requeuing", "wdf.flush_requeuing", ntwq_scn_wdf_flush_requeuing }, \
+	{ "wdf.delete_idle", "wdf.delete_idle", ntwq_scn_wdf_delete_idle }, \
+	{ "wdf.delete_running", "wdf.delete_running", ntwq_scn_wdf_delete_running }, \
+	{ "wdf.delete_in_callback", "wdf.delete_in_callback", ntwq_scn_wdf_delete_in_callback }, \
+	{ "wdf.delete_raised_irql", "wdf.delete_raised_irql", ntwq_scn_wdf_delete_raised_irql }, \
+	{ "wdf.cascade", "wdf.cascade", ntwq_scn_wdf_cascade }, \
+	{ "wdf.destroy_order", "wdf.destroy_order", ntwq_scn_wdf_destroy_order }, \
+	{ "wdf.serialization", "wdf.serialization", ntwq_scn_wdf_serialization }, \
+	{ "wdf.incompatible_level", "wdf.incompatible_level", ntwq_scn_wdf_incompatible_level }, \
+	{ "wdf.invalid_handles", "wdf.invalid_handles", ntwq_scn_wdf_invalid_handles }, \
+	{ "wdf.alloc_fail", "wdf.alloc_fail", ntwq_scn_wdf_alloc_fail },
 
 #endif /* _NTWQ_SELFTEST_SCENARIOS_H */

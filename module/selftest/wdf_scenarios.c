@@ -1,0 +1,765 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wdf_scenarios.c - scenarios for the KMDF objects and work items, written
+ * as a KMDF driver writes its code (<ntwq/wdf.h>, context types, callbacks).
+ *
+ * Each scenario makes a driver, a WDM device and a WDFDEVICE over it, and at
+ * the end deletes the WDFDEVICE (which deletes its children) and the driver
+ * (which drains every callback), so the values read afterwards are final.
+ */
+#include <linux/atomic.h>
+#include <linux/delay.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/timer.h>
+#include <linux/wait.h>
+#include <ntwq/wdf.h>
+#include "../bridge/bridge.h"
+#include "common.h"
+#include "scenarios.h"
+
+/* Cleanup/destroy callbacks record an order number; one counter per scenario run. */
+static atomic_t wdf_seq;
+
+/* Where a destroy callback records, outside the object it destroys. */
+struct rec_slot {
+	int seq;
+	int irql;
+};
+
+typedef struct _ITEM_CONTEXT {
+	struct probe *p;
+	struct rec_slot *destroyed;
+	WDFWORKITEM self;
+	int requeue_until;
+	int stop;
+	int flush_returned;
+	int delete_returned;
+	int end_seq;
+	int cleanup_seq, destroy_seq, cleanup_irql, destroy_irql;
+	struct completion cleaned;
+	wait_queue_head_t *barrier;
+	atomic_t *arrived;
+	atomic_t *timeouts;
+	unsigned int barrier_ms;
+} ITEM_CONTEXT;
+WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(ITEM_CONTEXT, ItemContext)
+
+typedef struct _BIG_CONTEXT {
+	u32 first;
+	u8 rest[60];
+} BIG_CONTEXT;
+WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(BIG_CONTEXT, BigContext)
+
+struct wdf_scn {
+	struct scn s;
+	WDFDEVICE device;
+};
+
+static void record_cleanup(WDFOBJECT Object)
+{
+	ITEM_CONTEXT *c = ItemContext(Object);
+
+	c->cleanup_seq = atomic_inc_return(&wdf_seq);
+	c->cleanup_irql = KeGetCurrentIrql();
+	complete(&c->cleaned);
+}
+
+static void record_destroy(WDFOBJECT Object)
+{
+	ITEM_CONTEXT *c = ItemContext(Object);
+
+	c->destroy_seq = atomic_inc_return(&wdf_seq);
+	c->destroy_irql = KeGetCurrentIrql();
+	if (c->destroyed) {
+		c->destroyed->seq = c->destroy_seq;
+		c->destroyed->irql = c->destroy_irql;
+	}
+}
+
+/* Attributes with an ITEM_CONTEXT and the recording callbacks. */
+static void recording_attributes(PWDF_OBJECT_ATTRIBUTES a, WDFOBJECT parent)
+{
+	WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(a, ITEM_CONTEXT);
+	a->ParentObject = parent;
+	a->EvtCleanupCallback = record_cleanup;
+	a->EvtDestroyCallback = record_destroy;
+}
+
+static int wdf_begin(struct wdf_scn *w, PWDF_OBJECT_ATTRIBUTES device_attrs)
+{
+	memset(w, 0, sizeof(*w));
+	atomic_set(&wdf_seq, 0);
+	if (scn_begin(&w->s, 1, 0))
+		return -ENOMEM;
+	if (!NT_SUCCESS(NtwqWdfDeviceCreate(w->s.device, device_attrs, &w->device))) {
+		scn_finish(&w->s, NULL);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int wdf_finish(struct wdf_scn *w, struct ntwq_scn_result *r)
+{
+	if (w->device)
+		WdfObjectDelete(w->device);
+	return scn_finish(&w->s, r);
+}
+
+/* A work item under @parent whose context points at @p. */
+static NTSTATUS make_item(WDFOBJECT parent, PFN_WDF_WORKITEM fn, BOOLEAN serialize,
+			  struct probe *p, WDFWORKITEM *out)
+{
+	WDF_OBJECT_ATTRIBUTES a;
+	WDF_WORKITEM_CONFIG cfg;
+	NTSTATUS status;
+
+	recording_attributes(&a, parent);
+	WDF_WORKITEM_CONFIG_INIT(&cfg, fn);
+	cfg.AutomaticSerialization = serialize;
+	status = WdfWorkItemCreate(&cfg, &a, out);
+	if (NT_SUCCESS(status)) {
+		ItemContext(*out)->p = p;
+		ItemContext(*out)->self = *out;
+		init_completion(&ItemContext(*out)->cleaned);
+	}
+	return status;
+}
+
+static void probe_cb(WDFWORKITEM WorkItem)
+{
+	ITEM_CONTEXT *c = ItemContext(WorkItem);
+
+	probe_enter(c->p, WorkItem, c, NULL);
+	probe_leave(c->p);
+}
+
+/* ---- creation ---- */
+
+int ntwq_scn_wdf_create(unsigned int arg, struct ntwq_scn_result *r)
+{
+	WDFWORKITEM wi = (WDFWORKITEM)1;
+	WDF_OBJECT_ATTRIBUTES a;
+	WDF_WORKITEM_CONFIG cfg;
+	WDFOBJECT orphan, child;
+	struct wdf_scn w;
+	NTSTATUS st;
+
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
+		return -ENOMEM;
+	WDF_WORKITEM_CONFIG_INIT(&cfg, probe_cb);
+
+	st = WdfWorkItemCreate(&cfg, WDF_NO_OBJECT_ATTRIBUTES, &wi);
+	ntwq_scn_put(r, "null_attributes_refused", st == STATUS_WDF_PARENT_NOT_SPECIFIED);
+	ntwq_scn_put(r, "handle_null_on_failure", wi == WDF_NO_HANDLE);
+	WDF_OBJECT_ATTRIBUTES_INIT(&a);
+	st = WdfWorkItemCreate(&cfg, &a, &wi);
+	ntwq_scn_put(r, "null_parent_refused", st == STATUS_WDF_PARENT_NOT_SPECIFIED);
+
+	WdfObjectCreate(WDF_NO_OBJECT_ATTRIBUTES, &orphan);
+	a.ParentObject = orphan;
+	st = WdfWorkItemCreate(&cfg, &a, &wi);
+	ntwq_scn_put(r, "non_device_parent_refused", st == STATUS_INVALID_DEVICE_REQUEST);
+	WdfObjectDelete(orphan);
+
+	WDF_OBJECT_ATTRIBUTES_INIT(&a);
+	a.ParentObject = w.device;
+	WdfObjectCreate(&a, &child);
+	a.ParentObject = child;
+	st = WdfWorkItemCreate(&cfg, &a, &wi);
+	ntwq_scn_put(r, "device_chain_accepted", NT_SUCCESS(st));
+	ntwq_scn_put(r, "parent_matches", WdfWorkItemGetParentObject(wi) == child);
+
+	cfg.Size = sizeof(cfg) + 8;
+	st = WdfWorkItemCreate(&cfg, &a, &wi);
+	ntwq_scn_put(r, "config_size_checked", st == STATUS_INFO_LENGTH_MISMATCH);
+	WDF_WORKITEM_CONFIG_INIT(&cfg, (PFN_WDF_WORKITEM)(void *)ktime_get);
+	st = WdfWorkItemCreate(&cfg, &a, &wi);
+	ntwq_scn_put(r, "foreign_callback_refused", st == STATUS_INVALID_PARAMETER);
+	ntwq_scn_put(r, "diag_invalid_routine", diag_delta(&w.s, NTWQ_DIAG_INVALID_ROUTINE));
+	return wdf_finish(&w, r);
+}
+
+int ntwq_scn_wdf_context(unsigned int arg, struct ntwq_scn_result *r)
+{
+	WDF_OBJECT_ATTRIBUTES a;
+	WDFOBJECT big, plain;
+	struct wdf_scn w;
+	unsigned int i, zero = 0;
+	u8 *bytes;
+
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
+		return -ENOMEM;
+	WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(&a, BIG_CONTEXT);
+	a.ParentObject = w.device;
+	a.ContextSizeOverride = 512;
+	ntwq_scn_put(r, "created", NT_SUCCESS(WdfObjectCreate(&a, &big)));
+	bytes = (u8 *)BigContext(big);
+	ntwq_scn_put(r, "context_found", bytes != NULL);
+	if (bytes) {
+		for (i = 0; i < 512; i++)
+			zero += bytes[i] == 0;
+		memset(bytes, 0xab, 512); /* KASAN: the whole override is ours */
+	}
+	ntwq_scn_put(r, "zero_bytes", zero);
+	ntwq_scn_put(r, "typed_macro_matches",
+		     WdfObjectGetTypedContext(big, BIG_CONTEXT) == (BIG_CONTEXT *)bytes);
+	ntwq_scn_put(r, "wrong_type_null", ItemContext(big) == NULL);
+
+	WDF_OBJECT_ATTRIBUTES_INIT(&a);
+	a.ParentObject = w.device;
+	WdfObjectCreate(&a, &plain);
+	ntwq_scn_put(r, "no_context_null", BigContext(plain) == NULL);
+
+	WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(&a, BIG_CONTEXT);
+	a.ParentObject = w.device;
+	a.ContextSizeOverride = 8;
+	ntwq_scn_put(r, "small_override_refused",
+		     WdfObjectCreate(&a, &plain) == STATUS_INVALID_PARAMETER);
+	ntwq_scn_put(r, "diag_wdf_invalid_handle",
+		     diag_delta(&w.s, NTWQ_DIAG_WDF_INVALID_HANDLE));
+	return wdf_finish(&w, r);
+}
+
+/* ---- enqueue ---- */
+
+int ntwq_scn_wdf_callback(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct wdf_scn w;
+	WDFWORKITEM wi;
+
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
+		return -ENOMEM;
+	make_item(w.device, probe_cb, TRUE, w.s.p, &wi);
+	WdfWorkItemEnqueue(wi);
+	ntwq_scn_put(r, "completed", probe_wait(w.s.p, &w.s.p->done));
+	ntwq_scn_put(r, "handle_matches", w.s.p->object == (void *)wi);
+	ntwq_scn_put(r, "parent_is_device", WdfWorkItemGetParentObject(wi) == w.device);
+	return wdf_finish(&w, r);
+}
+
+int ntwq_scn_wdf_coalesce(unsigned int arg, struct ntwq_scn_result *r)
+{
+	unsigned long flags;
+	struct wdf_scn w;
+	WDFWORKITEM wi;
+	int i;
+
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
+		return -ENOMEM;
+	make_item(w.device, probe_cb, TRUE, w.s.p, &wi);
+	/* Irqs off: this CPU's workers cannot start it in between. */
+	local_irq_save(flags);
+	for (i = 0; i < 5; i++)
+		WdfWorkItemEnqueue(wi);
+	local_irq_restore(flags);
+	ntwq_scn_put(r, "completed", probe_wait(w.s.p, &w.s.p->done));
+	WdfWorkItemFlush(wi);
+	return wdf_finish(&w, r);
+}
+
+static void requeue_cb(WDFWORKITEM WorkItem)
+{
+	ITEM_CONTEXT *c = ItemContext(WorkItem);
+
+	probe_enter(c->p, WorkItem, c, NULL);
+	if (atomic_read(&c->p->runs) + 1 < c->requeue_until)
+		WdfWorkItemEnqueue(WorkItem);
+	probe_leave(c->p);
+}
+
+int ntwq_scn_wdf_enqueue_from_callback(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct wdf_scn w;
+	WDFWORKITEM wi;
+
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
+		return -ENOMEM;
+	w.s.p->target = 3;
+	make_item(w.device, requeue_cb, TRUE, w.s.p, &wi);
+	ItemContext(wi)->requeue_until = 3;
+	WdfWorkItemEnqueue(wi);
+	ntwq_scn_put(r, "completed", probe_wait(w.s.p, &w.s.p->done));
+	return wdf_finish(&w, r);
+}
+
+/* ---- flush ---- */
+
+static void slow_cb(WDFWORKITEM WorkItem)
+{
+	ITEM_CONTEXT *c = ItemContext(WorkItem);
+
+	probe_enter(c->p, WorkItem, c, NULL);
+	msleep(300);
+	WRITE_ONCE(c->p->done_flag, 1);
+	probe_leave(c->p);
+}
+
+int ntwq_scn_wdf_flush_waits(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct wdf_scn w;
+	WDFWORKITEM wi;
+
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
+		return -ENOMEM;
+	make_item(w.device, slow_cb, TRUE, w.s.p, &wi);
+	WdfWorkItemEnqueue(wi);
+	WdfWorkItemFlush(wi);
+	ntwq_scn_put(r, "done_at_flush_return", READ_ONCE(w.s.p->done_flag));
+	return wdf_finish(&w, r);
+}
+
+int ntwq_scn_wdf_flush_idle(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct wdf_scn w;
+	WDFWORKITEM wi;
+
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
+		return -ENOMEM;
+	make_item(w.device, probe_cb, TRUE, w.s.p, &wi);
+	WdfWorkItemFlush(wi); /* never enqueued: returns at once, runs nothing */
+	return wdf_finish(&w, r);
+}
+
+static void flush_self_cb(WDFWORKITEM WorkItem)
+{
+	ITEM_CONTEXT *c = ItemContext(WorkItem);
+
+	probe_enter(c->p, WorkItem, c, NULL);
+	WdfWorkItemFlush(WorkItem); /* would wait for itself */
+	c->flush_returned = 1;
+	probe_leave(c->p);
+}
+
+int ntwq_scn_wdf_flush_in_callback(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct wdf_scn w;
+	WDFWORKITEM wi;
+
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
+		return -ENOMEM;
+	make_item(w.device, flush_self_cb, TRUE, w.s.p, &wi);
+	WdfWorkItemEnqueue(wi);
+	ntwq_scn_put(r, "completed", probe_wait(w.s.p, &w.s.p->done));
+	ntwq_scn_put(r, "flush_returned", ItemContext(wi)->flush_returned);
+	ntwq_scn_put(r, "diag_wdf_flush_in_callback",
+		     diag_delta(&w.s, NTWQ_DIAG_WDF_FLUSH_IN_CALLBACK));
+	return wdf_finish(&w, r);
+}
+
+static void forever_cb(WDFWORKITEM WorkItem)
+{
+	ITEM_CONTEXT *c = ItemContext(WorkItem);
+
+	probe_enter(c->p, WorkItem, c, NULL);
+	msleep(5);
+	if (!READ_ONCE(c->stop))
+		WdfWorkItemEnqueue(WorkItem);
+	probe_leave(c->p);
+}
+
+/* The rule: a flush waits for the callback pending or running when it was
+ * called, not for enqueues made after it began. */
+int ntwq_scn_wdf_flush_requeuing(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct wdf_scn w;
+	WDFWORKITEM wi;
+
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
+		return -ENOMEM;
+	w.s.p->target = 0;
+	make_item(w.device, forever_cb, TRUE, w.s.p, &wi);
+	WdfWorkItemEnqueue(wi);
+	msleep(50);
+	WdfWorkItemFlush(wi); /* returns although the item keeps re-enqueueing */
+	/* Stop the chain: one more callback may still be queued by a callback
+	 * that saw stop clear; a second flush waits for it. */
+	WRITE_ONCE(ItemContext(wi)->stop, 1);
+	WdfWorkItemFlush(wi);
+	WdfWorkItemFlush(wi);
+	ntwq_scn_put(r, "ran_repeatedly", atomic_read(&w.s.p->runs) >= 2);
+	return wdf_finish(&w, r);
+}
+
+/* ---- delete ---- */
+
+int ntwq_scn_wdf_delete_idle(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct rec_slot destroyed = { 0, -1 };
+	int cleanup_seq;
+	struct wdf_scn w;
+	WDFWORKITEM wi;
+
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
+		return -ENOMEM;
+	make_item(w.device, probe_cb, TRUE, w.s.p, &wi);
+	ItemContext(wi)->destroyed = &destroyed;
+	WdfObjectReference(wi);
+	WdfObjectDelete(wi);
+	cleanup_seq = ItemContext(wi)->cleanup_seq;
+	ntwq_scn_put(r, "cleanup_ran", cleanup_seq > 0);
+	ntwq_scn_put(r, "cleanup_irql", ItemContext(wi)->cleanup_irql);
+	ntwq_scn_put(r, "destroy_waits_for_reference", destroyed.seq == 0);
+	WdfObjectDereference(wi);
+	ntwq_scn_put(r, "destroyed_after_cleanup", destroyed.seq > cleanup_seq);
+	ntwq_scn_put(r, "destroy_irql", destroyed.irql);
+	return wdf_finish(&w, r);
+}
+
+struct go_timer {
+	struct timer_list timer;
+	struct completion *go;
+};
+
+static void go_timer_fn(struct timer_list *t)
+{
+	struct go_timer *g = from_timer(g, t, timer);
+
+	complete(g->go);
+}
+
+static void gated_cb(WDFWORKITEM WorkItem)
+{
+	ITEM_CONTEXT *c = ItemContext(WorkItem);
+
+	probe_enter(c->p, WorkItem, c, NULL);
+	wait_for_completion_timeout(&c->p->go, WAIT_JIFFIES);
+	c->end_seq = atomic_inc_return(&wdf_seq);
+	probe_leave(c->p);
+}
+
+/* Deleting an item whose callback runs: the delete waits for it. */
+int ntwq_scn_wdf_delete_running(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct go_timer g;
+	struct wdf_scn w;
+	WDFWORKITEM wi;
+	int end_seq, i;
+
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
+		return -ENOMEM;
+	make_item(w.device, gated_cb, TRUE, w.s.p, &wi);
+	WdfWorkItemEnqueue(wi);
+	/* Delete only once the callback runs: then the delete must wait. */
+	for (i = 0; i < 1000 && !atomic_read(&w.s.p->running); i++)
+		msleep(10);
+	g.go = &w.s.p->go;
+	timer_setup_on_stack(&g.timer, go_timer_fn, 0);
+	mod_timer(&g.timer, jiffies + msecs_to_jiffies(200));
+	WdfObjectReference(wi);
+	WdfObjectDelete(wi);
+	end_seq = ItemContext(wi)->end_seq;
+	ntwq_scn_put(r, "callback_done_at_return", atomic_read(&w.s.p->runs) == 1);
+	ntwq_scn_put(r, "cleanup_after_callback",
+		     end_seq > 0 && ItemContext(wi)->cleanup_seq > end_seq);
+	WdfObjectDereference(wi);
+	del_timer_sync(&g.timer);
+	destroy_timer_on_stack(&g.timer);
+	return wdf_finish(&w, r);
+}
+
+static void delete_self_cb(WDFWORKITEM WorkItem)
+{
+	ITEM_CONTEXT *c = ItemContext(WorkItem);
+
+	probe_enter(c->p, WorkItem, c, NULL);
+	WdfObjectDelete(WorkItem);
+	c->delete_returned = 1;
+	c->end_seq = atomic_inc_return(&wdf_seq);
+	probe_leave(c->p);
+}
+
+int ntwq_scn_wdf_delete_in_callback(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct wdf_scn w;
+	WDFWORKITEM wi;
+	ITEM_CONTEXT *c;
+
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
+		return -ENOMEM;
+	make_item(w.device, delete_self_cb, TRUE, w.s.p, &wi);
+	c = ItemContext(wi);
+	WdfObjectReference(wi);
+	WdfWorkItemEnqueue(wi);
+	ntwq_scn_put(r, "completed", probe_wait(w.s.p, &w.s.p->done));
+	ntwq_scn_put(r, "cleaned", wait_for_completion_timeout(&c->cleaned, WAIT_JIFFIES) > 0);
+	ntwq_scn_put(r, "delete_returned_in_callback", c->delete_returned);
+	ntwq_scn_put(r, "cleanup_after_callback", c->cleanup_seq > c->end_seq);
+	ntwq_scn_put(r, "cleanup_irql", c->cleanup_irql);
+	WdfObjectDereference(wi);
+	return wdf_finish(&w, r);
+}
+
+/* WdfObjectDelete with interrupts off: cleanup still runs at PASSIVE_LEVEL. */
+int ntwq_scn_wdf_delete_raised_irql(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct rec_slot destroyed = { 0, -1 };
+	unsigned long flags;
+	struct wdf_scn w;
+	WDFWORKITEM wi;
+	ITEM_CONTEXT *c;
+	int i;
+
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
+		return -ENOMEM;
+	make_item(w.device, probe_cb, TRUE, w.s.p, &wi);
+	c = ItemContext(wi);
+	c->destroyed = &destroyed;
+	WdfObjectReference(wi);
+	local_irq_save(flags);
+	WdfObjectDelete(wi);
+	local_irq_restore(flags);
+	ntwq_scn_put(r, "cleaned", wait_for_completion_timeout(&c->cleaned, WAIT_JIFFIES) > 0);
+	ntwq_scn_put(r, "cleanup_irql", c->cleanup_irql);
+	WdfObjectDereference(wi);
+	/* The deferred job may hold the last reference a little longer. */
+	for (i = 0; i < 1000 && !READ_ONCE(destroyed.seq); i++)
+		msleep(10);
+	ntwq_scn_put(r, "destroy_irql", destroyed.irql);
+	return wdf_finish(&w, r);
+}
+
+/* Deleting a device deletes its tree, children first. */
+int ntwq_scn_wdf_cascade(unsigned int arg, struct ntwq_scn_result *r)
+{
+	WDF_OBJECT_ATTRIBUTES a;
+	WDFOBJECT o1, o2;
+	WDFWORKITEM wi;
+	struct wdf_scn w;
+	ITEM_CONTEXT dev, c1, c2, cw;
+
+	recording_attributes(&a, WDF_NO_HANDLE);
+	if (wdf_begin(&w, &a))
+		return -ENOMEM;
+	init_completion(&ItemContext(w.device)->cleaned);
+	recording_attributes(&a, w.device);
+	WdfObjectCreate(&a, &o1);
+	init_completion(&ItemContext(o1)->cleaned);
+	WdfObjectCreate(&a, &o2);
+	init_completion(&ItemContext(o2)->cleaned);
+	make_item(o1, probe_cb, TRUE, w.s.p, &wi);
+	WdfObjectReference(w.device);
+	WdfObjectReference(o1);
+	WdfObjectReference(o2);
+	WdfObjectReference(wi);
+	WdfObjectDelete(w.device);
+	cw = *ItemContext(wi);
+	c1 = *ItemContext(o1);
+	c2 = *ItemContext(o2);
+	dev = *ItemContext(w.device);
+	ntwq_scn_put(r, "all_cleaned", cw.cleanup_seq && c1.cleanup_seq && c2.cleanup_seq &&
+					       dev.cleanup_seq);
+	ntwq_scn_put(r, "child_cleanup_first",
+		     cw.cleanup_seq < c1.cleanup_seq && c1.cleanup_seq < dev.cleanup_seq &&
+			     c2.cleanup_seq < dev.cleanup_seq);
+	ntwq_scn_put(r, "none_destroyed_while_referenced",
+		     !cw.destroy_seq && !c1.destroy_seq && !c2.destroy_seq && !dev.destroy_seq);
+	ntwq_scn_put(r, "cleanup_irql", max(max(cw.cleanup_irql, c1.cleanup_irql),
+					    max(c2.cleanup_irql, dev.cleanup_irql)));
+	/* Dropping the last references destroys them, children before parents. */
+	WdfObjectDereference(wi);
+	WdfObjectDereference(o2);
+	WdfObjectDereference(o1);
+	WdfObjectDereference(w.device);
+	w.device = WDF_NO_HANDLE;
+	return wdf_finish(&w, r);
+}
+
+static void destroy_order_cb(WDFOBJECT Object)
+{
+	int *slot = *(int **)BigContext(Object);
+
+	*slot = atomic_inc_return(&wdf_seq);
+}
+
+/* Destroy callbacks run child first, each after the last reference. */
+int ntwq_scn_wdf_destroy_order(unsigned int arg, struct ntwq_scn_result *r)
+{
+	int parent_seq = 0, child_seq = 0;
+	WDF_OBJECT_ATTRIBUTES a;
+	WDFOBJECT parent, child;
+	struct wdf_scn w;
+
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
+		return -ENOMEM;
+	WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(&a, BIG_CONTEXT);
+	a.ParentObject = w.device;
+	a.EvtDestroyCallback = destroy_order_cb;
+	WdfObjectCreate(&a, &parent);
+	*(int **)BigContext(parent) = &parent_seq;
+	a.ParentObject = parent;
+	WdfObjectCreate(&a, &child);
+	*(int **)BigContext(child) = &child_seq;
+	WdfObjectDelete(parent);
+	ntwq_scn_put(r, "both_destroyed", parent_seq && child_seq);
+	ntwq_scn_put(r, "child_destroyed_first", child_seq && child_seq < parent_seq);
+	return wdf_finish(&w, r);
+}
+
+/* ---- automatic serialization ---- */
+
+static void barrier_cb(WDFWORKITEM WorkItem)
+{
+	ITEM_CONTEXT *c = ItemContext(WorkItem);
+
+	probe_enter(c->p, WorkItem, c, NULL);
+	atomic_inc(c->arrived);
+	wake_up_all(c->barrier);
+	/* Wait (bounded) for the other callback to start too. */
+	if (!wait_event_timeout(*c->barrier, atomic_read(c->arrived) >= 2,
+				msecs_to_jiffies(c->barrier_ms)))
+		atomic_inc(c->timeouts);
+	probe_leave(c->p);
+}
+
+static int run_pair(WDFDEVICE device, BOOLEAN serialize, struct probe *p, atomic_t *timeouts)
+{
+	DECLARE_WAIT_QUEUE_HEAD_ONSTACK(barrier);
+	atomic_t arrived = ATOMIC_INIT(0);
+	WDFWORKITEM wi[2];
+	int i, done;
+
+	for (i = 0; i < 2; i++) {
+		make_item(device, barrier_cb, serialize, p, &wi[i]);
+		ItemContext(wi[i])->barrier = &barrier;
+		ItemContext(wi[i])->arrived = &arrived;
+		ItemContext(wi[i])->timeouts = timeouts;
+		ItemContext(wi[i])->barrier_ms = 2000;
+	}
+	for (i = 0; i < 2; i++)
+		WdfWorkItemEnqueue(wi[i]);
+	done = probe_wait(p, &p->done);
+	for (i = 0; i < 2; i++)
+		WdfObjectDelete(wi[i]);
+	return done;
+}
+
+int ntwq_scn_wdf_serialization(unsigned int arg, struct ntwq_scn_result *r)
+{
+	atomic_t timeouts = ATOMIC_INIT(0);
+	WDF_OBJECT_ATTRIBUTES a;
+	struct probe *free_run;
+	struct wdf_scn w;
+
+	WDF_OBJECT_ATTRIBUTES_INIT(&a);
+	a.ExecutionLevel = WdfExecutionLevelPassive;
+	a.SynchronizationScope = WdfSynchronizationScopeDevice;
+	if (wdf_begin(&w, &a))
+		return -ENOMEM;
+	w.s.p->target = 2;
+	ntwq_scn_put(r, "serialized_completed", run_pair(w.device, TRUE, w.s.p, &timeouts));
+	ntwq_scn_put(r, "serialized_max_concurrent", atomic_read(&w.s.p->max_running));
+	ntwq_scn_put(r, "serialized_barrier_timeouts", atomic_read(&timeouts));
+
+	/* Control: the same pair without AutomaticSerialization overlaps. */
+	free_run = probe_new(2);
+	if (free_run) {
+		atomic_set(&timeouts, 0);
+		ntwq_scn_put(r, "free_completed", run_pair(w.device, FALSE, free_run, &timeouts));
+		ntwq_scn_put(r, "free_max_concurrent", atomic_read(&free_run->max_running));
+		ntwq_scn_put(r, "free_barrier_timeouts", atomic_read(&timeouts));
+		kfree(free_run);
+	}
+	return wdf_finish(&w, r);
+}
+
+int ntwq_scn_wdf_incompatible_level(unsigned int arg, struct ntwq_scn_result *r)
+{
+	WDF_OBJECT_ATTRIBUTES a;
+	WDFDEVICE dispatch_dev;
+	struct wdf_scn w;
+	WDFWORKITEM wi;
+
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
+		return -ENOMEM;
+	WDF_OBJECT_ATTRIBUTES_INIT(&a);
+	a.ExecutionLevel = WdfExecutionLevelDispatch;
+	a.SynchronizationScope = WdfSynchronizationScopeDevice;
+	NtwqWdfDeviceCreate(w.s.device, &a, &dispatch_dev);
+	ntwq_scn_put(r, "serialized_refused", make_item(dispatch_dev, probe_cb, TRUE, w.s.p, &wi) ==
+						      STATUS_WDF_INCOMPATIBLE_EXECUTION_LEVEL);
+	ntwq_scn_put(r, "unserialized_accepted",
+		     NT_SUCCESS(make_item(dispatch_dev, probe_cb, FALSE, w.s.p, &wi)));
+	ntwq_scn_put(r, "default_device_accepted",
+		     NT_SUCCESS(make_item(w.device, probe_cb, TRUE, w.s.p, &wi)));
+	WdfObjectDelete(dispatch_dev);
+	return wdf_finish(&w, r);
+}
+
+/* ---- misuse ---- */
+
+int ntwq_scn_wdf_invalid_handles(unsigned int arg, struct ntwq_scn_result *r)
+{
+	WDF_OBJECT_ATTRIBUTES a;
+	struct wdf_scn w;
+	WDFOBJECT plain;
+	WDFWORKITEM wi;
+
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
+		return -ENOMEM;
+	WDF_OBJECT_ATTRIBUTES_INIT(&a);
+	a.ParentObject = w.device;
+	WdfObjectCreate(&a, &plain);
+	WdfWorkItemEnqueue(WDF_NO_HANDLE);
+	WdfWorkItemEnqueue(plain);
+	WdfWorkItemFlush(w.device);
+	ntwq_scn_put(r, "parent_of_non_item_null", WdfWorkItemGetParentObject(plain) == NULL);
+
+	make_item(w.device, probe_cb, TRUE, w.s.p, &wi);
+	WdfObjectReference(wi);
+	WdfObjectDelete(wi);
+	WdfWorkItemEnqueue(wi); /* deleted: refused */
+	WdfObjectDereference(wi);
+	ntwq_scn_put(r, "diag_wdf_invalid_handle",
+		     diag_delta(&w.s, NTWQ_DIAG_WDF_INVALID_HANDLE));
+	ntwq_scn_put(r, "diag_wdf_after_delete", diag_delta(&w.s, NTWQ_DIAG_WDF_AFTER_DELETE));
+	return wdf_finish(&w, r);
+}
+
+int ntwq_scn_wdf_alloc_fail(unsigned int arg, struct ntwq_scn_result *r)
+{
+	WDF_OBJECT_ATTRIBUTES a;
+	WDF_WORKITEM_CONFIG cfg;
+	WDFOBJECT obj = (WDFOBJECT)1;
+	WDFDEVICE dev = (WDFDEVICE)1;
+	WDFWORKITEM wi = (WDFWORKITEM)1;
+	unsigned int nth, failures = 0, nonfailing = 0;
+	struct wdf_scn w;
+	NTSTATUS st;
+
+	if (ntwq_fault_set_fail_nth(0))
+		return -EOPNOTSUPP;
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
+		return -ENOMEM;
+
+	ntwq_fault_set_fail_nth(1);
+	st = NtwqWdfDeviceCreate(w.s.device, WDF_NO_OBJECT_ATTRIBUTES, &dev);
+	ntwq_scn_put(r, "device_status_ok", st == STATUS_INSUFFICIENT_RESOURCES);
+	ntwq_scn_put(r, "device_handle_null", dev == WDF_NO_HANDLE);
+
+	WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(&a, BIG_CONTEXT);
+	a.ParentObject = w.device;
+	ntwq_fault_set_fail_nth(1);
+	st = WdfObjectCreate(&a, &obj);
+	ntwq_scn_put(r, "object_status_ok", st == STATUS_INSUFFICIENT_RESOURCES);
+	ntwq_scn_put(r, "object_handle_null", obj == WDF_NO_HANDLE);
+
+	/* Fail each allocation of the create path in turn until none is left. */
+	recording_attributes(&a, w.device);
+	WDF_WORKITEM_CONFIG_INIT(&cfg, probe_cb);
+	for (nth = 1; nth <= 8; nth++) {
+		ntwq_fault_set_fail_nth(nth);
+		st = WdfWorkItemCreate(&cfg, &a, &wi);
+		ntwq_fault_set_fail_nth(0);
+		if (NT_SUCCESS(st)) {
+			init_completion(&ItemContext(wi)->cleaned);
+			nonfailing = nth;
+			break;
+		}
+		failures += st == STATUS_INSUFFICIENT_RESOURCES && wi == WDF_NO_HANDLE;
+	}
+	ntwq_scn_put(r, "workitem_allocations", nonfailing - 1);
+	ntwq_scn_put(r, "workitem_failures_clean", failures == nonfailing - 1);
+	return wdf_finish(&w, r);
+}
