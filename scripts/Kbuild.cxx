@@ -62,4 +62,4 @@ $(obj)/generated/ntwq_layout.h: $(obj)/module/bridge/layout.s FORCE
 	$(call filechk,offsets,__NTWQ_LAYOUT_H__)
 
 targets += module/bridge/layout.s
-$(addprefix $(obj)/,$(cxx-objs)): $(obj)/generated/ntwq_layout.h
+$(addprefix $(obj)/,$(cxx-objs) module/bridge/layout_check.o): $(obj)/generated/ntwq_layout.h

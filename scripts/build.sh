@@ -12,12 +12,18 @@ src="$NTWQ_BUILD/$kid/src"
 log="$NTWQ_BUILD/$kid/build.log"
 mkdir -p "$src"
 
-# Copy the sources (not build outputs) into the kernel's own tree.
-(cd "$NTWQ_ROOT" && tar -cf - --exclude=./build --exclude=./.git \
-	--exclude=./results --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-	--exclude='*.mod*' --exclude=Module.symvers --exclude=modules.order \
-	--exclude=./generated Kbuild Makefile include module kunit samples scripts) |
-	tar -C "$src" -xf -
+# Copy the sources, never build outputs, into the kernel's own tree: the
+# files git tracks or would track (.gitignore names every build output; an
+# in-place build's layout.s for another kernel must not leak in).
+dirs=(Kbuild Makefile include module kunit samples scripts)
+if git -C "$NTWQ_ROOT" rev-parse --git-dir >/dev/null 2>&1; then
+	(cd "$NTWQ_ROOT" && git ls-files -z -c -o --exclude-standard -- "${dirs[@]}" |
+		tar --null -T - -cf -) | tar -C "$src" -xf -
+else
+	(cd "$NTWQ_ROOT" && tar -cf - --exclude='*.o' --exclude='*.s' --exclude='*.ko' \
+		--exclude='.*' --exclude='*.mod*' --exclude='*.symtypes' "${dirs[@]}") |
+		tar -C "$src" -xf -
+fi
 
 if ! make -C "$kdir" M="$src" modules >"$log" 2>&1; then
 	grep -E 'error|Error' "$log" | head -20 >&2
