@@ -37,8 +37,9 @@ long ntwq_object_refs(void *object);
 long ntwq_live_devices(void);
 long ntwq_live_drivers(void);
 
-/* Completed work items of the Io API on any queue (started, not cancelled). */
+/* Completed work items of the Io / WDF APIs on any queue. */
 unsigned long long ntwq_io_completed(void);
+unsigned long long ntwq_wdf_completed(void);
 
 #ifdef __cplusplus
 }

@@ -18,6 +18,7 @@ LockClass g_io_work_class; /* lockdep class of every Io work_struct */
 
 /* What a queued item pins, copied out so dispatch never rereads the item. */
 struct Pins {
+	Api api;
 	ObjectHeader *object;
 	DriverBlock *driver;
 	IoWorkItem *item; /* non-null for allocated items: their memory reference */
@@ -40,7 +41,8 @@ void Unpin(const Pins &p)
 
 Pins PinsOf(IoWorkItem *item)
 {
-	return { item->object, item->driver, item->allocated ? item : nullptr, item->queue };
+	return { item->api, item->object, item->driver, item->allocated ? item : nullptr,
+		 item->queue };
 }
 
 extern "C" void IoWorkItemDispatch(work_struct *work)
@@ -70,7 +72,7 @@ extern "C" void IoWorkItemDispatch(work_struct *work)
 		/* The last touch of the item's memory before the routine. */
 		Registry::Replace(&item->record, &running);
 	}
-	Stats::Started(Api::Io, pins.queue, now - queued_at);
+	Stats::Started(pins.api, pins.queue, now - queued_at);
 
 	if (!skip) {
 		int preempt = ntwq_preempt_count();
@@ -94,9 +96,9 @@ extern "C" void IoWorkItemDispatch(work_struct *work)
 
 	Registry::Remove(&running);
 	if (skip)
-		Stats::Cancelled(Api::Io, pins.queue);
+		Stats::Cancelled(pins.api, pins.queue);
 	else
-		Stats::Completed(Api::Io, pins.queue);
+		Stats::Completed(pins.api, pins.queue);
 	Unpin(pins);
 }
 
@@ -114,9 +116,10 @@ IoWorkItem *IoWorkItem::FromHandle(PIO_WORKITEM handle, const char *api) noexcep
 	return item;
 }
 
-void IoWorkItem::Init(ObjectHeader *io_object, bool is_allocated) noexcept
+void IoWorkItem::Init(ObjectHeader *io_object, bool is_allocated, Api family) noexcept
 {
 	allocated = is_allocated;
+	api = family;
 	refs.Store(1);
 	lock.Init("ntwq_io_item", g_io_item_lock_class);
 	state = IoItemState::Idle;
@@ -125,36 +128,36 @@ void IoWorkItem::Init(ObjectHeader *io_object, bool is_allocated) noexcept
 	object = io_object;
 	driver = DriverOf(io_object);
 	record.node.Init();
-	record.api = Api::Io;
+	record.api = family;
 	record.driver = driver->Name();
 	ntwq_init_work(work.Get(), IoWorkItemDispatch, g_io_work_class.Key());
 	magic.StoreRelease(kIoItemMagic);
 }
 
-bool IoWorkItem::Queue(const char *api, const void *worker_routine, bool is_ex,
-		       unsigned int queue_type, void *ctx) noexcept
+bool IoWorkItem::Queue(const char *api_name, const void *worker_routine, bool is_ex,
+		       unsigned int queue_type, void *ctx, const void *shown) noexcept
 {
 	int q = Queues::IndexOf(queue_type);
 
 	if (q < 0) {
-		Verifier::Report(NTWQ_DIAG_INVALID_QUEUE_TYPE, api, worker_routine,
+		Verifier::Report(NTWQ_DIAG_INVALID_QUEUE_TYPE, api_name, worker_routine,
 				 driver->Name(), "invalid WORK_QUEUE_TYPE; not queued");
 		return false;
 	}
 
 	SpinGuard<IrqSave> guard(lock);
 	if (magic.Load() != kIoItemMagic) {
-		Verifier::Report(NTWQ_DIAG_INVALID_ITEM, api, worker_routine, driver->Name(),
+		Verifier::Report(NTWQ_DIAG_INVALID_ITEM, api_name, worker_routine, driver->Name(),
 				 "work item freed while being queued; not queued");
 		return false;
 	}
 	if (state == IoItemState::Queued) {
-		Verifier::Report(NTWQ_DIAG_QUEUE_QUEUED, api, worker_routine, driver->Name(),
+		Verifier::Report(NTWQ_DIAG_QUEUE_QUEUED, api_name, worker_routine, driver->Name(),
 				 "work item already queued; it runs once");
 		return false;
 	}
 	if (!driver->BeginWork()) {
-		Verifier::Report(NTWQ_DIAG_DRIVER_GONE, api, worker_routine, driver->Name(),
+		Verifier::Report(NTWQ_DIAG_DRIVER_GONE, api_name, worker_routine, driver->Name(),
 				 "driver already deleted; not queued");
 		return false;
 	}
@@ -169,11 +172,11 @@ bool IoWorkItem::Queue(const char *api, const void *worker_routine, bool is_ex,
 	context = ctx;
 	queue = static_cast<u32>(q);
 	record.queue = queue;
-	record.routine = worker_routine;
+	record.routine = shown ? shown : worker_routine;
 	record.running = false;
 	record.since_ns = ntwq_ktime_get_ns();
 	Registry::Add(&record);
-	Stats::Queued(Api::Io, queue);
+	Stats::Queued(api, queue);
 	/* Under the item lock, so a concurrent free either cancels it or
 	 * finds it already dispatched. */
 	ntwq_queue_work(Queues::Get(queue), work.Get());
@@ -191,7 +194,7 @@ bool IoWorkItem::Cancel() noexcept
 		Registry::Remove(&record);
 		pins = PinsOf(this);
 	}
-	Stats::Cancelled(Api::Io, pins.queue);
+	Stats::Cancelled(pins.api, pins.queue);
 	Unpin(pins);
 	return true;
 }
@@ -201,7 +204,7 @@ void IoWorkItem::Flush() noexcept
 	ntwq_flush_work(work.Get());
 }
 
-void IoWorkItem::Retire(const char *api) noexcept
+void IoWorkItem::Retire(const char *api_name) noexcept
 {
 	bool cancelled = false, running = false;
 	const void *queued_routine = nullptr;
@@ -226,11 +229,11 @@ void IoWorkItem::Retire(const char *api) noexcept
 		}
 	}
 	if (queued_routine)
-		Verifier::Report(NTWQ_DIAG_FREE_QUEUED, api, queued_routine, driver->Name(),
+		Verifier::Report(NTWQ_DIAG_FREE_QUEUED, api_name, queued_routine, driver->Name(),
 				 cancelled ? "work item freed while queued; cancelled"
 					   : "work item freed while queued; it will not run");
 	if (cancelled) {
-		Stats::Cancelled(Api::Io, pins.queue);
+		Stats::Cancelled(pins.api, pins.queue);
 		Unpin(pins);
 	}
 	/*

@@ -55,6 +55,7 @@ enum class IoItemState : u32 {
 struct IoWorkItem {
 	Atomic<u32> magic;      /* A: kIoItemMagic while usable */
 	bool allocated;         /* I: from IoAllocateWorkItem */
+	Api api;                /* I: Io, or Wdf for the item under a WDF work item */
 	Atomic<u32> refs;       /* A: allocated items: owner + queued/running */
 	SpinLock lock;
 	IoItemState state;      /* L */
@@ -71,20 +72,21 @@ struct IoWorkItem {
 
 	/* The item behind a handle, or nullptr (with a diagnostic). */
 	static IoWorkItem *FromHandle(PIO_WORKITEM handle, const char *api) noexcept;
-	void Init(ObjectHeader *io_object, bool is_allocated) noexcept;
+	void Init(ObjectHeader *io_object, bool is_allocated, Api family = Api::Io) noexcept;
 	/*
 	 * Queues; false (with a diagnostic) if the item cannot be queued.  The
 	 * caller has checked @worker_routine (the API layer checks a driver's
-	 * routine lies in its module; WDF passes its own trampoline).
+	 * routine lies in its module; WDF passes its own trampoline, and the
+	 * driver's callback as @shown, the routine debugfs names).
 	 */
 	bool Queue(const char *api, const void *worker_routine, bool is_ex,
-		   unsigned int queue_type, void *ctx) noexcept;
+		   unsigned int queue_type, void *ctx, const void *shown = nullptr) noexcept;
 	/* Takes a queued item off its queue, quietly; true if it will not run. */
 	bool Cancel() noexcept;
 	/* Waits for the last queueing's routine to return; process context. */
 	void Flush() noexcept;
 	/* Ends the item's life: cancels it if queued, drops its IoObject. */
-	void Retire(const char *api) noexcept;
+	void Retire(const char *api_name) noexcept;
 	/* Drops one reference of an allocated item; the last frees it. */
 	void Put() noexcept;
 };

@@ -115,3 +115,8 @@ extern "C" unsigned long long ntwq_io_completed(void)
 {
 	return ntwq::Stats::CompletedTotal(ntwq::Api::Io);
 }
+
+extern "C" unsigned long long ntwq_wdf_completed(void)
+{
+	return ntwq::Stats::CompletedTotal(ntwq::Api::Wdf);
+}

@@ -400,7 +400,7 @@ NTSTATUS WdfCreateWorkItem(PWDF_WORKITEM_CONFIG config, PWDF_OBJECT_ATTRIBUTES a
 	w->sync = sync;
 	w->lock.Init("ntwq_wdf_item", g_wdf_item_class);
 	w->invocations.Init();
-	w->io.Init(dev->wdm, false);
+	w->io.Init(dev->wdm, false, Api::Wdf);
 	obj->quiesce = QuiesceWorkItem;
 	obj->teardown = TeardownWorkItem;
 	*out = w;
@@ -434,7 +434,8 @@ void WdfWorkItem::Enqueue() noexcept
 		obj.Reference(); /* travels with the callback */
 		pending = queued = io.Queue("WdfWorkItemEnqueue",
 					    reinterpret_cast<const void *>(WdfWorkItemTrampoline),
-					    true, DelayedWorkQueue, this);
+					    true, DelayedWorkQueue, this,
+					    reinterpret_cast<const void *>(func));
 	}
 	if (!queued)
 		obj.Dereference();

@@ -201,6 +201,7 @@ static const struct ntwq_expect ntwq_expectations[] = {
 	{ "wdf.callback", 0, 0,
 	  "EvtWorkItem gets its handle at PASSIVE_LEVEL; WdfWorkItemGetParentObject is the device",
 	  { { "completed", 1 }, { "handle_matches", 1 }, { "parent_is_device", 1 },
+	    { "wdf_completed_delta", 1 }, { "io_completed_delta", 0 },
 	    { "runs", 1 }, { "max_irql", 0 }, { "all_in_task", 1 }, { "diag_total", 0 },
 	    NTWQ_CLEAN } },
 	{ "wdf.coalesce", 0, 0,

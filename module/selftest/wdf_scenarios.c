@@ -226,6 +226,7 @@ int ntwq_scn_wdf_context(unsigned int arg, struct ntwq_scn_result *r)
 
 int ntwq_scn_wdf_callback(unsigned int arg, struct ntwq_scn_result *r)
 {
+	unsigned long long io_before = ntwq_io_completed(), wdf_before = ntwq_wdf_completed();
 	struct wdf_scn w;
 	WDFWORKITEM wi;
 
@@ -234,6 +235,10 @@ int ntwq_scn_wdf_callback(unsigned int arg, struct ntwq_scn_result *r)
 	make_item(w.device, probe_cb, TRUE, w.s.p, &wi);
 	WdfWorkItemEnqueue(wi);
 	ntwq_scn_put(r, "completed", probe_wait(w.s.p, &w.s.p->done));
+	WdfWorkItemFlush(wi);
+	/* debugfs stats count it as a WDF item, not as the Io item below it. */
+	ntwq_scn_put(r, "wdf_completed_delta", ntwq_wdf_completed() - wdf_before);
+	ntwq_scn_put(r, "io_completed_delta", ntwq_io_completed() - io_before);
 	ntwq_scn_put(r, "handle_matches", w.s.p->object == (void *)wi);
 	ntwq_scn_put(r, "parent_is_device", WdfWorkItemGetParentObject(wi) == w.device);
 	return wdf_finish(&w, r);
