@@ -72,13 +72,19 @@ typedef struct _WDF_OBJECT_ATTRIBUTES {
 	PCWDF_OBJECT_CONTEXT_TYPE_INFO ContextTypeInfo;
 } WDF_OBJECT_ATTRIBUTES, *PWDF_OBJECT_ATTRIBUTES;
 
-static inline VOID WDF_OBJECT_ATTRIBUTES_INIT(PWDF_OBJECT_ATTRIBUTES Attributes)
+/* Zeroes @Length bytes (the header may not use the C library's memset). */
+static inline VOID NtwqZeroMemory(PVOID Destination, SIZE_T Length)
 {
-	unsigned char *bytes = (unsigned char *)Attributes;
+	unsigned char *bytes = (unsigned char *)Destination;
 	SIZE_T i;
 
-	for (i = 0; i < sizeof(*Attributes); i++)
+	for (i = 0; i < Length; i++)
 		bytes[i] = 0;
+}
+
+static inline VOID WDF_OBJECT_ATTRIBUTES_INIT(PWDF_OBJECT_ATTRIBUTES Attributes)
+{
+	NtwqZeroMemory(Attributes, sizeof(*Attributes));
 	Attributes->Size = sizeof(WDF_OBJECT_ATTRIBUTES);
 	Attributes->ExecutionLevel = WdfExecutionLevelInheritFromParent;
 	Attributes->SynchronizationScope = WdfSynchronizationScopeInheritFromParent;
@@ -162,11 +168,7 @@ typedef struct _WDF_WORKITEM_CONFIG {
 static inline VOID WDF_WORKITEM_CONFIG_INIT(PWDF_WORKITEM_CONFIG Config,
 					    PFN_WDF_WORKITEM EvtWorkItemFunc)
 {
-	unsigned char *bytes = (unsigned char *)Config;
-	SIZE_T i;
-
-	for (i = 0; i < sizeof(*Config); i++)
-		bytes[i] = 0;
+	NtwqZeroMemory(Config, sizeof(*Config));
 	Config->Size = sizeof(WDF_WORKITEM_CONFIG);
 	Config->EvtWorkItemFunc = EvtWorkItemFunc;
 	Config->AutomaticSerialization = TRUE;

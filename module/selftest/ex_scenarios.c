@@ -22,6 +22,7 @@
 
 /* An Ex scenario's context: the probe and a work item in the heap. */
 struct ex_ctx {
+	int baseline; /* ntwq's module refcount before the scenario */
 	struct probe *p;
 	WORK_QUEUE_ITEM item;
 	int flink_null_in_routine;
@@ -35,6 +36,7 @@ static int ex_begin(struct scn *s, struct ex_ctx **out, int target)
 	*out = kzalloc(sizeof(**out), GFP_KERNEL);
 	if (!*out)
 		return -ENOMEM;
+	(*out)->baseline = module_refcount(THIS_MODULE);
 	(*out)->p = probe_new(target);
 	if (!(*out)->p) {
 		kfree(*out);
@@ -56,10 +58,9 @@ static int ex_drain(int baseline)
 	return 1;
 }
 
-static int ex_finish(struct scn *s, struct ex_ctx *c, int baseline,
-		     struct ntwq_scn_result *r)
+static int ex_finish(struct scn *s, struct ex_ctx *c, struct ntwq_scn_result *r)
 {
-	ntwq_scn_put(r, "drained", ex_drain(baseline));
+	ntwq_scn_put(r, "drained", ex_drain(c->baseline));
 	put_probe(r, c->p);
 	kfree(c->p);
 	kfree(c);
@@ -87,7 +88,6 @@ int ntwq_scn_ex_layout(unsigned int arg, struct ntwq_scn_result *r)
 
 int ntwq_scn_ex_parameter(unsigned int arg, struct ntwq_scn_result *r)
 {
-	int baseline = module_refcount(THIS_MODULE);
 	struct ex_ctx *c;
 	struct scn s;
 
@@ -99,13 +99,12 @@ int ntwq_scn_ex_parameter(unsigned int arg, struct ntwq_scn_result *r)
 	ntwq_scn_put(r, "completed", probe_wait(c->p, &c->p->done));
 	ntwq_scn_put(r, "parameter_matches", c->p->context == c);
 	ntwq_scn_put(r, "flink_null_in_routine", c->flink_null_in_routine);
-	return ex_finish(&s, c, baseline, r);
+	return ex_finish(&s, c, r);
 }
 
 /* A queued item is linked through List: Flink non-NULL until dequeued. */
 int ntwq_scn_ex_flink_while_queued(unsigned int arg, struct ntwq_scn_result *r)
 {
-	int baseline = module_refcount(THIS_MODULE);
 	unsigned long flags;
 	struct ex_ctx *c;
 	struct scn s;
@@ -116,10 +115,10 @@ int ntwq_scn_ex_flink_while_queued(unsigned int arg, struct ntwq_scn_result *r)
 	local_irq_save(flags);
 	ExQueueWorkItem(&c->item, NormalWorkQueue);
 	ntwq_scn_put(r, "flink_set_while_queued", c->item.List.Flink != NULL);
-	ntwq_scn_put(r, "module_pinned_while_queued", module_refcount(THIS_MODULE) - baseline);
+	ntwq_scn_put(r, "module_pinned_while_queued", module_refcount(THIS_MODULE) - c->baseline);
 	local_irq_restore(flags);
 	ntwq_scn_put(r, "completed", probe_wait(c->p, &c->p->done));
-	return ex_finish(&s, c, baseline, r);
+	return ex_finish(&s, c, r);
 }
 
 static void ex_free_self_routine(PVOID Parameter)
@@ -193,7 +192,6 @@ int ntwq_scn_ex_on_stack(unsigned int arg, struct ntwq_scn_result *r)
 
 int ntwq_scn_ex_from_atomic(unsigned int arg, struct ntwq_scn_result *r)
 {
-	int baseline = module_refcount(THIS_MODULE);
 	static DEFINE_SPINLOCK(lock);
 	WORK_QUEUE_ITEM *items;
 	unsigned long flags;
@@ -205,7 +203,7 @@ int ntwq_scn_ex_from_atomic(unsigned int arg, struct ntwq_scn_result *r)
 		return -ENOMEM;
 	items = kcalloc(3, sizeof(*items), GFP_KERNEL);
 	if (!items) {
-		ex_finish(&s, c, baseline, r);
+		ex_finish(&s, c, r);
 		return -ENOMEM;
 	}
 	for (i = 0; i < 3; i++)
@@ -220,7 +218,7 @@ int ntwq_scn_ex_from_atomic(unsigned int arg, struct ntwq_scn_result *r)
 	ExQueueWorkItem(&items[2], BackgroundWorkQueue);
 	local_bh_enable();
 	ntwq_scn_put(r, "completed", probe_wait(c->p, &c->p->done));
-	ex_finish(&s, c, baseline, r);
+	ex_finish(&s, c, r);
 	kfree(items);
 	return 0;
 }
@@ -250,7 +248,6 @@ static void ex_queuer_irq_work(struct irq_work *w)
 
 static int ex_from_irq(bool hard, struct ntwq_scn_result *r)
 {
-	int baseline = module_refcount(THIS_MODULE);
 	struct ex_irq_queuer *q = kzalloc(sizeof(*q), GFP_KERNEL);
 	struct ex_ctx *c;
 	struct scn s;
@@ -275,7 +272,7 @@ static int ex_from_irq(bool hard, struct ntwq_scn_result *r)
 		del_timer_sync(&q->timer);
 	ntwq_scn_put(r, "queue_irql", q->queue_irql);
 	kfree(q);
-	return ex_finish(&s, c, baseline, r);
+	return ex_finish(&s, c, r);
 }
 
 int ntwq_scn_ex_from_softirq(unsigned int arg, struct ntwq_scn_result *r)
@@ -302,7 +299,6 @@ static void ex_requeue_routine(PVOID Parameter)
 
 int ntwq_scn_ex_requeue(unsigned int arg, struct ntwq_scn_result *r)
 {
-	int baseline = module_refcount(THIS_MODULE);
 	struct ex_ctx *c;
 	struct scn s;
 
@@ -312,7 +308,7 @@ int ntwq_scn_ex_requeue(unsigned int arg, struct ntwq_scn_result *r)
 	ExInitializeWorkItem(&c->item, ex_requeue_routine, c);
 	ExQueueWorkItem(&c->item, NormalWorkQueue);
 	ntwq_scn_put(r, "completed", probe_wait(c->p, &c->p->done));
-	return ex_finish(&s, c, baseline, r);
+	return ex_finish(&s, c, r);
 }
 
 /* ---- volume and concurrency ---- */
@@ -447,7 +443,6 @@ int ntwq_scn_ex_concurrency(unsigned int arg, struct ntwq_scn_result *r)
 
 int ntwq_scn_ex_double_queue(unsigned int arg, struct ntwq_scn_result *r)
 {
-	int baseline = module_refcount(THIS_MODULE);
 	unsigned long flags;
 	struct ex_ctx *c;
 	struct scn s;
@@ -462,12 +457,11 @@ int ntwq_scn_ex_double_queue(unsigned int arg, struct ntwq_scn_result *r)
 	local_irq_restore(flags);
 	ntwq_scn_put(r, "completed", probe_wait(c->p, &c->p->done));
 	ntwq_scn_put(r, "diag_queue_queued", diag_delta(&s, NTWQ_DIAG_QUEUE_QUEUED));
-	return ex_finish(&s, c, baseline, r);
+	return ex_finish(&s, c, r);
 }
 
 int ntwq_scn_ex_invalid_type(unsigned int arg, struct ntwq_scn_result *r)
 {
-	int baseline = module_refcount(THIS_MODULE);
 	struct ex_ctx *c;
 	struct scn s;
 
@@ -480,12 +474,11 @@ int ntwq_scn_ex_invalid_type(unsigned int arg, struct ntwq_scn_result *r)
 	ExQueueWorkItem(&c->item, RealTimeWorkQueue);
 	ntwq_scn_put(r, "completed", probe_wait(c->p, &c->p->done));
 	ntwq_scn_put(r, "diag_invalid_queue_type", diag_delta(&s, NTWQ_DIAG_INVALID_QUEUE_TYPE));
-	return ex_finish(&s, c, baseline, r);
+	return ex_finish(&s, c, r);
 }
 
 int ntwq_scn_ex_null_args(unsigned int arg, struct ntwq_scn_result *r)
 {
-	int baseline = module_refcount(THIS_MODULE);
 	struct ex_ctx *c;
 	struct scn s;
 
@@ -498,7 +491,7 @@ int ntwq_scn_ex_null_args(unsigned int arg, struct ntwq_scn_result *r)
 	ExQueueWorkItem(&c->item, NormalWorkQueue);
 	ntwq_scn_put(r, "diag_invalid_item", diag_delta(&s, NTWQ_DIAG_INVALID_ITEM));
 	ntwq_scn_put(r, "diag_invalid_routine", diag_delta(&s, NTWQ_DIAG_INVALID_ROUTINE));
-	return ex_finish(&s, c, baseline, r);
+	return ex_finish(&s, c, r);
 }
 
 static void ex_leave_preempt_off_routine(PVOID Parameter)
@@ -509,7 +502,6 @@ static void ex_leave_preempt_off_routine(PVOID Parameter)
 
 int ntwq_scn_ex_bad_irql_return(unsigned int arg, struct ntwq_scn_result *r)
 {
-	int baseline = module_refcount(THIS_MODULE);
 	WORK_QUEUE_ITEM *later;
 	struct ex_ctx *c;
 	struct scn s;
@@ -518,7 +510,7 @@ int ntwq_scn_ex_bad_irql_return(unsigned int arg, struct ntwq_scn_result *r)
 		return -ENOMEM;
 	later = kzalloc(sizeof(*later), GFP_KERNEL);
 	if (!later) {
-		ex_finish(&s, c, baseline, r);
+		ex_finish(&s, c, r);
 		return -ENOMEM;
 	}
 	ExInitializeWorkItem(&c->item, ex_leave_preempt_off_routine, c);
@@ -527,7 +519,7 @@ int ntwq_scn_ex_bad_irql_return(unsigned int arg, struct ntwq_scn_result *r)
 	ExQueueWorkItem(later, NormalWorkQueue);
 	ntwq_scn_put(r, "completed", probe_wait(c->p, &c->p->done));
 	ntwq_scn_put(r, "diag_bad_irql_return", diag_delta(&s, NTWQ_DIAG_BAD_IRQL_RETURN));
-	ex_finish(&s, c, baseline, r);
+	ex_finish(&s, c, r);
 	kfree(later);
 	return 0;
 }
