@@ -5,6 +5,8 @@
 #   make KDIR=<path>     build against any kernel build tree
 #   make run             boot stock Debian 6.12 in QEMU, load ntwq and the sample
 #   make test            build for three kernels, run every test in QEMU
+#   make bench           benchmark against native queue_work() (stock 6.12,
+#                        -smp 2 and 4); results under results/
 #   make clean           remove build outputs (the kernel cache stays)
 #
 # Kbuild does the real work (see Kbuild and scripts/Kbuild.cxx).
@@ -12,7 +14,7 @@
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(sort $(wildcard /lib/modules/*/build))))
 
-.PHONY: all modules clean run test userspace-test
+.PHONY: all modules clean run test bench userspace-test
 
 all: modules
 
@@ -31,6 +33,9 @@ run:
 
 test:
 	scripts/test.sh
+
+bench:
+	scripts/bench.sh
 
 clean:
 	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi

@@ -11,6 +11,7 @@
 #include "core/internal.h"
 #include "core/module.h"
 #include "core/selftest.h"
+#include "lib/rt_stats.h"
 
 static int __init ntwq_init(void)
 {
@@ -68,6 +69,7 @@ EXPORT_SYMBOL_NS_GPL(ntwq_object_refs, NTWQ_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(ntwq_live_devices, NTWQ_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(ntwq_live_drivers, NTWQ_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(ntwq_io_completed, NTWQ_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(ntwq_rt_get_stats, NTWQ_INTERNAL);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Windows kernel work items (Io, Ex, WDF) on Linux workqueues");

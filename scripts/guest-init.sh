@@ -24,6 +24,15 @@ finish() {
 }
 
 case $mode in
+bench)
+	# ntwqbench=ITEMS,REPS,BURST on the kernel command line.
+	set -- $(sed -n 's/.*ntwqbench=\([0-9,]*\).*/\1/p' /proc/cmdline | tr ',' ' ')
+	modprobe ntwq || fail "modprobe ntwq"
+	modprobe ntwq_bench items=${1:-100000} reps=${2:-5} burst=${3:-10000} ||
+		fail "modprobe ntwq_bench"
+	rmmod ntwq_bench
+	finish
+	;;
 probe)
 	echo "NTWQ-PROBE-OK"
 	poweroff -f
@@ -75,6 +84,16 @@ fi
 echo "NTWQ-USERSPACE-BEGIN"
 /bin/userspace-test
 echo "NTWQ-USERSPACE-END rc=$?"
+
+# One tiny benchmark pass proves the benchmark code works; its numbers are
+# not looked at.
+if modprobe ntwq_bench items=200 reps=1 burst=100; then
+	dmesg | grep -q 'ntwq_bench: done' && echo "NTWQ-BENCH-SMOKE ok" ||
+		fail "ntwq_bench did not finish"
+	rmmod ntwq_bench || fail "rmmod ntwq_bench"
+else
+	fail "modprobe ntwq_bench"
+fi
 
 modprobe -r ntwq || fail "modprobe -r ntwq"
 [ -e /sys/module/ntwq ] && fail "ntwq still loaded after modprobe -r"

@@ -272,6 +272,12 @@ def report_kernel(kid, d, kunit_py):
     else:
         add_ktap(r, us, 'userspace')
 
+    if done:
+        if any(l.startswith('NTWQ-BENCH-SMOKE ok') for l in clean):
+            r.add('ok', 'benchmark smoke pass runs to the end')
+        else:
+            r.add('fail', 'benchmark smoke pass runs to the end', 'no NTWQ-BENCH-SMOKE line')
+
     leaks = block(clean, 'NTWQ-KMEMLEAK-BEGIN', 'NTWQ-KMEMLEAK-END')
     if leaks is not None:
         n = sum(1 for l in leaks if 'unreferenced object' in l)

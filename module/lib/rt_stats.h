@@ -19,6 +19,7 @@ struct ntwq_rt_stats {
 	unsigned long long allocations; /* successful allocations */
 	unsigned long long frees;       /* frees of non-NULL pointers */
 	unsigned long long failures;    /* allocations that returned NULL */
+	unsigned long long bytes;       /* bytes handed out, in all (not live) */
 };
 void ntwq_rt_get_stats(struct ntwq_rt_stats *stats);
 

@@ -9,10 +9,11 @@
 namespace ntwq {
 namespace {
 
-/* A: all three are updated atomically, read for debugfs and tests. */
+/* A: updated atomically, read for debugfs, tests and the benchmark. */
 Atomic<u64> g_allocations;
 Atomic<u64> g_frees;
 Atomic<u64> g_failures;
+Atomic<u64> g_bytes;
 
 } /* namespace */
 } /* namespace ntwq */
@@ -30,6 +31,7 @@ extern "C" void *ntwq_rt_alloc(size_t size, unsigned int gfp)
 		return nullptr;
 	}
 	g_allocations.Inc();
+	g_bytes.Add(size);
 	return ptr;
 }
 
@@ -46,6 +48,7 @@ extern "C" void ntwq_rt_get_stats(struct ntwq_rt_stats *stats)
 	stats->allocations = g_allocations.Load();
 	stats->frees = g_frees.Load();
 	stats->failures = g_failures.Load();
+	stats->bytes = g_bytes.Load();
 }
 
 /*
