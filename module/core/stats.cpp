@@ -14,19 +14,51 @@ namespace ntwq {
 namespace {
 
 struct QueueCounters {
-	Atomic<u64> queued;
-	Atomic<u64> started;
-	Atomic<u64> completed;
-	Atomic<u64> cancelled;
-	Atomic<u64> max_latency_ns;
+	u64 queued;
+	u64 started;
+	u64 completed;
+	u64 cancelled;
+	u64 max_latency_ns;
 };
 
-QueueCounters g_counters[static_cast<u32>(Api::Count)][kQueueCount]; /* A */
+/*
+ * Per CPU, so the queue and dispatch paths never share a cache line with
+ * another CPU; Show() and the totals sum over the CPUs.
+ */
+struct CpuCounters {
+	QueueCounters c[static_cast<u32>(Api::Count)][kQueueCount];
+};
+
+CpuCounters NTWQ_PERCPU *g_counters; /* I: per-CPU, updated with this_cpu ops */
 Atomic<u64> g_trigger_runs; /* A: commands run through the trigger file */
 
-QueueCounters &At(Api api, u32 queue)
+size_t OffsetOf(Api api, u32 queue, size_t field)
 {
-	return g_counters[static_cast<u32>(api)][queue];
+	return (static_cast<u32>(api) * kQueueCount + queue) * sizeof(QueueCounters) + field;
+}
+
+void Add(Api api, u32 queue, size_t field)
+{
+	ntwq_this_cpu_add_u64(g_counters, OffsetOf(api, queue, field), 1);
+}
+
+/* The counters of @api/@queue summed (max taken) over the CPUs. */
+QueueCounters Sum(Api api, u32 queue)
+{
+	QueueCounters t = {};
+
+	for (int cpu = ntwq_next_possible_cpu(-1); cpu < ntwq_nr_cpu_ids();
+	     cpu = ntwq_next_possible_cpu(cpu)) {
+		auto *cc = static_cast<CpuCounters *>(ntwq_per_cpu_ptr(g_counters, cpu));
+		const QueueCounters &c = cc->c[static_cast<u32>(api)][queue];
+		t.queued += c.queued;
+		t.started += c.started;
+		t.completed += c.completed;
+		t.cancelled += c.cancelled;
+		if (c.max_latency_ns > t.max_latency_ns)
+			t.max_latency_ns = c.max_latency_ns;
+	}
+	return t;
 }
 
 } /* namespace */
@@ -45,6 +77,19 @@ const char *ApiName(Api api) noexcept
 	}
 }
 
+int Stats::Init() noexcept
+{
+	g_counters = static_cast<CpuCounters NTWQ_PERCPU *>(
+		ntwq_alloc_percpu(sizeof(CpuCounters), alignof(CpuCounters)));
+	return g_counters ? 0 : -kENOMEM;
+}
+
+void Stats::Exit() noexcept
+{
+	ntwq_free_percpu(g_counters);
+	g_counters = nullptr;
+}
+
 void Stats::TriggerRan() noexcept
 {
 	g_trigger_runs.Inc();
@@ -52,23 +97,25 @@ void Stats::TriggerRan() noexcept
 
 void Stats::Queued(Api api, u32 queue) noexcept
 {
-	At(api, queue).queued.Inc();
+	Add(api, queue, __builtin_offsetof(QueueCounters, queued));
 }
 
 void Stats::Started(Api api, u32 queue, u64 latency_ns) noexcept
 {
-	At(api, queue).started.Inc();
-	At(api, queue).max_latency_ns.Max(latency_ns);
+	Add(api, queue, __builtin_offsetof(QueueCounters, started));
+	ntwq_this_cpu_max_u64(g_counters,
+			      OffsetOf(api, queue, __builtin_offsetof(QueueCounters, max_latency_ns)),
+			      latency_ns);
 }
 
 void Stats::Completed(Api api, u32 queue) noexcept
 {
-	At(api, queue).completed.Inc();
+	Add(api, queue, __builtin_offsetof(QueueCounters, completed));
 }
 
 void Stats::Cancelled(Api api, u32 queue) noexcept
 {
-	At(api, queue).cancelled.Inc();
+	Add(api, queue, __builtin_offsetof(QueueCounters, cancelled));
 }
 
 u64 Stats::CompletedTotal(Api api) noexcept
@@ -76,7 +123,7 @@ u64 Stats::CompletedTotal(Api api) noexcept
 	u64 total = 0;
 
 	for (u32 q = 0; q < kQueueCount; q++)
-		total += At(api, q).completed.Load();
+		total += Sum(api, q).completed;
 	return total;
 }
 
@@ -89,14 +136,12 @@ int Stats::Show(seq_file *seq, void *)
 			"max_latency_us");
 	for (u32 a = 0; a < static_cast<u32>(Api::Count); a++) {
 		for (u32 q = 0; q < kQueueCount; q++) {
-			QueueCounters &c = At(static_cast<Api>(a), q);
-			u64 queued = c.queued.Load(), completed = c.completed.Load();
-			u64 cancelled = c.cancelled.Load();
+			QueueCounters c = Sum(static_cast<Api>(a), q);
 			ntwq_seq_printf(seq, "%-4s %-20s %10llu %10llu %10llu %10llu %9lld %14llu\n",
-					ApiName(static_cast<Api>(a)), Queues::Name(q), queued,
-					c.started.Load(), completed, cancelled,
-					static_cast<s64>(queued - completed - cancelled),
-					c.max_latency_ns.Load() / 1000);
+					ApiName(static_cast<Api>(a)), Queues::Name(q), c.queued,
+					c.started, c.completed, c.cancelled,
+					static_cast<s64>(c.queued - c.completed - c.cancelled),
+					c.max_latency_ns / 1000);
 		}
 	}
 	Verifier::Show(seq);
