@@ -16,13 +16,9 @@
 #ifdef __cplusplus
 typedef __SIZE_TYPE__ size_t;
 typedef unsigned int ntwq_gfp_t;
-typedef unsigned long long ntwq_u64;
-#define NTWQ_PERCPU
 extern "C" {
 #else
 typedef gfp_t ntwq_gfp_t;
-typedef u64 ntwq_u64;
-#define NTWQ_PERCPU __percpu
 #endif
 
 struct completion;
@@ -111,16 +107,6 @@ void ntwq_wait_for_completion(struct completion *done);
 /* time.c */
 unsigned long long ntwq_ktime_get_ns(void);
 void ntwq_msleep(unsigned int ms);
-
-/* percpu.c */
-void NTWQ_PERCPU *ntwq_alloc_percpu(size_t size, size_t align);
-void ntwq_free_percpu(void NTWQ_PERCPU *ptr);
-void *ntwq_this_cpu_ptr(void NTWQ_PERCPU *ptr);
-void *ntwq_per_cpu_ptr(void NTWQ_PERCPU *ptr, int cpu);
-int ntwq_next_possible_cpu(int cpu);
-int ntwq_nr_cpu_ids(void);
-void ntwq_this_cpu_add_u64(void NTWQ_PERCPU *ptr, size_t offset, ntwq_u64 value);
-void ntwq_this_cpu_max_u64(void NTWQ_PERCPU *ptr, size_t offset, ntwq_u64 value);
 
 /* printk.c */
 bool ntwq_diag_ratelimit_ok(void);

@@ -39,19 +39,16 @@ using namespace ntwq;
 
 extern "C" int ntwq_core_init(void)
 {
-	int err = Stats::Init();
+	Registry::Init();
+	WdfInit();
+	int err = Queues::Init();
 	if (err)
 		return err;
-	err = Registry::Init();
-	if (err)
-		goto out_stats;
-	WdfInit();
-	err = Queues::Init();
-	if (err)
-		goto out_registry;
 	err = ExQueues::Init();
-	if (err)
-		goto out_queues;
+	if (err) {
+		Queues::Exit();
+		return err;
+	}
 
 	/*
 	 * debugfs is for observation: ntwq works without it (and debugfs
@@ -66,14 +63,6 @@ extern "C" int ntwq_core_init(void)
 	}
 	ntwq_printk(NTWQ_KERN_INFO, "loaded\n");
 	return 0;
-
-out_queues:
-	Queues::Exit();
-out_registry:
-	Registry::Exit();
-out_stats:
-	Stats::Exit();
-	return err;
 }
 
 extern "C" void ntwq_core_exit(void)
@@ -86,7 +75,5 @@ extern "C" void ntwq_core_exit(void)
 	 */
 	Queues::Exit();
 	ExQueues::Exit();
-	Registry::Exit();
-	Stats::Exit();
 	ntwq_printk(NTWQ_KERN_INFO, "unloaded\n");
 }

@@ -4,10 +4,8 @@
  *
  * A queued item's record lives in the item; a running item's record lives
  * on the dispatching worker's stack for the duration of the routine (the
- * item itself may be freed by its routine).  Each CPU has its own list and
- * irq-safe lock, so the queue path takes only the local CPU's lock and
- * shares no cache line with other CPUs; a record remembers the list it is
- * on, since it may be removed on another CPU.
+ * item itself may be freed by its routine).  One irq-safe lock guards the
+ * list; the queue path takes it once.
  */
 #ifndef _NTWQ_CORE_REGISTRY_H
 #define _NTWQ_CORE_REGISTRY_H
@@ -20,11 +18,8 @@ struct seq_file;
 
 namespace ntwq {
 
-struct CpuItems;
-
 struct ItemRecord {
-	ListNode node;       /* L: home->lock */
-	CpuItems *home;      /* L: the list it is on */
+	ListNode node;       /* L: registry lock */
 	Api api;             /* set before Add, constant while listed */
 	u32 queue;
 	bool running;
@@ -35,8 +30,7 @@ struct ItemRecord {
 
 class Registry {
 public:
-	static int Init() noexcept;
-	static void Exit() noexcept;
+	static void Init() noexcept;
 	static void Add(ItemRecord *record) noexcept;
 	static void Remove(ItemRecord *record) noexcept;
 	/* Removes @queued and adds @running in one critical section. */

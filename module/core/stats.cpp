@@ -14,51 +14,19 @@ namespace ntwq {
 namespace {
 
 struct QueueCounters {
-	u64 queued;
-	u64 started;
-	u64 completed;
-	u64 cancelled;
-	u64 max_latency_ns;
+	Atomic<u64> queued;
+	Atomic<u64> started;
+	Atomic<u64> completed;
+	Atomic<u64> cancelled;
+	Atomic<u64> max_latency_ns;
 };
 
-/*
- * Per CPU, so the queue and dispatch paths never share a cache line with
- * another CPU; Show() and the totals sum over the CPUs.
- */
-struct CpuCounters {
-	QueueCounters c[static_cast<u32>(Api::Count)][kQueueCount];
-};
-
-CpuCounters NTWQ_PERCPU *g_counters; /* I: per-CPU, updated with this_cpu ops */
+QueueCounters g_counters[static_cast<u32>(Api::Count)][kQueueCount]; /* A */
 Atomic<u64> g_trigger_runs; /* A: commands run through the trigger file */
 
-size_t OffsetOf(Api api, u32 queue, size_t field)
+QueueCounters &At(Api api, u32 queue)
 {
-	return (static_cast<u32>(api) * kQueueCount + queue) * sizeof(QueueCounters) + field;
-}
-
-void Add(Api api, u32 queue, size_t field)
-{
-	ntwq_this_cpu_add_u64(g_counters, OffsetOf(api, queue, field), 1);
-}
-
-/* The counters of @api/@queue summed (max taken) over the CPUs. */
-QueueCounters Sum(Api api, u32 queue)
-{
-	QueueCounters t = {};
-
-	for (int cpu = ntwq_next_possible_cpu(-1); cpu < ntwq_nr_cpu_ids();
-	     cpu = ntwq_next_possible_cpu(cpu)) {
-		auto *cc = static_cast<CpuCounters *>(ntwq_per_cpu_ptr(g_counters, cpu));
-		const QueueCounters &c = cc->c[static_cast<u32>(api)][queue];
-		t.queued += c.queued;
-		t.started += c.started;
-		t.completed += c.completed;
-		t.cancelled += c.cancelled;
-		if (c.max_latency_ns > t.max_latency_ns)
-			t.max_latency_ns = c.max_latency_ns;
-	}
-	return t;
+	return g_counters[static_cast<u32>(api)][queue];
 }
 
 } /* namespace */
@@ -77,19 +45,6 @@ const char *ApiName(Api api) noexcept
 	}
 }
 
-int Stats::Init() noexcept
-{
-	g_counters = static_cast<CpuCounters NTWQ_PERCPU *>(
-		ntwq_alloc_percpu(sizeof(CpuCounters), alignof(CpuCounters)));
-	return g_counters ? 0 : -kENOMEM;
-}
-
-void Stats::Exit() noexcept
-{
-	ntwq_free_percpu(g_counters);
-	g_counters = nullptr;
-}
-
 void Stats::TriggerRan() noexcept
 {
 	g_trigger_runs.Inc();
@@ -97,25 +52,23 @@ void Stats::TriggerRan() noexcept
 
 void Stats::Queued(Api api, u32 queue) noexcept
 {
-	Add(api, queue, __builtin_offsetof(QueueCounters, queued));
+	At(api, queue).queued.Inc();
 }
 
 void Stats::Started(Api api, u32 queue, u64 latency_ns) noexcept
 {
-	Add(api, queue, __builtin_offsetof(QueueCounters, started));
-	ntwq_this_cpu_max_u64(g_counters,
-			      OffsetOf(api, queue, __builtin_offsetof(QueueCounters, max_latency_ns)),
-			      latency_ns);
+	At(api, queue).started.Inc();
+	At(api, queue).max_latency_ns.Max(latency_ns);
 }
 
 void Stats::Completed(Api api, u32 queue) noexcept
 {
-	Add(api, queue, __builtin_offsetof(QueueCounters, completed));
+	At(api, queue).completed.Inc();
 }
 
 void Stats::Cancelled(Api api, u32 queue) noexcept
 {
-	Add(api, queue, __builtin_offsetof(QueueCounters, cancelled));
+	At(api, queue).cancelled.Inc();
 }
 
 u64 Stats::CompletedTotal(Api api) noexcept
@@ -123,7 +76,7 @@ u64 Stats::CompletedTotal(Api api) noexcept
 	u64 total = 0;
 
 	for (u32 q = 0; q < kQueueCount; q++)
-		total += Sum(api, q).completed;
+		total += At(api, q).completed.Load();
 	return total;
 }
 
@@ -136,12 +89,14 @@ int Stats::Show(seq_file *seq, void *)
 			"max_latency_us");
 	for (u32 a = 0; a < static_cast<u32>(Api::Count); a++) {
 		for (u32 q = 0; q < kQueueCount; q++) {
-			QueueCounters c = Sum(static_cast<Api>(a), q);
+			QueueCounters &c = At(static_cast<Api>(a), q);
+			u64 queued = c.queued.Load(), completed = c.completed.Load();
+			u64 cancelled = c.cancelled.Load();
 			ntwq_seq_printf(seq, "%-4s %-20s %10llu %10llu %10llu %10llu %9lld %14llu\n",
-					ApiName(static_cast<Api>(a)), Queues::Name(q), c.queued,
-					c.started, c.completed, c.cancelled,
-					static_cast<s64>(c.queued - c.completed - c.cancelled),
-					c.max_latency_ns / 1000);
+					ApiName(static_cast<Api>(a)), Queues::Name(q), queued,
+					c.started.Load(), completed, cancelled,
+					static_cast<s64>(queued - completed - cancelled),
+					c.max_latency_ns.Load() / 1000);
 		}
 	}
 	Verifier::Show(seq);

@@ -3,9 +3,9 @@
  * stats.h - the counters behind /sys/kernel/debug/ntwq/stats.
  *
  * Per API family and queue: queued, started, completed, cancelled, and the
- * largest queue-to-start latency.  Counters are per CPU, bumped from any
- * context with this_cpu operations and summed without a lock on read: a
- * reader may see one counter a step ahead of another.
+ * largest queue-to-start latency.  Counters are atomics (A:), bumped from any
+ * context without a lock and read without one: a reader may see one counter
+ * a step ahead of another.
  */
 #ifndef _NTWQ_CORE_STATS_H
 #define _NTWQ_CORE_STATS_H
@@ -27,8 +27,6 @@ const char *ApiName(Api api) noexcept;
 
 class Stats {
 public:
-	static int Init() noexcept;
-	static void Exit() noexcept;
 	static void TriggerRan() noexcept;
 	static void Queued(Api api, u32 queue) noexcept;
 	static void Started(Api api, u32 queue, u64 latency_ns) noexcept;
