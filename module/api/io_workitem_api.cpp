@@ -70,27 +70,33 @@ extern "C" VOID IoFreeWorkItem(PIO_WORKITEM IoWorkItem)
 	item->Put();
 }
 
+namespace {
+
+/* The three queue routines: check the handle and routine, then queue. */
+bool QueueFromApi(PIO_WORKITEM handle, const void *routine, bool ex, WORK_QUEUE_TYPE type,
+		  PVOID context, const char *api)
+{
+	ntwq::IoWorkItem *item = ntwq::IoWorkItem::FromHandle(handle, api);
+
+	return item && RoutineOk(item, routine, api) &&
+	       item->Queue(api, routine, ex, type, context);
+}
+
+} /* namespace */
+
 extern "C" VOID IoQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE WorkerRoutine,
 				WORK_QUEUE_TYPE QueueType, PVOID Context)
 {
-	ntwq::IoWorkItem *item = IoWorkItem::FromHandle(IoWorkItem, "IoQueueWorkItem");
-
-	auto routine = reinterpret_cast<const void *>(WorkerRoutine);
-
-	if (item && RoutineOk(item, routine, "IoQueueWorkItem"))
-		item->Queue("IoQueueWorkItem", routine, false, QueueType, Context);
+	QueueFromApi(IoWorkItem, reinterpret_cast<const void *>(WorkerRoutine), false, QueueType,
+		     Context, "IoQueueWorkItem");
 }
 
 extern "C" VOID IoQueueWorkItemEx(PIO_WORKITEM IoWorkItem,
 				  PIO_WORKITEM_ROUTINE_EX WorkerRoutine,
 				  WORK_QUEUE_TYPE QueueType, PVOID Context)
 {
-	ntwq::IoWorkItem *item = IoWorkItem::FromHandle(IoWorkItem, "IoQueueWorkItemEx");
-
-	auto routine = reinterpret_cast<const void *>(WorkerRoutine);
-
-	if (item && RoutineOk(item, routine, "IoQueueWorkItemEx"))
-		item->Queue("IoQueueWorkItemEx", routine, true, QueueType, Context);
+	QueueFromApi(IoWorkItem, reinterpret_cast<const void *>(WorkerRoutine), true, QueueType,
+		     Context, "IoQueueWorkItemEx");
 }
 
 /*
@@ -103,14 +109,10 @@ extern "C" BOOLEAN IoTryQueueWorkItem(PIO_WORKITEM IoWorkItem,
 				      PIO_WORKITEM_ROUTINE_EX WorkerRoutine,
 				      WORK_QUEUE_TYPE QueueType, PVOID Context)
 {
-	ntwq::IoWorkItem *item = IoWorkItem::FromHandle(IoWorkItem, "IoTryQueueWorkItem");
-
-	auto routine = reinterpret_cast<const void *>(WorkerRoutine);
-
-	if (!item || !RoutineOk(item, routine, "IoTryQueueWorkItem"))
-		return FALSE;
-	return item->Queue("IoTryQueueWorkItem", routine, true, QueueType, Context) ? TRUE
-										       : FALSE;
+	return QueueFromApi(IoWorkItem, reinterpret_cast<const void *>(WorkerRoutine), true,
+			    QueueType, Context, "IoTryQueueWorkItem")
+		       ? TRUE
+		       : FALSE;
 }
 
 extern "C" ULONG IoSizeofWorkItem(VOID)

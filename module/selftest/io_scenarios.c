@@ -54,9 +54,8 @@ int ntwq_scn_io_queue(unsigned int arg, struct ntwq_scn_result *r)
 	struct probe *p;
 	PIO_WORKITEM item;
 
-	if (scn_begin(&s, 1, 0)) {
+	if (scn_begin(&s, 1, 0))
 		return -ENOMEM;
-	}
 	p = s.p;
 	item = IoAllocateWorkItem(s.device);
 	ntwq_scn_put(r, "allocated", item != NULL);
@@ -74,9 +73,8 @@ int ntwq_scn_io_queue_ex(unsigned int arg, struct ntwq_scn_result *r)
 	struct probe *p;
 	PIO_WORKITEM item;
 
-	if (scn_begin(&s, 1, 0)) {
+	if (scn_begin(&s, 1, 0))
 		return -ENOMEM;
-	}
 	p = s.p;
 	item = IoAllocateWorkItem(s.device);
 	IoQueueWorkItemEx(item, probe_routine_ex, NormalWorkQueue, p);
@@ -94,9 +92,8 @@ int ntwq_scn_io_try_queue(unsigned int arg, struct ntwq_scn_result *r)
 	struct probe *p;
 	PIO_WORKITEM item;
 
-	if (scn_begin(&s, 1, 0)) {
+	if (scn_begin(&s, 1, 0))
 		return -ENOMEM;
-	}
 	p = s.p;
 	item = IoAllocateWorkItem(s.device);
 	ntwq_scn_put(r, "returned",
@@ -143,9 +140,8 @@ int ntwq_scn_io_queue_types(unsigned int arg, struct ntwq_scn_result *r)
 	struct scn s;
 	int i;
 
-	if (scn_begin(&s, ARRAY_SIZE(types), 0)) {
+	if (scn_begin(&s, ARRAY_SIZE(types), 0))
 		return -ENOMEM;
-	}
 	p = s.p;
 	for (i = 0; i < ARRAY_SIZE(types); i++) {
 		items[i] = IoAllocateWorkItem(s.device);
@@ -170,9 +166,8 @@ int ntwq_scn_io_from_atomic(unsigned int arg, struct ntwq_scn_result *r)
 	struct scn s;
 	int i, irql[4];
 
-	if (scn_begin(&s, 4, 0)) {
+	if (scn_begin(&s, 4, 0))
 		return -ENOMEM;
-	}
 	p = s.p;
 	for (i = 0; i < 4; i++)
 		items[i] = IoAllocateWorkItem(s.device);
@@ -290,9 +285,8 @@ int ntwq_scn_io_free_in_routine(unsigned int arg, struct ntwq_scn_result *r)
 	struct probe *p;
 	struct scn s;
 
-	if (scn_begin(&s, 1, 0)) {
+	if (scn_begin(&s, 1, 0))
 		return -ENOMEM;
-	}
 	p = s.p;
 	IoQueueWorkItemEx(IoAllocateWorkItem(s.device), free_self_routine, NormalWorkQueue, p);
 	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
@@ -346,9 +340,8 @@ int ntwq_scn_io_requeue(unsigned int arg, struct ntwq_scn_result *r)
 	PIO_WORKITEM item;
 	struct scn s;
 
-	if (scn_begin(&s, 5, 0)) {
+	if (scn_begin(&s, 5, 0))
 		return -ENOMEM;
-	}
 	p = s.p;
 	p->requeue_until = 5;
 	item = IoAllocateWorkItem(s.device);
@@ -383,9 +376,8 @@ int ntwq_scn_io_delete_pending(unsigned int arg, struct ntwq_scn_result *r)
 	PIO_WORKITEM item;
 	struct scn s;
 
-	if (scn_begin(&s, 1, 64)) {
+	if (scn_begin(&s, 1, 64))
 		return -ENOMEM;
-	}
 	p = s.p;
 	ntwq_scn_put(r, "refs_created", ntwq_object_refs(s.device));
 	item = IoAllocateWorkItem(s.device);
@@ -421,9 +413,8 @@ int ntwq_scn_io_delete_driver_waits(unsigned int arg, struct ntwq_scn_result *r)
 	struct probe *p;
 	struct scn s;
 
-	if (scn_begin(&s, 1, 0)) {
+	if (scn_begin(&s, 1, 0))
 		return -ENOMEM;
-	}
 	p = s.p;
 	IoQueueWorkItemEx(IoAllocateWorkItem(s.device), slow_routine, NormalWorkQueue, p);
 	/* Unload at once, as a module_exit would: no wait by the driver. */
@@ -446,9 +437,8 @@ int ntwq_scn_io_double_queue(unsigned int arg, struct ntwq_scn_result *r)
 	struct scn s;
 	BOOLEAN again;
 
-	if (scn_begin(&s, 1, 0)) {
+	if (scn_begin(&s, 1, 0))
 		return -ENOMEM;
-	}
 	p = s.p;
 	item = IoAllocateWorkItem(s.device);
 	local_irq_save(flags);
@@ -471,9 +461,8 @@ int ntwq_scn_io_free_queued(unsigned int arg, struct ntwq_scn_result *r)
 	unsigned long flags;
 	struct scn s;
 
-	if (scn_begin(&s, 1, 0)) {
+	if (scn_begin(&s, 1, 0))
 		return -ENOMEM;
-	}
 	p = s.p;
 	item = IoAllocateWorkItem(s.device);
 	ntwq_scn_put(r, "refs_before", ntwq_object_refs(s.device));
@@ -516,9 +505,8 @@ int ntwq_scn_io_invalid_type(unsigned int arg, struct ntwq_scn_result *r)
 	PIO_WORKITEM item;
 	struct scn s;
 
-	if (scn_begin(&s, 1, 0)) {
+	if (scn_begin(&s, 1, 0))
 		return -ENOMEM;
-	}
 	p = s.p;
 	item = IoAllocateWorkItem(s.device);
 	IoQueueWorkItem(item, probe_routine, MaximumWorkQueue, p);
@@ -573,9 +561,8 @@ int ntwq_scn_io_foreign_routine(unsigned int arg, struct ntwq_scn_result *r)
 	PIO_WORKITEM item;
 	struct scn s;
 
-	if (scn_begin(&s, 1, 0)) {
+	if (scn_begin(&s, 1, 0))
 		return -ENOMEM;
-	}
 	p = s.p;
 	item = IoAllocateWorkItem(s.device);
 	/* Kernel code, not the driver's: refused (harmless if it ever ran). */
@@ -605,9 +592,8 @@ int ntwq_scn_io_bad_irql_return(unsigned int arg, struct ntwq_scn_result *r)
 	struct scn s;
 	int i;
 
-	if (scn_begin(&s, 3, 0)) {
+	if (scn_begin(&s, 3, 0))
 		return -ENOMEM;
-	}
 	p = s.p;
 	for (i = 0; i < 3; i++)
 		items[i] = IoAllocateWorkItem(s.device);
