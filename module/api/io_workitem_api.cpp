@@ -28,7 +28,7 @@ ObjectHeader *LookupIoObject(PVOID object, ObjectKind kind, bool any, const char
 /* A driver's routine must lie in its module: that is the module ntwq pins. */
 bool RoutineOk(ntwq::IoWorkItem *item, const void *routine, const char *api)
 {
-	if (routine && ntwq_within_module(routine, item->driver->priv.owner))
+	if (item->driver->OwnsCode(routine))
 		return true;
 	Verifier::Report(NTWQ_DIAG_INVALID_ROUTINE, api, routine, item->driver->Name(),
 			 "routine is NULL or not in the driver's module; not queued");

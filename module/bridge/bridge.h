@@ -95,7 +95,8 @@ unsigned int ntwq_kref_read(const struct kref *kref);
 /* module.c */
 void ntwq_module_get(struct module *mod);
 void ntwq_module_put(struct module *mod);
-bool ntwq_within_module(const void *addr, struct module *mod);
+void ntwq_module_core_text(struct module *mod, unsigned long *base, unsigned long *size);
+bool ntwq_within_module_text(const void *addr, struct module *mod);
 const char *ntwq_module_name(struct module *mod);
 struct module *ntwq_this_module(void);
 
@@ -103,6 +104,17 @@ struct module *ntwq_this_module(void);
 void ntwq_init_completion(struct completion *done);
 void ntwq_complete(struct completion *done);
 void ntwq_wait_for_completion(struct completion *done);
+
+/* percpu.c */
+void *ntwq_alloc_percpu_u64(size_t count);
+void ntwq_free_percpu(void *base);
+void ntwq_percpu_inc(void *base, size_t index);
+void ntwq_percpu_inc_max(void *base, size_t inc_index, size_t max_index,
+			 unsigned long long value);
+unsigned long long ntwq_percpu_sum(void *base, size_t index);
+unsigned long long ntwq_percpu_max(void *base, size_t index);
+unsigned int ntwq_nr_cpu_ids(void);
+unsigned int ntwq_cpu_hint(void);
 
 /* time.c */
 unsigned long long ntwq_ktime_get_ns(void);

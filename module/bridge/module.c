@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* module.c - bridge to module references and addresses. */
 #include <linux/module.h>
+#include <linux/version.h>
 #include "bridge.h"
 
 /**
@@ -26,16 +27,55 @@ void ntwq_module_put(struct module *mod)
 }
 
 /**
- * ntwq_within_module - within_module(): is @addr in @mod's memory?
+ * ntwq_module_core_text - where @mod's core (non-init) text lies.
+ * @mod: the module, or NULL.
+ * @base: set to the first byte of the text (0 for NULL).
+ * @size: set to its size in bytes (0 for NULL).
+ *
+ * The range is fixed from load to unload, so a caller that keeps the module
+ * live may cache it and test routine addresses without calling here.
+ *
+ * Context: any context.
+ */
+void ntwq_module_core_text(struct module *mod, unsigned long *base, unsigned long *size)
+{
+	*base = 0;
+	*size = 0;
+	if (!mod)
+		return;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	*base = (unsigned long)mod->mem[MOD_TEXT].base;
+	*size = mod->mem[MOD_TEXT].size;
+#else
+	*base = (unsigned long)mod->core_layout.base;
+	*size = mod->core_layout.text_size;
+#endif
+}
+
+/**
+ * ntwq_within_module_text - is @addr in @mod's text, core or init?
  * @addr: an address, such as a routine pointer.
  * @mod: the module.
  *
+ * Stricter than within_module(), which accepts data addresses too: a
+ * routine must be code.
+ *
  * Context: any context.
- * Return: true if @addr lies in @mod's core or init sections.
+ * Return: true if @addr lies in @mod's core or init text.
  */
-bool ntwq_within_module(const void *addr, struct module *mod)
+bool ntwq_within_module_text(const void *addr, struct module *mod)
 {
-	return mod && within_module((unsigned long)addr, mod);
+	unsigned long a = (unsigned long)addr;
+
+	if (!mod)
+		return false;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	return within_module_mem_type(a, mod, MOD_TEXT) ||
+	       within_module_mem_type(a, mod, MOD_INIT_TEXT);
+#else
+	return a - (unsigned long)mod->core_layout.base < mod->core_layout.text_size ||
+	       a - (unsigned long)mod->init_layout.base < mod->init_layout.text_size;
+#endif
 }
 
 /**

@@ -11,7 +11,6 @@
 #include "lib/spinlock.h"
 #include "ntwq_layout.h"
 #include "queues.h"
-#include "registry.h"
 #include "stats.h"
 #include "verifier.h"
 
@@ -24,6 +23,10 @@ struct ExDispatcher {
 	Opaque<work_struct, NTWQ_SIZEOF_WORK_STRUCT, NTWQ_ALIGNOF_WORK_STRUCT> work;
 	ExQueue *queue;		/* I */
 	ExDispatcher *next_idle; /* L: in ExQueue::idle */
+	/* L: the routine being run (nullptr between items), for debugfs `items` */
+	const void *running;
+	module *running_owner;	/* L */
+	u64 running_since_ns;	/* L */
 };
 
 struct ExQueue {
@@ -82,18 +85,12 @@ extern "C" void ExDispatch(work_struct *work)
 		/* Dequeued: the item is its owner's again. */
 		__atomic_store_n(&entry->Flink, nullptr, __ATOMIC_RELEASE);
 		ExDispatcher *next = q->head.Flink != &q->head ? KickLocked(q) : nullptr;
+		d->running = reinterpret_cast<const void *>(routine);
+		d->running_owner = owner;
+		d->running_since_ns = ntwq_ktime_get_ns();
 		q->lock.UnlockIrqRestore(flags);
 
 		Start(q, next);
-		ItemRecord running = {};
-		running.api = Api::Ex;
-		running.queue = q->index;
-		running.running = true;
-		running.routine = reinterpret_cast<const void *>(routine);
-		running.driver = ntwq_module_name(owner);
-		running.since_ns = ntwq_ktime_get_ns();
-		running.node.Init();
-		Registry::Add(&running);
 		Stats::Started(Api::Ex, q->index, 0);
 
 		int preempt = ntwq_preempt_count();
@@ -107,10 +104,10 @@ extern "C" void ExDispatch(work_struct *work)
 			ntwq_local_irq_enable();
 		}
 
-		Registry::Remove(&running);
 		Stats::Completed(Api::Ex, q->index);
 		ntwq_module_put(owner);
 		flags = q->lock.LockIrqSave();
+		d->running = nullptr;
 	}
 	d->next_idle = q->idle;
 	q->idle = d;
@@ -178,7 +175,7 @@ void ExQueues::Queue(PWORK_QUEUE_ITEM item, unsigned int queue_type, module *cal
 		return;
 	}
 	/* Code of built-in callers (no module) is not checked: nothing to pin. */
-	if (!routine || (caller && !ntwq_within_module(routine, caller))) {
+	if (!routine || (caller && !ntwq_within_module_text(routine, caller))) {
 		Verifier::Report(NTWQ_DIAG_INVALID_ROUTINE, "ExQueueWorkItem", routine, who,
 				 "routine is NULL or not in the caller's module; not queued");
 		return;
@@ -207,11 +204,20 @@ void ExQueues::Queue(PWORK_QUEUE_ITEM item, unsigned int queue_type, module *cal
 	Start(q, d);
 }
 
-void ExQueues::ShowQueued(seq_file *seq) noexcept
+void ExQueues::Show(seq_file *seq, u64 now_ns) noexcept
 {
 	for (u32 i = 0; i < kQueueCount; i++) {
 		ExQueue *q = &g_queues[i];
 		SpinGuard<IrqSave> guard(q->lock);
+
+		for (u32 s = 0; s < kExDispatchers; s++) {
+			ExDispatcher *d = &q->slots[s];
+			if (!d->running)
+				continue;
+			ntwq_seq_printf(seq, "%-4s %-8s %-20s %-16s %12llu %ps\n", "ex", "running",
+					Queues::Name(i), ntwq_module_name(d->running_owner),
+					(now_ns - d->running_since_ns) / 1000, d->running);
+		}
 
 		for (PLIST_ENTRY e = q->head.Flink; e && e != &q->head; e = e->Flink) {
 			auto *item = reinterpret_cast<PWORK_QUEUE_ITEM>(e);

@@ -25,8 +25,10 @@
  * wait in the FIFO for a dispatcher to return.  Short routines cost no extra
  * threads: dispatchers that never block share one worker per CPU.
  *
- * Locks: ExQueue::lock (irq-safe) guards the FIFO, the idle dispatchers and
- * the kick count.  The queue path takes it once; never sleeps or allocates.
+ * Locks: ExQueue::lock (irq-safe) guards the FIFO, the idle dispatchers,
+ * the kick count and what each dispatcher is running (for debugfs `items`:
+ * a running item is shown from its dispatcher, not from the item, which its
+ * routine may free).  The queue path takes it once; never sleeps or allocates.
  */
 #ifndef _NTWQ_CORE_EX_WORKITEM_H
 #define _NTWQ_CORE_EX_WORKITEM_H
@@ -50,8 +52,8 @@ public:
 	static void Exit() noexcept;
 	static void Queue(PWORK_QUEUE_ITEM item, unsigned int queue_type,
 			  module *caller) noexcept;
-	/* Lists the queued items, for debugfs `items`; takes each queue lock. */
-	static void ShowQueued(seq_file *seq) noexcept;
+	/* Lists running and queued items, for debugfs `items`; takes each queue lock. */
+	static void Show(seq_file *seq, u64 now_ns) noexcept;
 };
 
 } /* namespace ntwq */

@@ -39,16 +39,19 @@ using namespace ntwq;
 
 extern "C" int ntwq_core_init(void)
 {
-	Registry::Init();
 	WdfInit();
-	int err = Queues::Init();
+	int err = Registry::Init();
 	if (err)
 		return err;
+	err = Stats::Init();
+	if (err)
+		goto out_registry;
+	err = Queues::Init();
+	if (err)
+		goto out_stats;
 	err = ExQueues::Init();
-	if (err) {
-		Queues::Exit();
-		return err;
-	}
+	if (err)
+		goto out_queues;
 
 	/*
 	 * debugfs is for observation: ntwq works without it (and debugfs
@@ -63,6 +66,14 @@ extern "C" int ntwq_core_init(void)
 	}
 	ntwq_printk(NTWQ_KERN_INFO, "loaded\n");
 	return 0;
+
+out_queues:
+	Queues::Exit();
+out_stats:
+	Stats::Exit();
+out_registry:
+	Registry::Exit();
+	return err;
 }
 
 extern "C" void ntwq_core_exit(void)
@@ -75,5 +86,7 @@ extern "C" void ntwq_core_exit(void)
 	 */
 	Queues::Exit();
 	ExQueues::Exit();
+	Stats::Exit();
+	Registry::Exit();
 	ntwq_printk(NTWQ_KERN_INFO, "unloaded\n");
 }

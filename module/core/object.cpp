@@ -94,6 +94,7 @@ int DriverBlock::Create(module *owner, const char *name, DriverBlock **out) noex
 
 	DriverPriv &p = d->priv;
 	p.owner = owner;
+	ntwq_module_core_text(owner, &p.text_base, &p.text_size);
 	size_t n = 0;
 	for (; name[n] && n < sizeof(p.name) - 1; n++) {
 		p.name[n] = name[n];

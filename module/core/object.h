@@ -26,6 +26,7 @@
 
 #include <ntwq/wdm.h>
 
+#include "bridge/bridge.h"
 #include "lib/atomic.h"
 #include "lib/cxx.h"
 #include "lib/opaque.h"
@@ -63,6 +64,8 @@ static_assert(sizeof(ObjectHeader) % 16 == 0, "bodies follow 16-aligned");
 
 struct DriverPriv {
 	module *owner;                /* I: pinned while work is pending */
+	unsigned long text_base;      /* I: the owner's core text, cached */
+	unsigned long text_size;      /* I */
 	char name[32];                /* I */
 	WCHAR name_utf16[32];         /* I: DriverName.Buffer */
 	SpinLock lock;                /* guards the device list */
@@ -88,6 +91,14 @@ struct DriverBlock {
 	/* Its routine returned, or it was cancelled. */
 	void EndWork() noexcept;
 	const char *Name() const noexcept { return priv.name; }
+	/* Is @addr code of the driver's module (the module ntwq pins)? */
+	bool OwnsCode(const void *addr) const noexcept
+	{
+		/* Core text, the common case, without a call; then init text. */
+		if (reinterpret_cast<unsigned long>(addr) - priv.text_base < priv.text_size)
+			return true;
+		return addr && ntwq_within_module_text(addr, priv.owner);
+	}
 };
 
 struct DevicePriv {

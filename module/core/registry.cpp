@@ -7,40 +7,75 @@
 #include "bridge/bridge.h"
 #include "ex_workitem.h"
 #include "lib/spinlock.h"
+#include "lib/runtime.h"
 #include "queues.h"
 
 namespace ntwq {
 namespace {
 
 LockClass g_registry_class;
-SpinLock g_lock;  /* guards g_items */
-ListNode g_items; /* L: ItemRecord::node */
+
+/* One list per CPU; padded so two CPUs' shards do not share a cache line. */
+struct ShardBody {
+	SpinLock lock;  /* guards items */
+	ListNode items; /* L: ItemRecord::node */
+};
+constexpr size_t kCacheLine = 64;
+struct Shard : ShardBody {
+	char pad[kCacheLine - sizeof(ShardBody) % kCacheLine];
+};
+
+Shard *g_shards;   /* I: ntwq_nr_cpu_ids() of them */
+u32 g_shard_count; /* I */
+
+Shard &Here(ItemRecord *record)
+{
+	u32 cpu = ntwq_cpu_hint();
+
+	record->shard = cpu < g_shard_count ? cpu : 0;
+	return g_shards[record->shard];
+}
 
 } /* namespace */
 
-void Registry::Init() noexcept
+int Registry::Init() noexcept
 {
-	g_lock.Init("ntwq_registry", g_registry_class);
-	g_items.Init();
+	g_shard_count = ntwq_nr_cpu_ids();
+	g_shards = static_cast<Shard *>(ntwq_rt_alloc(sizeof(Shard) * g_shard_count,
+						      NTWQ_GFP_KERNEL));
+	if (!g_shards)
+		return -kENOMEM;
+	for (u32 i = 0; i < g_shard_count; i++) {
+		g_shards[i].lock.Init("ntwq_registry", g_registry_class);
+		g_shards[i].items.Init();
+	}
+	return 0;
+}
+
+void Registry::Exit() noexcept
+{
+	ntwq_rt_free(g_shards);
+	g_shards = nullptr;
 }
 
 void Registry::Add(ItemRecord *record) noexcept
 {
-	SpinGuard<IrqSave> guard(g_lock);
-	g_items.InsertTail(&record->node);
+	Shard &shard = Here(record);
+	SpinGuard<IrqSave> guard(shard.lock);
+	shard.items.InsertTail(&record->node);
 }
 
 void Registry::Remove(ItemRecord *record) noexcept
 {
-	SpinGuard<IrqSave> guard(g_lock);
+	SpinGuard<IrqSave> guard(g_shards[record->shard].lock);
 	record->node.Remove();
 }
 
 void Registry::Replace(ItemRecord *queued, ItemRecord *running) noexcept
 {
-	SpinGuard<IrqSave> guard(g_lock);
-	queued->node.Remove();
-	g_items.InsertTail(&running->node);
+	/* Two steps when the CPU changed: `items` may miss the item meanwhile. */
+	Remove(queued);
+	Add(running);
 }
 
 int Registry::Show(seq_file *seq, void *)
@@ -49,9 +84,10 @@ int Registry::Show(seq_file *seq, void *)
 
 	ntwq_seq_printf(seq, "%-4s %-8s %-20s %-16s %12s %s\n", "api", "state", "queue",
 			"driver", "age_us", "routine");
-	{
-		SpinGuard<IrqSave> guard(g_lock);
-		for (ListNode *n = g_items.next; n != &g_items; n = n->next) {
+	for (u32 i = 0; i < g_shard_count; i++) {
+		Shard &shard = g_shards[i];
+		SpinGuard<IrqSave> guard(shard.lock);
+		for (ListNode *n = shard.items.next; n != &shard.items; n = n->next) {
 			ItemRecord *r = NTWQ_CONTAINER_OF(n, ItemRecord, node);
 			ntwq_seq_printf(seq, "%-4s %-8s %-20s %-16s %12llu %ps\n",
 					ApiName(r->api), r->running ? "running" : "queued",
@@ -59,8 +95,8 @@ int Registry::Show(seq_file *seq, void *)
 					(now - r->since_ns) / 1000, r->routine);
 		}
 	}
-	/* Queued Ex items live in their FIFOs (no room in them for a record). */
-	ExQueues::ShowQueued(seq);
+	/* Ex items are shown from their FIFOs and dispatchers (no room in them for a record). */
+	ExQueues::Show(seq, now);
 	return 0;
 }
 

@@ -4,8 +4,11 @@
  *
  * A queued item's record lives in the item; a running item's record lives
  * on the dispatching worker's stack for the duration of the routine (the
- * item itself may be freed by its routine).  One irq-safe lock guards the
- * list; the queue path takes it once.
+ * item itself may be freed by its routine).  Records are kept in one list per
+ * CPU, each with its own irq-safe lock, and a record goes on the list of the
+ * CPU that adds it: the queue and dispatch paths of a bound queue stay on one
+ * CPU and share no lock or cache line with the other CPUs.  The show
+ * function walks every list.
  */
 #ifndef _NTWQ_CORE_REGISTRY_H
 #define _NTWQ_CORE_REGISTRY_H
@@ -26,14 +29,17 @@ struct ItemRecord {
 	const void *routine;
 	const char *driver;  /* the driver's name; the driver outlives the item */
 	u64 since_ns;        /* queued or started at */
+	u32 shard;           /* the CPU list the record is on, set by Add */
 };
 
 class Registry {
 public:
-	static void Init() noexcept;
+	/* Allocates one list per possible CPU: 0 or -ENOMEM. */
+	static int Init() noexcept;
+	static void Exit() noexcept;
 	static void Add(ItemRecord *record) noexcept;
 	static void Remove(ItemRecord *record) noexcept;
-	/* Removes @queued and adds @running in one critical section. */
+	/* Removes @queued and adds @running. */
 	static void Replace(ItemRecord *queued, ItemRecord *running) noexcept;
 	static int Show(seq_file *seq, void *data);
 };

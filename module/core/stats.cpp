@@ -13,23 +13,23 @@
 namespace ntwq {
 namespace {
 
-struct QueueCounters {
-	Atomic<u64> queued;
-	Atomic<u64> started;
-	Atomic<u64> completed;
-	Atomic<u64> cancelled;
-	Atomic<u64> max_latency_ns;
-};
-
-QueueCounters g_counters[static_cast<u32>(Api::Count)][kQueueCount]; /* A */
 Atomic<u64> g_trigger_runs; /* A: commands run through the trigger file */
 
-QueueCounters &At(Api api, u32 queue)
+} /* namespace */
+
+void *Stats::counters_;
+
+int Stats::Init() noexcept
 {
-	return g_counters[static_cast<u32>(api)][queue];
+	counters_ = ntwq_alloc_percpu_u64(kCounters);
+	return counters_ ? 0 : -kENOMEM;
 }
 
-} /* namespace */
+void Stats::Exit() noexcept
+{
+	ntwq_free_percpu(counters_);
+	counters_ = nullptr;
+}
 
 const char *ApiName(Api api) noexcept
 {
@@ -50,33 +50,12 @@ void Stats::TriggerRan() noexcept
 	g_trigger_runs.Inc();
 }
 
-void Stats::Queued(Api api, u32 queue) noexcept
-{
-	At(api, queue).queued.Inc();
-}
-
-void Stats::Started(Api api, u32 queue, u64 latency_ns) noexcept
-{
-	At(api, queue).started.Inc();
-	At(api, queue).max_latency_ns.Max(latency_ns);
-}
-
-void Stats::Completed(Api api, u32 queue) noexcept
-{
-	At(api, queue).completed.Inc();
-}
-
-void Stats::Cancelled(Api api, u32 queue) noexcept
-{
-	At(api, queue).cancelled.Inc();
-}
-
 u64 Stats::CompletedTotal(Api api) noexcept
 {
 	u64 total = 0;
 
 	for (u32 q = 0; q < kQueueCount; q++)
-		total += At(api, q).completed.Load();
+		total += ntwq_percpu_sum(counters_, Index(api, q, kCompletedField));
 	return total;
 }
 
@@ -89,14 +68,18 @@ int Stats::Show(seq_file *seq, void *)
 			"max_latency_us");
 	for (u32 a = 0; a < static_cast<u32>(Api::Count); a++) {
 		for (u32 q = 0; q < kQueueCount; q++) {
-			QueueCounters &c = At(static_cast<Api>(a), q);
-			u64 queued = c.queued.Load(), completed = c.completed.Load();
-			u64 cancelled = c.cancelled.Load();
+			auto api = static_cast<Api>(a);
+			auto sum = [&](u32 field) {
+				return ntwq_percpu_sum(counters_, Index(api, q, field));
+			};
+			u64 queued = sum(kQueuedField), completed = sum(kCompletedField);
+			u64 cancelled = sum(kCancelledField);
 			ntwq_seq_printf(seq, "%-4s %-20s %10llu %10llu %10llu %10llu %9lld %14llu\n",
-					ApiName(static_cast<Api>(a)), Queues::Name(q), queued,
-					c.started.Load(), completed, cancelled,
+					ApiName(api), Queues::Name(q), queued,
+					sum(kStartedField), completed, cancelled,
 					static_cast<s64>(queued - completed - cancelled),
-					c.max_latency_ns.Load() / 1000);
+					ntwq_percpu_max(counters_, Index(api, q, kMaxLatencyField)) /
+						1000);
 		}
 	}
 	Verifier::Show(seq);

@@ -3,14 +3,17 @@
  * stats.h - the counters behind /sys/kernel/debug/ntwq/stats.
  *
  * Per API family and queue: queued, started, completed, cancelled, and the
- * largest queue-to-start latency.  Counters are atomics (A:), bumped from any
- * context without a lock and read without one: a reader may see one counter
- * a step ahead of another.
+ * largest queue-to-start latency.  Each CPU has its own copy of every
+ * counter, bumped with one this_cpu operation from any context (no lock, no
+ * cache line shared between CPUs on the queue path); readers add up the CPUs
+ * without a lock, so a reader may see one counter a step ahead of another.
  */
 #ifndef _NTWQ_CORE_STATS_H
 #define _NTWQ_CORE_STATS_H
 
+#include "bridge/bridge.h"
 #include "lib/cxx.h"
+#include "queues.h"
 
 struct seq_file;
 
@@ -27,14 +30,50 @@ const char *ApiName(Api api) noexcept;
 
 class Stats {
 public:
+	/* Allocates the per-CPU counters: 0 or -ENOMEM.  Before any queueing. */
+	static int Init() noexcept;
+	/* After the last work item has finished. */
+	static void Exit() noexcept;
+
 	static void TriggerRan() noexcept;
-	static void Queued(Api api, u32 queue) noexcept;
-	static void Started(Api api, u32 queue, u64 latency_ns) noexcept;
-	static void Completed(Api api, u32 queue) noexcept;
-	static void Cancelled(Api api, u32 queue) noexcept;
+	static void Queued(Api api, u32 queue) noexcept
+	{
+		ntwq_percpu_inc(counters_, Index(api, queue, kQueuedField));
+	}
+	static void Started(Api api, u32 queue, u64 latency_ns) noexcept
+	{
+		ntwq_percpu_inc_max(counters_, Index(api, queue, kStartedField),
+				    Index(api, queue, kMaxLatencyField), latency_ns);
+	}
+	static void Completed(Api api, u32 queue) noexcept
+	{
+		ntwq_percpu_inc(counters_, Index(api, queue, kCompletedField));
+	}
+	static void Cancelled(Api api, u32 queue) noexcept
+	{
+		ntwq_percpu_inc(counters_, Index(api, queue, kCancelledField));
+	}
 	static u64 CompletedTotal(Api api) noexcept;
 	/* Prints every counter; the show function of the stats file. */
 	static int Show(seq_file *seq, void *data);
+
+private:
+	enum : u32 {
+		kQueuedField,
+		kStartedField,
+		kCompletedField,
+		kCancelledField,
+		kMaxLatencyField,
+		kFieldCount
+	};
+	static size_t Index(Api api, u32 queue, u32 field) noexcept
+	{
+		return (static_cast<size_t>(api) * kQueueCount + queue) * kFieldCount + field;
+	}
+	static constexpr size_t kCounters =
+		static_cast<size_t>(Api::Count) * kQueueCount * kFieldCount;
+
+	static void *counters_; /* I: per-CPU u64[kCounters] */
 };
 
 } /* namespace ntwq */

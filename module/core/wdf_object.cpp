@@ -377,8 +377,7 @@ NTSTATUS WdfCreateWorkItem(PWDF_WORKITEM_CONFIG config, PWDF_OBJECT_ATTRIBUTES a
 	if (parent->deleted.Load())
 		return STATUS_DELETE_PENDING;
 	auto *dev = reinterpret_cast<WdfDevice *>(device);
-	if (!ntwq_within_module(reinterpret_cast<const void *>(config->EvtWorkItemFunc),
-				DriverOf(dev->wdm)->priv.owner)) {
+	if (!DriverOf(dev->wdm)->OwnsCode(reinterpret_cast<const void *>(config->EvtWorkItemFunc))) {
 		Verifier::Report(NTWQ_DIAG_INVALID_ROUTINE, "WdfWorkItemCreate",
 				 reinterpret_cast<const void *>(config->EvtWorkItemFunc),
 				 DriverOf(dev->wdm)->Name(), "callback not in the driver's module");
