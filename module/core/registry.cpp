@@ -73,9 +73,19 @@ void Registry::Remove(ItemRecord *record) noexcept
 
 void Registry::Replace(ItemRecord *queued, ItemRecord *running) noexcept
 {
+	Shard &shard = Here(running);
+
+	if (running->shard == queued->shard) {
+		/* The common case on bound queues: one critical section. */
+		SpinGuard<IrqSave> guard(shard.lock);
+		queued->node.Remove();
+		shard.items.InsertTail(&running->node);
+		return;
+	}
 	/* Two steps when the CPU changed: `items` may miss the item meanwhile. */
 	Remove(queued);
-	Add(running);
+	SpinGuard<IrqSave> guard(shard.lock);
+	shard.items.InsertTail(&running->node);
 }
 
 int Registry::Show(seq_file *seq, void *)
