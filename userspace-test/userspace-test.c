@@ -440,6 +440,12 @@ static void rmmod_refused_while_ex_work_pending(void)
 	REQUIRE(read_file(NTWQ_DIR "/items", buf, sizeof(buf)) == 0, "items unreadable");
 	CHECK(strstr(buf, "sample_ex_work") != NULL && strstr(buf, "ex ") != NULL,
 	      "the Ex item not listed:\n%s", buf);
+	/* Its routine sleeps: shown as running (once started), from its dispatcher. */
+	for (int i = 0; i < 10 && !strstr(buf, "running"); i++) {
+		usleep(100 * 1000);
+		REQUIRE(read_file(NTWQ_DIR "/items", buf, sizeof(buf)) == 0, "items unreadable");
+	}
+	CHECK(strstr(buf, "running") != NULL, "the Ex item not shown running:\n%s", buf);
 	CHECK(module_refcnt("ntwq_sample_wdm") == 1, "refcnt %d with an Ex item pending",
 	      module_refcnt("ntwq_sample_wdm"));
 	errno = 0;
@@ -447,6 +453,8 @@ static void rmmod_refused_while_ex_work_pending(void)
 		      (errno == EWOULDBLOCK || errno == EBUSY),
 	      "removed under a pending executive routine (errno %d)", errno);
 	REQUIRE(wait_refcnt_zero("ntwq_sample_wdm"), "the Ex work never finished");
+	REQUIRE(read_file(NTWQ_DIR "/items", buf, sizeof(buf)) == 0, "items unreadable");
+	CHECK(strstr(buf, "sample_ex_work") == NULL, "finished Ex item still listed:\n%s", buf);
 	CHECK(run_quiet("rmmod ntwq_sample_wdm") == 0, "rmmod after the work failed");
 }
 

@@ -555,6 +555,9 @@ int ntwq_scn_io_null_args(unsigned int arg, struct ntwq_scn_result *r)
 	return scn_finish(&s, r);
 }
 
+/* Lies in this module, but in its data: never a routine. */
+static const unsigned long foreign_not_code = 1;
+
 int ntwq_scn_io_foreign_routine(unsigned int arg, struct ntwq_scn_result *r)
 {
 	struct probe *p;
@@ -567,6 +570,8 @@ int ntwq_scn_io_foreign_routine(unsigned int arg, struct ntwq_scn_result *r)
 	item = IoAllocateWorkItem(s.device);
 	/* Kernel code, not the driver's: refused (harmless if it ever ran). */
 	IoQueueWorkItem(item, (PIO_WORKITEM_ROUTINE)(void *)ktime_get, NormalWorkQueue, p);
+	/* The driver's module, but data, not code: refused too. */
+	IoQueueWorkItem(item, (PIO_WORKITEM_ROUTINE)(void *)&foreign_not_code, NormalWorkQueue, p);
 	scn_teardown(&s);
 	IoFreeWorkItem(item);
 	ntwq_scn_put(r, "diag_invalid_routine", diag_delta(&s, NTWQ_DIAG_INVALID_ROUTINE));
