@@ -3,8 +3,9 @@
  * bridge.h - the C functions ntwq's C++ calls to reach the kernel.
  *
  * The kernel's headers do not compile as C++, so every kernel facility the
- * C++ core uses goes through one of these functions, each a forwarding call
- * to one kernel function (see the kernel-doc in module/bridge/<subsystem>.c).
+ * C++ core uses goes through one of these functions, each a thin wrapper,
+ * mostly a forwarding call to one kernel function, at most a loop over CPUs
+ * or a kernel-version switch (see the kernel-doc in module/bridge/<subsystem>.c).
  * Kernel structures appear here only as incomplete types; C++ embeds them as
  * opaque storage sized by the build-generated ntwq_layout.h.
  *
