@@ -84,8 +84,7 @@ void Registry::Replace(ItemRecord *queued, ItemRecord *running) noexcept
 	}
 	/* Two steps when the CPU changed: `items` may miss the item meanwhile. */
 	Remove(queued);
-	SpinGuard<IrqSave> guard(shard.lock);
-	shard.items.InsertTail(&running->node);
+	Add(running);
 }
 
 int Registry::Show(seq_file *seq, void *)
