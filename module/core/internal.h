@@ -24,6 +24,8 @@ enum ntwq_diag {
 	NTWQ_DIAG_WDF_INVALID_HANDLE, /* WDF_VIOLATION: bad handle, wrong type */
 	NTWQ_DIAG_WDF_FLUSH_IN_CALLBACK, /* WDF_VIOLATION: flush from own callback */
 	NTWQ_DIAG_WDF_AFTER_DELETE,   /* WDF_VIOLATION: use of a deleted object */
+	NTWQ_DIAG_WDF_OBJECTS_LEFT,   /* ntwq: NtwqDeleteDriver with WDF objects left */
+	NTWQ_DIAG_WDF_FLUSH_ENDLESS,  /* WDF_VIOLATION: flush of a chain that never ends */
 	NTWQ_DIAG_COUNT
 };
 

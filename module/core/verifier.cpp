@@ -30,6 +30,8 @@ const DiagInfo kDiags[] = {
 	{ "WDF_VIOLATION(0x10D)", "wdf_invalid_handle" },
 	{ "WDF_VIOLATION(0x10D)", "wdf_flush_in_callback" },
 	{ "WDF_VIOLATION(0x10D)", "wdf_after_delete" },
+	{ "NTWQ_WDF_OBJECTS_LEFT", "wdf_objects_left" },
+	{ "WDF_VIOLATION(0x10D)", "wdf_flush_endless" },
 };
 static_assert(ArraySize(kDiags) == NTWQ_DIAG_COUNT, "one entry per ntwq_diag");
 
