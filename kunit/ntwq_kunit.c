@@ -13,7 +13,7 @@
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 #include <ntwq/wdm.h>
-#include "../module/core/selftest.h"
+#include "../module/selftest/runtime.h"
 #include "../module/selftest/expect.h"
 #include "../module/selftest/scenario.h"
 

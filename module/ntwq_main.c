@@ -4,22 +4,38 @@
  *
  * The Windows routines are defined in C++ (module/api/) and exported here,
  * under their Windows names, because EXPORT_SYMBOL is a C construct.
- * NTWQ_INTERNAL exports exist only for ntwq's own KUnit module.
+ * NTWQ_INTERNAL exports exist only for ntwq's own KUnit and benchmark modules.
  */
 #include <linux/module.h>
 #include <ntwq/wdf.h>
 #include "core/internal.h"
 #include "core/module.h"
-#include "core/selftest.h"
+#include "selftest/runtime.h"
+#include "selftest/scenario.h"
 #include "lib/rt_stats.h"
+
+/* Verifier mode (core/verifier.h); also switched at run time in debugfs. */
+bool ntwq_verifier;
+module_param_named(verifier, ntwq_verifier, bool, 0644);
+MODULE_PARM_DESC(verifier,
+		 "verifier mode: track every queued and running item for debugfs items (default off)");
 
 static int __init ntwq_init(void)
 {
-	return ntwq_core_init();
+	int err = ntwq_core_init();
+
+	if (err)
+		return err;
+	/* The trigger's commands: the scenarios register themselves. */
+	err = ntwq_selftest_register();
+	if (err)
+		ntwq_core_exit();
+	return err;
 }
 
 static void __exit ntwq_exit(void)
 {
+	ntwq_selftest_unregister();
 	ntwq_core_exit();
 }
 
@@ -59,17 +75,14 @@ EXPORT_SYMBOL_GPL(WdfWorkItemEnqueue);
 EXPORT_SYMBOL_GPL(WdfWorkItemFlush);
 EXPORT_SYMBOL_GPL(WdfWorkItemGetParentObject);
 
-/* For kunit/ only. */
+/* For ntwq's own KUnit and benchmark modules only. */
 EXPORT_SYMBOL_NS_GPL(ntwq_selftest_alloc, NTWQ_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(ntwq_selftest_virtual, NTWQ_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(ntwq_selftest_guard, NTWQ_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(ntwq_trigger_run, NTWQ_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(ntwq_diag_count, NTWQ_INTERNAL);
-EXPORT_SYMBOL_NS_GPL(ntwq_object_refs, NTWQ_INTERNAL);
-EXPORT_SYMBOL_NS_GPL(ntwq_live_devices, NTWQ_INTERNAL);
-EXPORT_SYMBOL_NS_GPL(ntwq_live_drivers, NTWQ_INTERNAL);
-EXPORT_SYMBOL_NS_GPL(ntwq_io_completed, NTWQ_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(ntwq_rt_get_stats, NTWQ_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(ntwq_verifier, NTWQ_INTERNAL);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Windows kernel work items (Io, Ex, WDF) on Linux workqueues");

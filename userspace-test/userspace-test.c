@@ -141,6 +141,18 @@ static long long stat_value(const char *key)
 	return found ? v : -1;
 }
 
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -errno;
+}
+
 static int exists(const char *path)
 {
 	struct stat st;
@@ -176,6 +188,8 @@ static void debugfs_files_are_root_only(void)
 	CHECK((st.st_mode & 0777) == 0400, "stats mode %o", st.st_mode & 0777);
 	REQUIRE(stat(NTWQ_DIR "/trigger", &st) == 0, "trigger: %s", strerror(errno));
 	CHECK((st.st_mode & 0777) == 0600, "trigger mode %o", st.st_mode & 0777);
+	REQUIRE(stat(NTWQ_DIR "/verifier", &st) == 0, "verifier: %s", strerror(errno));
+	CHECK((st.st_mode & 0777) == 0600, "verifier mode %o", st.st_mode & 0777);
 }
 
 static void stats_reports_runtime_counters(void)
@@ -415,10 +429,26 @@ static void rmmod_refused_while_work_pending(void)
 	CHECK(!exists("/sys/module/ntwq_sample_wdm"), "module still loaded");
 }
 
+/* With the verifier off (the default), Io items are not tracked one by one. */
+static void items_off_by_default(void)
+{
+	static char buf[RESULT_MAX];
+
+	REQUIRE(read_file(NTWQ_DIR "/verifier", buf, sizeof(buf)) == 0, "verifier unreadable");
+	CHECK(buf[0] == 'N', "verifier is on at load: %s", buf);
+	REQUIRE(run_quiet("modprobe ntwq_sample_wdm work_ms=1500 passes=1") == 0,
+		"sample load failed");
+	REQUIRE(read_file(NTWQ_DIR "/items", buf, sizeof(buf)) == 0, "items unreadable");
+	CHECK(strstr(buf, "sample_work") == NULL, "item tracked with the verifier off:\n%s", buf);
+	REQUIRE(wait_refcnt_zero("ntwq_sample_wdm"), "the work never finished");
+	REQUIRE(run_quiet("rmmod ntwq_sample_wdm") == 0, "rmmod failed");
+}
+
 static void items_lists_pending_work(void)
 {
 	static char buf[RESULT_MAX];
 
+	REQUIRE(write_file(NTWQ_DIR "/verifier", "1") == 0, "cannot switch the verifier on");
 	REQUIRE(run_quiet("modprobe ntwq_sample_wdm work_ms=1500 passes=1") == 0,
 		"sample load failed");
 	REQUIRE(read_file(NTWQ_DIR "/items", buf, sizeof(buf)) == 0, "items unreadable");
@@ -429,6 +459,7 @@ static void items_lists_pending_work(void)
 	REQUIRE(run_quiet("rmmod ntwq_sample_wdm") == 0, "rmmod failed");
 	REQUIRE(read_file(NTWQ_DIR "/items", buf, sizeof(buf)) == 0, "items unreadable");
 	CHECK(strstr(buf, "ntwq_sample_wdm") == NULL, "item still listed:\n%s", buf);
+	REQUIRE(write_file(NTWQ_DIR "/verifier", "0") == 0, "cannot switch the verifier off");
 }
 
 static void rmmod_refused_while_ex_work_pending(void)
@@ -511,7 +542,8 @@ static const struct tcase cases[] = {
 	{ "ported_driver_pins_ntwq", "a loaded ported driver holds ntwq in memory", ported_driver_pins_ntwq },
 	{ "modprobe_sample_loads_ntwq_first", "depmod/modprobe resolve the ntwq dependency", modprobe_sample_loads_ntwq_first },
 	{ "rmmod_refused_while_work_pending", "a pending routine pins its driver's module", rmmod_refused_while_work_pending },
-	{ "items_lists_pending_work", "debugfs items names pending work by routine and driver", items_lists_pending_work },
+	{ "items_off_by_default", "without the verifier, Io items are not tracked one by one", items_off_by_default },
+	{ "items_lists_pending_work", "with the verifier on, debugfs items names pending work by routine and driver", items_lists_pending_work },
 	{ "rmmod_refused_while_ex_work_pending", "a pending ExQueueWorkItem routine pins its caller's module", rmmod_refused_while_ex_work_pending },
 	{ "ntwq_unload_waits_for_its_own_ex_work", "ntwq cannot be unloaded under its own pending Ex item", ntwq_unload_waits_for_its_own_ex_work },
 };

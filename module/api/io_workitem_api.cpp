@@ -4,7 +4,7 @@
  */
 #include <ntwq/wdm.h>
 
-#include "core/io_workitem.h"
+#include "core/work.h"
 #include "core/object.h"
 #include "bridge/bridge.h"
 #include "core/verifier.h"
@@ -26,7 +26,7 @@ ObjectHeader *LookupIoObject(PVOID object, ObjectKind kind, bool any, const char
 }
 
 /* A driver's routine must lie in its module: that is the module ntwq pins. */
-bool RoutineOk(ntwq::IoWorkItem *item, const void *routine, const char *api)
+bool RoutineOk(WorkItem *item, const void *routine, const char *api)
 {
 	if (item->driver->OwnsCode(routine))
 		return true;
@@ -44,30 +44,23 @@ extern "C" PIO_WORKITEM IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject)
 
 	if (!device)
 		return nullptr;
-	/* Callable at DISPATCH_LEVEL, as in Windows. */
-	Gfp gfp = KeGetCurrentIrql() == PASSIVE_LEVEL ? Gfp::Kernel : Gfp::Atomic;
-	auto *item = static_cast<IoWorkItem *>(
-		ntwq_rt_alloc(sizeof(IoWorkItem), static_cast<unsigned int>(gfp)));
-	if (!item)
-		return nullptr;
-	item->Init(device, true);
-	return reinterpret_cast<PIO_WORKITEM>(item);
+	return reinterpret_cast<PIO_WORKITEM>(WorkItem::Allocate(device));
 }
 
 extern "C" VOID IoFreeWorkItem(PIO_WORKITEM IoWorkItem)
 {
-	ntwq::IoWorkItem *item = IoWorkItem::FromHandle(IoWorkItem, "IoFreeWorkItem");
+	WorkItem *item = WorkItem::FromHandle(IoWorkItem, "IoFreeWorkItem");
 
 	if (!item)
 		return;
-	if (!item->allocated) {
+	if (item->storage != WorkStorage::Allocated) {
 		Verifier::Report(NTWQ_DIAG_INVALID_ITEM, "IoFreeWorkItem", nullptr,
 				 item->driver->Name(),
 				 "item from IoInitializeWorkItem; use IoUninitializeWorkItem");
 		return;
 	}
-	item->Retire("IoFreeWorkItem");
-	item->Put();
+	if (item->Retire("IoFreeWorkItem"))
+		item->PutMemory(); /* the owner's reference */
 }
 
 namespace {
@@ -76,10 +69,10 @@ namespace {
 bool QueueFromApi(PIO_WORKITEM handle, const void *routine, bool ex, WORK_QUEUE_TYPE type,
 		  PVOID context, const char *api)
 {
-	ntwq::IoWorkItem *item = ntwq::IoWorkItem::FromHandle(handle, api);
+	WorkItem *item = WorkItem::FromHandle(handle, api);
 
 	return item && RoutineOk(item, routine, api) &&
-	       item->Queue(api, routine, ex, type, context);
+	       item->Queue(api, routine, ex, type, context, nullptr);
 }
 
 } /* namespace */
@@ -117,7 +110,7 @@ extern "C" BOOLEAN IoTryQueueWorkItem(PIO_WORKITEM IoWorkItem,
 
 extern "C" ULONG IoSizeofWorkItem(VOID)
 {
-	return sizeof(ntwq::IoWorkItem);
+	return sizeof(WorkItem);
 }
 
 extern "C" VOID IoInitializeWorkItem(PVOID IoObject, PIO_WORKITEM IoWorkItem)
@@ -132,21 +125,26 @@ extern "C" VOID IoInitializeWorkItem(PVOID IoObject, PIO_WORKITEM IoWorkItem)
 				 DriverOf(object)->Name(), "NULL work item");
 		return;
 	}
-	reinterpret_cast<ntwq::IoWorkItem *>(IoWorkItem)->Init(object, false);
+	reinterpret_cast<WorkItem *>(IoWorkItem)->Init(object, WorkStorage::Caller, Api::Io,
+						       "IoInitializeWorkItem");
 }
 
 extern "C" VOID IoUninitializeWorkItem(PIO_WORKITEM IoWorkItem)
 {
-	ntwq::IoWorkItem *item = IoWorkItem::FromHandle(IoWorkItem, "IoUninitializeWorkItem");
+	WorkItem *item = WorkItem::FromHandle(IoWorkItem, "IoUninitializeWorkItem");
 
 	if (!item)
 		return;
-	if (item->allocated) {
+	if (item->storage != WorkStorage::Caller) {
 		Verifier::Report(NTWQ_DIAG_INVALID_ITEM, "IoUninitializeWorkItem", nullptr,
 				 item->driver->Name(),
 				 "item from IoAllocateWorkItem; use IoFreeWorkItem");
 		return;
 	}
-	item->Retire("IoUninitializeWorkItem");
+	ObjectHeader *object = item->object;
+
+	if (!item->Retire("IoUninitializeWorkItem"))
+		return;
 	ntwq_destroy_work(item->work.Get());
+	object->Dereference(); /* the item's reference, from IoInitializeWorkItem */
 }

@@ -6,15 +6,44 @@
 
 #include "core/object.h"
 #include "core/verifier.h"
-#include "core/wdf_object.h"
+#include "core/fx_object.h"
 
 using namespace ntwq;
+
+namespace {
+
+/* What KMDF checks of WDF_OBJECT_ATTRIBUTES before it creates anything. */
+NTSTATUS ValidateAttributes(PWDF_OBJECT_ATTRIBUTES a)
+{
+	if (!a)
+		return STATUS_SUCCESS;
+	if (a->Size != sizeof(WDF_OBJECT_ATTRIBUTES))
+		return STATUS_INFO_LENGTH_MISMATCH;
+	if (a->ExecutionLevel == WdfExecutionLevelInvalid ||
+	    a->ExecutionLevel > WdfExecutionLevelDispatch ||
+	    a->SynchronizationScope == WdfSynchronizationScopeInvalid ||
+	    a->SynchronizationScope > WdfSynchronizationScopeNone)
+		return STATUS_INVALID_PARAMETER;
+	if (a->ContextTypeInfo) {
+		size_t size = a->ContextTypeInfo->ContextSize;
+		if (a->ContextSizeOverride) {
+			if (a->ContextSizeOverride < size)
+				return STATUS_INVALID_PARAMETER;
+			size = a->ContextSizeOverride;
+		}
+		if (size > (1u << 24))
+			return STATUS_INVALID_PARAMETER;
+	}
+	return STATUS_SUCCESS;
+}
+
+} /* namespace */
 
 extern "C" NTSTATUS NtwqWdfDeviceCreate(PDEVICE_OBJECT DeviceObject,
 					PWDF_OBJECT_ATTRIBUTES Attributes, WDFDEVICE *Device)
 {
 	ObjectHeader *wdm = ObjectHeader::Lookup(DeviceObject, ObjectKind::Device);
-	WdfDevice *device;
+	FxDevice *device;
 
 	if (!Device)
 		return STATUS_INVALID_PARAMETER;
@@ -24,7 +53,12 @@ extern "C" NTSTATUS NtwqWdfDeviceCreate(PDEVICE_OBJECT DeviceObject,
 				 nullptr, "not a live device object");
 		return STATUS_INVALID_PARAMETER;
 	}
-	NTSTATUS status = WdfCreateDevice(wdm, Attributes, &device);
+	NTSTATUS status = ValidateAttributes(Attributes);
+	if (!NT_SUCCESS(status))
+		return status;
+	if (Attributes && Attributes->ParentObject)
+		return STATUS_WDF_PARENT_ASSIGNMENT_NOT_ALLOWED;
+	status = FxCreateDevice(wdm, Attributes, &device);
 	if (NT_SUCCESS(status))
 		*Device = device->obj.Handle();
 	return status;
@@ -32,27 +66,30 @@ extern "C" NTSTATUS NtwqWdfDeviceCreate(PDEVICE_OBJECT DeviceObject,
 
 extern "C" PDEVICE_OBJECT WdfDeviceWdmGetDeviceObject(WDFDEVICE Device)
 {
-	WdfObject *obj = WdfObject::From(Device, WdfKind::Device, "WdfDeviceWdmGetDeviceObject");
+	FxObject *obj = FxObject::From(Device, FxKind::Device, "WdfDeviceWdmGetDeviceObject");
 
 	if (!obj)
 		return nullptr;
-	return static_cast<PDEVICE_OBJECT>(reinterpret_cast<WdfDevice *>(obj)->wdm->Body());
+	return static_cast<PDEVICE_OBJECT>(reinterpret_cast<FxDevice *>(obj)->wdm->Body());
 }
 
 extern "C" NTSTATUS WdfObjectCreate(PWDF_OBJECT_ATTRIBUTES Attributes, WDFOBJECT *Object)
 {
-	WdfObject *parent = nullptr, *obj;
+	FxObject *parent = nullptr, *obj;
 
 	if (!Object)
 		return STATUS_INVALID_PARAMETER;
 	*Object = WDF_NO_HANDLE;
-	if (Attributes && Attributes->Size == sizeof(*Attributes) && Attributes->ParentObject) {
-		parent = WdfObject::From(Attributes->ParentObject, WdfKind::Any, "WdfObjectCreate");
+	NTSTATUS status = ValidateAttributes(Attributes);
+	if (!NT_SUCCESS(status))
+		return status;
+	if (Attributes && Attributes->ParentObject) {
+		parent = FxObject::From(Attributes->ParentObject, FxKind::Any, "WdfObjectCreate");
 		if (!parent)
 			return STATUS_INVALID_PARAMETER;
 	}
-	NTSTATUS status = WdfCreateObject(WdfKind::Object, sizeof(WdfObject), Attributes, parent,
-					  parent ? parent->driver : nullptr, &obj);
+	status = FxCreateObject(FxKind::Object, sizeof(FxObject), Attributes, parent,
+				parent ? parent->driver : nullptr, &obj);
 	if (NT_SUCCESS(status))
 		*Object = obj->Handle();
 	return status;
@@ -60,7 +97,7 @@ extern "C" NTSTATUS WdfObjectCreate(PWDF_OBJECT_ATTRIBUTES Attributes, WDFOBJECT
 
 extern "C" VOID WdfObjectDelete(WDFOBJECT Object)
 {
-	WdfObject *obj = WdfObject::From(Object, WdfKind::Any, "WdfObjectDelete");
+	FxObject *obj = FxObject::From(Object, FxKind::Any, "WdfObjectDelete");
 
 	if (obj)
 		obj->Delete();
@@ -68,7 +105,7 @@ extern "C" VOID WdfObjectDelete(WDFOBJECT Object)
 
 extern "C" VOID WdfObjectReferenceActual(WDFOBJECT Handle, PVOID, LONG, const CHAR *)
 {
-	WdfObject *obj = WdfObject::From(Handle, WdfKind::Any, "WdfObjectReference");
+	FxObject *obj = FxObject::From(Handle, FxKind::Any, "WdfObjectReference");
 
 	if (obj)
 		obj->Reference();
@@ -76,7 +113,7 @@ extern "C" VOID WdfObjectReferenceActual(WDFOBJECT Handle, PVOID, LONG, const CH
 
 extern "C" VOID WdfObjectDereferenceActual(WDFOBJECT Handle, PVOID, LONG, const CHAR *)
 {
-	WdfObject *obj = WdfObject::From(Handle, WdfKind::Any, "WdfObjectDereference");
+	FxObject *obj = FxObject::From(Handle, FxKind::Any, "WdfObjectDereference");
 
 	if (obj)
 		obj->Dereference();
@@ -85,7 +122,7 @@ extern "C" VOID WdfObjectDereferenceActual(WDFOBJECT Handle, PVOID, LONG, const 
 extern "C" PVOID WdfObjectGetTypedContextWorker(WDFOBJECT Handle,
 						 PCWDF_OBJECT_CONTEXT_TYPE_INFO TypeInfo)
 {
-	WdfObject *obj = WdfObject::From(Handle, WdfKind::Any, "WdfObjectGetTypedContext");
+	FxObject *obj = FxObject::From(Handle, FxKind::Any, "WdfObjectGetTypedContext");
 
 	if (!obj)
 		return nullptr;
@@ -101,12 +138,38 @@ extern "C" PVOID WdfObjectGetTypedContextWorker(WDFOBJECT Handle,
 extern "C" NTSTATUS WdfWorkItemCreate(PWDF_WORKITEM_CONFIG Config,
 				      PWDF_OBJECT_ATTRIBUTES Attributes, WDFWORKITEM *WorkItem)
 {
-	WdfWorkItem *item;
+	FxWorkItem *item;
 
 	if (!WorkItem)
 		return STATUS_INVALID_PARAMETER;
 	*WorkItem = WDF_NO_HANDLE;
-	NTSTATUS status = WdfCreateWorkItem(Config, Attributes, &item);
+	if (!Config || !Config->EvtWorkItemFunc)
+		return STATUS_INVALID_PARAMETER;
+	if (Config->Size != sizeof(WDF_WORKITEM_CONFIG))
+		return STATUS_INFO_LENGTH_MISMATCH;
+	if (!Attributes || !Attributes->ParentObject)
+		return STATUS_WDF_PARENT_NOT_SPECIFIED;
+	NTSTATUS status = ValidateAttributes(Attributes);
+	if (!NT_SUCCESS(status))
+		return status;
+	FxObject *parent = FxObject::From(Attributes->ParentObject, FxKind::Any,
+					  "WdfWorkItemCreate");
+	if (!parent)
+		return STATUS_INVALID_PARAMETER;
+	FxObject *ancestor = parent->DeviceAncestor();
+	if (!ancestor)
+		return STATUS_INVALID_DEVICE_REQUEST;
+	if (parent->IsDeleted())
+		return STATUS_DELETE_PENDING;
+	auto *device = reinterpret_cast<FxDevice *>(ancestor);
+	DriverBlock *driver = DriverOf(device->wdm);
+	const void *func = reinterpret_cast<const void *>(Config->EvtWorkItemFunc);
+	if (!driver->OwnsCode(func)) {
+		Verifier::Report(NTWQ_DIAG_INVALID_ROUTINE, "WdfWorkItemCreate", func,
+				 driver->Name(), "callback not in the driver's module");
+		return STATUS_INVALID_PARAMETER;
+	}
+	status = FxCreateWorkItem(Config, Attributes, parent, device, &item);
 	if (NT_SUCCESS(status))
 		*WorkItem = item->obj.Handle();
 	return status;
@@ -114,23 +177,23 @@ extern "C" NTSTATUS WdfWorkItemCreate(PWDF_WORKITEM_CONFIG Config,
 
 extern "C" VOID WdfWorkItemEnqueue(WDFWORKITEM WorkItem)
 {
-	WdfObject *obj = WdfObject::From(WorkItem, WdfKind::WorkItem, "WdfWorkItemEnqueue");
+	FxObject *obj = FxObject::From(WorkItem, FxKind::WorkItem, "WdfWorkItemEnqueue");
 
 	if (obj)
-		reinterpret_cast<WdfWorkItem *>(obj)->Enqueue();
+		reinterpret_cast<FxWorkItem *>(obj)->Enqueue();
 }
 
 extern "C" VOID WdfWorkItemFlush(WDFWORKITEM WorkItem)
 {
-	WdfObject *obj = WdfObject::From(WorkItem, WdfKind::WorkItem, "WdfWorkItemFlush");
+	FxObject *obj = FxObject::From(WorkItem, FxKind::WorkItem, "WdfWorkItemFlush");
 
 	if (obj)
-		reinterpret_cast<WdfWorkItem *>(obj)->Flush();
+		reinterpret_cast<FxWorkItem *>(obj)->Flush();
 }
 
 extern "C" WDFOBJECT WdfWorkItemGetParentObject(WDFWORKITEM WorkItem)
 {
-	WdfObject *obj = WdfObject::From(WorkItem, WdfKind::WorkItem, "WdfWorkItemGetParentObject");
+	FxObject *obj = FxObject::From(WorkItem, FxKind::WorkItem, "WdfWorkItemGetParentObject");
 
 	return obj && obj->parent ? obj->parent->Handle() : WDF_NO_HANDLE;
 }

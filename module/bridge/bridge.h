@@ -28,6 +28,7 @@ struct kref;
 struct lock_class_key;
 struct module;
 struct mutex;
+struct percpu_ref;
 struct seq_file;
 struct spinlock;
 struct work_struct;
@@ -108,6 +109,7 @@ void ntwq_wait_for_completion(struct completion *done);
 
 /* percpu.c */
 void *ntwq_alloc_percpu_u64(size_t count);
+bool ntwq_percpu_any_equals(void *base, size_t index, unsigned long long value);
 void ntwq_free_percpu(void *base);
 void ntwq_percpu_inc(void *base, size_t index);
 void ntwq_percpu_inc_max(void *base, size_t inc_index, size_t max_index,
@@ -116,6 +118,17 @@ unsigned long long ntwq_percpu_sum(void *base, size_t index);
 unsigned long long ntwq_percpu_max(void *base, size_t index);
 unsigned int ntwq_nr_cpu_ids(void);
 unsigned int ntwq_cpu_hint(void);
+
+/* percpu_ref.c */
+int ntwq_percpu_ref_init(struct percpu_ref *ref, void (*release)(struct percpu_ref *ref));
+bool ntwq_percpu_ref_tryget_live(struct percpu_ref *ref);
+void ntwq_percpu_ref_put(struct percpu_ref *ref);
+void ntwq_percpu_ref_kill(struct percpu_ref *ref);
+void ntwq_percpu_ref_exit(struct percpu_ref *ref);
+
+/* wait.c */
+bool ntwq_wait_var_zero_timeout(unsigned int *var, unsigned int timeout_ms);
+void ntwq_wake_up_var(void *var);
 
 /* time.c */
 unsigned long long ntwq_ktime_get_ns(void);
@@ -161,6 +174,7 @@ struct dentry *ntwq_debugfs_create_show(const char *name, struct dentry *parent,
 struct dentry *ntwq_debugfs_create_command(const char *name,
 					   struct dentry *parent,
 					   const struct ntwq_command_ops *ops);
+void ntwq_debugfs_create_bool(const char *name, struct dentry *parent, bool *value);
 void ntwq_debugfs_remove(struct dentry *dentry);
 bool ntwq_debugfs_valid(struct dentry *dentry);
 void ntwq_seq_printf(struct seq_file *seq, const char *fmt, ...)

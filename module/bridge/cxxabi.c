@@ -23,4 +23,3 @@ void __cxa_pure_virtual(void)
 	pr_emerg("ntwq: pure virtual function called\n");
 	BUG();
 }
-EXPORT_SYMBOL_NS_GPL(__cxa_pure_virtual, NTWQ_INTERNAL);

@@ -149,6 +149,19 @@ struct dentry *ntwq_debugfs_create_command(const char *name,
 }
 
 /**
+ * ntwq_debugfs_create_bool - debugfs_create_bool(), root-only read-write.
+ * @name: file name.
+ * @parent: its directory.
+ * @value: the switch the file reads and writes ("0"/"1", "N"/"Y").
+ *
+ * Context: process context.
+ */
+void ntwq_debugfs_create_bool(const char *name, struct dentry *parent, bool *value)
+{
+	debugfs_create_bool(name, 0600, parent, value);
+}
+
+/**
  * ntwq_debugfs_remove - debugfs_remove(): a file, or a directory recursively.
  * @dentry: what to remove; NULL and ERR_PTRs are ignored.
  *

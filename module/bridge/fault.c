@@ -33,7 +33,6 @@ bool ntwq_fault_should_fail_alloc(size_t size)
 	return false;
 #endif
 }
-EXPORT_SYMBOL_NS_GPL(ntwq_fault_should_fail_alloc, NTWQ_INTERNAL);
 
 /**
  * ntwq_fault_set_fail_nth - set current->fail_nth, as /proc/self/fail-nth does.
@@ -51,7 +50,6 @@ int ntwq_fault_set_fail_nth(unsigned int nth)
 	return -EOPNOTSUPP;
 #endif
 }
-EXPORT_SYMBOL_NS_GPL(ntwq_fault_set_fail_nth, NTWQ_INTERNAL);
 
 /**
  * ntwq_fault_get_fail_nth - read current->fail_nth.
@@ -67,7 +65,6 @@ unsigned int ntwq_fault_get_fail_nth(void)
 	return 0;
 #endif
 }
-EXPORT_SYMBOL_NS_GPL(ntwq_fault_get_fail_nth, NTWQ_INTERNAL);
 
 /**
  * ntwq_fault_create_debugfs - fault_create_debugfs_attr() for "fail_alloc".

@@ -16,7 +16,6 @@ bool ntwq_irqs_disabled(void)
 {
 	return irqs_disabled();
 }
-EXPORT_SYMBOL_NS_GPL(ntwq_irqs_disabled, NTWQ_INTERNAL);
 
 /**
  * ntwq_in_task - in_task().
@@ -28,7 +27,6 @@ bool ntwq_in_task(void)
 {
 	return in_task();
 }
-EXPORT_SYMBOL_NS_GPL(ntwq_in_task, NTWQ_INTERNAL);
 
 /**
  * ntwq_in_hardirq - in_hardirq().
@@ -40,7 +38,6 @@ bool ntwq_in_hardirq(void)
 {
 	return in_hardirq();
 }
-EXPORT_SYMBOL_NS_GPL(ntwq_in_hardirq, NTWQ_INTERNAL);
 
 /**
  * ntwq_in_nmi - in_nmi().
@@ -52,7 +49,6 @@ bool ntwq_in_nmi(void)
 {
 	return in_nmi();
 }
-EXPORT_SYMBOL_NS_GPL(ntwq_in_nmi, NTWQ_INTERNAL);
 
 /**
  * ntwq_in_atomic - in_atomic().
@@ -64,7 +60,6 @@ bool ntwq_in_atomic(void)
 {
 	return in_atomic();
 }
-EXPORT_SYMBOL_NS_GPL(ntwq_in_atomic, NTWQ_INTERNAL);
 
 /**
  * ntwq_preemptible - preemptible().
@@ -76,7 +71,6 @@ bool ntwq_preemptible(void)
 {
 	return preemptible();
 }
-EXPORT_SYMBOL_NS_GPL(ntwq_preemptible, NTWQ_INTERNAL);
 
 /**
  * ntwq_local_irq_save - local_irq_save().
@@ -91,7 +85,6 @@ unsigned long ntwq_local_irq_save(void)
 	local_irq_save(flags);
 	return flags;
 }
-EXPORT_SYMBOL_NS_GPL(ntwq_local_irq_save, NTWQ_INTERNAL);
 
 /**
  * ntwq_local_irq_restore - local_irq_restore().
@@ -103,7 +96,6 @@ void ntwq_local_irq_restore(unsigned long flags)
 {
 	local_irq_restore(flags);
 }
-EXPORT_SYMBOL_NS_GPL(ntwq_local_irq_restore, NTWQ_INTERNAL);
 
 /**
  * ntwq_preempt_count - preempt_count().

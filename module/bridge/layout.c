@@ -12,6 +12,7 @@
 #include <linux/kref.h>
 #include <linux/lockdep.h>
 #include <linux/mutex.h>
+#include <linux/percpu-refcount.h>
 #include <linux/spinlock.h>
 #include <linux/completion.h>
 #include <linux/workqueue.h>
@@ -29,6 +30,7 @@ void ntwq_layout(void)
 	LAYOUT(WORK_STRUCT, struct work_struct);
 	LAYOUT(COMPLETION, struct completion);
 	LAYOUT(MUTEX, struct mutex);
+	LAYOUT(PERCPU_REF, struct percpu_ref);
 	BLANK();
 	DEFINE(NTWQ_GFP_KERNEL, (__force unsigned int)GFP_KERNEL);
 	DEFINE(NTWQ_GFP_ATOMIC, (__force unsigned int)GFP_ATOMIC);

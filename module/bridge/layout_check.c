@@ -11,6 +11,7 @@
 #include <linux/kref.h>
 #include <linux/lockdep.h>
 #include <linux/mutex.h>
+#include <linux/percpu-refcount.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include "ntwq_layout.h"
@@ -25,6 +26,7 @@ CHECK_LAYOUT(KREF, struct kref);
 CHECK_LAYOUT(WORK_STRUCT, struct work_struct);
 CHECK_LAYOUT(COMPLETION, struct completion);
 CHECK_LAYOUT(MUTEX, struct mutex);
+CHECK_LAYOUT(PERCPU_REF, struct percpu_ref);
 static_assert((__force unsigned int)GFP_KERNEL == NTWQ_GFP_KERNEL, "stale ntwq_layout.h");
 static_assert((__force unsigned int)GFP_ATOMIC == NTWQ_GFP_ATOMIC, "stale ntwq_layout.h");
 static_assert(WQ_HIGHPRI == NTWQ_WQ_HIGHPRI, "stale ntwq_layout.h");

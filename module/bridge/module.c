@@ -53,15 +53,16 @@ void ntwq_module_core_text(struct module *mod, unsigned long *base, unsigned lon
 }
 
 /**
- * ntwq_within_module_text - is @addr in @mod's text, core or init?
+ * ntwq_within_module_text - is @addr in @mod's core text?
  * @addr: an address, such as a routine pointer.
  * @mod: the module.
  *
- * Stricter than within_module(), which accepts data addresses too: a
- * routine must be code.
+ * Stricter than within_module(), which accepts data and init addresses too:
+ * a routine must be code that lives as long as the module (init text is
+ * freed after module_init, whatever the module's refcount).
  *
  * Context: any context.
- * Return: true if @addr lies in @mod's core or init text.
+ * Return: true if @addr lies in @mod's core text.
  */
 bool ntwq_within_module_text(const void *addr, struct module *mod)
 {
@@ -70,21 +71,12 @@ bool ntwq_within_module_text(const void *addr, struct module *mod)
 	if (!mod)
 		return false;
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-	return within_module_mem_type(a, mod, MOD_TEXT) ||
-	       within_module_mem_type(a, mod, MOD_INIT_TEXT);
+	return within_module_mem_type(a, mod, MOD_TEXT);
 #else
-	return a - (unsigned long)mod->core_layout.base < mod->core_layout.text_size ||
-	       a - (unsigned long)mod->init_layout.base < mod->init_layout.text_size;
+	return a - (unsigned long)mod->core_layout.base < mod->core_layout.text_size;
 #endif
 }
 
-/**
- * ntwq_module_name - the name of @mod.
- * @mod: a module, or NULL.
- *
- * Context: any context.
- * Return: the name, or "kernel" for NULL.
- */
 const char *ntwq_module_name(struct module *mod)
 {
 	return mod ? module_name(mod) : "kernel";

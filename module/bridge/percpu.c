@@ -80,6 +80,26 @@ void ntwq_percpu_inc_max(void *base, size_t inc_index, size_t max_index,
 }
 
 /**
+ * ntwq_percpu_any_equals - does any CPU's copy of a counter hold a value?
+ * @base: from ntwq_alloc_percpu_u64().
+ * @index: which u64.
+ * @value: the value looked for.
+ *
+ * Context: any context.  Reads each CPU's copy once, without ordering of
+ * its own: the caller supplies the barrier its protocol needs.
+ * Return: true if some possible CPU's copy equals @value.
+ */
+bool ntwq_percpu_any_equals(void *base, size_t index, unsigned long long value)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		if (READ_ONCE(*per_cpu_ptr(ntwq_pcpu(base, index), cpu)) == value)
+			return true;
+	return false;
+}
+
+/**
  * ntwq_percpu_sum - counter @index added up over every possible CPU.
  * @base: the per-CPU array.
  * @index: the counter.

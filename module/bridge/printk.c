@@ -23,7 +23,6 @@ void ntwq_printk(const char *level, const char *fmt, ...)
 	printk("%sntwq: %pV", level, &vaf);
 	va_end(args);
 }
-EXPORT_SYMBOL_NS_GPL(ntwq_printk, NTWQ_INTERNAL);
 
 static DEFINE_RATELIMIT_STATE(ntwq_diag_ratelimit, DEFAULT_RATELIMIT_INTERVAL,
 			      DEFAULT_RATELIMIT_BURST);

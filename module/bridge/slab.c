@@ -16,7 +16,6 @@ void *ntwq_kmalloc(size_t size, gfp_t gfp)
 {
 	return kmalloc(size, gfp);
 }
-EXPORT_SYMBOL_NS_GPL(ntwq_kmalloc, NTWQ_INTERNAL);
 
 /**
  * ntwq_kfree - kfree() for the C++ side.
@@ -28,4 +27,3 @@ void ntwq_kfree(const void *ptr)
 {
 	kfree(ptr);
 }
-EXPORT_SYMBOL_NS_GPL(ntwq_kfree, NTWQ_INTERNAL);

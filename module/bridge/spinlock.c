@@ -23,7 +23,6 @@ void ntwq_spin_lock_init(spinlock_t *lock, const char *name,
 	spin_lock_init(lock);	/* no lockdep: the class is not recorded */
 #endif
 }
-EXPORT_SYMBOL_NS_GPL(ntwq_spin_lock_init, NTWQ_INTERNAL);
 
 /**
  * ntwq_spin_lock - spin_lock().
@@ -35,7 +34,6 @@ void ntwq_spin_lock(spinlock_t *lock)
 {
 	spin_lock(lock);
 }
-EXPORT_SYMBOL_NS_GPL(ntwq_spin_lock, NTWQ_INTERNAL);
 
 /**
  * ntwq_spin_unlock - spin_unlock().
@@ -47,7 +45,6 @@ void ntwq_spin_unlock(spinlock_t *lock)
 {
 	spin_unlock(lock);
 }
-EXPORT_SYMBOL_NS_GPL(ntwq_spin_unlock, NTWQ_INTERNAL);
 
 /**
  * ntwq_spin_lock_irqsave - spin_lock_irqsave().
@@ -63,7 +60,6 @@ unsigned long ntwq_spin_lock_irqsave(spinlock_t *lock)
 	spin_lock_irqsave(lock, flags);
 	return flags;
 }
-EXPORT_SYMBOL_NS_GPL(ntwq_spin_lock_irqsave, NTWQ_INTERNAL);
 
 /**
  * ntwq_spin_unlock_irqrestore - spin_unlock_irqrestore().
@@ -76,7 +72,6 @@ void ntwq_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags)
 {
 	spin_unlock_irqrestore(lock, flags);
 }
-EXPORT_SYMBOL_NS_GPL(ntwq_spin_unlock_irqrestore, NTWQ_INTERNAL);
 
 /**
  * ntwq_spin_is_locked - spin_is_locked().
@@ -89,7 +84,6 @@ bool ntwq_spin_is_locked(spinlock_t *lock)
 {
 	return spin_is_locked(lock);
 }
-EXPORT_SYMBOL_NS_GPL(ntwq_spin_is_locked, NTWQ_INTERNAL);
 
 /**
  * ntwq_lockdep_assert_held - lockdep_assert_held().
@@ -101,4 +95,3 @@ void ntwq_lockdep_assert_held(spinlock_t *lock)
 {
 	lockdep_assert_held(lock);
 }
-EXPORT_SYMBOL_NS_GPL(ntwq_lockdep_assert_held, NTWQ_INTERNAL);

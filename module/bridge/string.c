@@ -23,7 +23,6 @@ int ntwq_snprintf(char *buf, size_t size, const char *fmt, ...)
 	va_end(args);
 	return len;
 }
-EXPORT_SYMBOL_NS_GPL(ntwq_snprintf, NTWQ_INTERNAL);
 
 /**
  * ntwq_kstrtouint - kstrtouint().
@@ -38,4 +37,3 @@ int ntwq_kstrtouint(const char *s, unsigned int base, unsigned int *res)
 {
 	return kstrtouint(s, base, res);
 }
-EXPORT_SYMBOL_NS_GPL(ntwq_kstrtouint, NTWQ_INTERNAL);

@@ -46,7 +46,6 @@ void ntwq_init_work(struct work_struct *work, work_func_t func,
 {
 	__INIT_WORK_KEY(work, func, object_is_on_stack(work), key);
 }
-EXPORT_SYMBOL_NS_GPL(ntwq_init_work, NTWQ_INTERNAL);
 
 /**
  * ntwq_destroy_work - end debug-objects tracking of @work's storage.

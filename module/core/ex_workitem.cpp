@@ -13,6 +13,7 @@
 #include "queues.h"
 #include "stats.h"
 #include "verifier.h"
+#include "work.h"
 
 namespace ntwq {
 namespace {
@@ -78,6 +79,7 @@ extern "C" void ExDispatch(work_struct *work)
 		PWORKER_THREAD_ROUTINE routine = item->WorkerRoutine;
 		PVOID parameter = item->Parameter;
 		auto *owner = reinterpret_cast<module *>(entry->Blink);
+		WorkPin pin = WorkPin::FromRaw(owner); /* moved out of List.Blink */
 
 		q->head.Flink = entry->Flink;
 		if (q->tail == entry)
@@ -105,9 +107,12 @@ extern "C" void ExDispatch(work_struct *work)
 		}
 
 		Stats::Completed(Api::Ex, q->index);
-		ntwq_module_put(owner);
+		/* debugfs `items` stops naming the module before its pin goes
+		 * (module_put() is fine under a spinlock). */
 		flags = q->lock.LockIrqSave();
 		d->running = nullptr;
+		d->running_owner = nullptr;
+		pin.Release();
 	}
 	d->next_idle = q->idle;
 	q->idle = d;
@@ -190,11 +195,12 @@ void ExQueues::Queue(PWORK_QUEUE_ITEM item, unsigned int queue_type, module *cal
 	}
 
 	ExQueue *q = &g_queues[index];
-	ntwq_module_get(caller);
+	WorkPin pin = WorkPin::OfModule(caller);
 	ExDispatcher *d;
 	{
 		SpinGuard<IrqSave> guard(q->lock);
-		item->List.Blink = reinterpret_cast<PLIST_ENTRY>(caller);
+		/* The pin travels in List.Blink until a dispatcher takes the item. */
+		item->List.Blink = reinterpret_cast<PLIST_ENTRY>(pin.IntoRaw());
 		item->List.Flink = &q->head;
 		q->tail->Flink = &item->List;
 		q->tail = &item->List;

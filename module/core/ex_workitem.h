@@ -9,11 +9,15 @@
  *
  * While an item is queued, List.Flink links it (the last item points back at
  * the list head, so Flink is never NULL while queued) and List.Blink holds
- * the module pinned for it (the caller's THIS_MODULE).  A dispatcher takes
+ * its WorkPin (work.h), which for an executive item is the caller's
+ * THIS_MODULE pinned: one pointer.  States, in List.Flink: NULL (idle:
+ * the owner's), kClaimed (a queuer is linking it), linked (queued); the
+ * claim is one compare-and-exchange from NULL, as WorkItem's Claim.  A dispatcher takes
  * the head item, reads its routine, parameter and module, sets Flink back to
  * NULL (from then on the item belongs to its owner again: it may be re-queued
  * or freed, even by its own routine) and calls the routine.  ntwq never
- * touches the item after that.
+ * touches the item after that.  The dispatcher clears what debugfs shows
+ * of a routine before it drops the routine's pin.
  *
  * Concurrency, the design note: a dispatcher that takes an item while more
  * items wait, and no other dispatcher is on its way, queues one more

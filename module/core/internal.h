@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * internal.h - ntwq state that tests read: diagnostic counters, object
- * reference counts, live objects.  C and C++; exported in NTWQ_INTERNAL.
+ * reference counts, live objects.  C and C++; used by the scenarios inside
+ * ntwq (the diagnostic count is also exported to ntwq_kunit in NTWQ_INTERNAL).
  */
 #ifndef _NTWQ_CORE_INTERNAL_H
 #define _NTWQ_CORE_INTERNAL_H
@@ -38,6 +39,14 @@ long ntwq_object_refs(void *object);
 /* Device and driver objects allocated and not yet freed. */
 long ntwq_live_devices(void);
 long ntwq_live_drivers(void);
+
+/*
+ * Tests only: @hook is called by every Io/WDF dispatcher with the item's
+ * address before the dispatcher reads the item (NULL: no hook).
+ */
+void ntwq_set_dispatch_hook(void (*hook)(const void *item));
+/* Items retired while a worker held them whose worker has not come by yet. */
+unsigned int ntwq_graves(void);
 
 /* Completed work items of the Io / WDF APIs on any queue. */
 unsigned long long ntwq_io_completed(void);

@@ -11,9 +11,11 @@
 #include "ex_workitem.h"
 #include "queues.h"
 #include "registry.h"
-#include "selftest.h"
 #include "stats.h"
-#include "wdf_object.h"
+#include "trigger.h"
+#include "fx_object.h"
+#include "verifier.h"
+#include "work.h"
 
 #include "bridge/bridge.h"
 #include "lib/cxx.h"
@@ -39,10 +41,13 @@ using namespace ntwq;
 
 extern "C" int ntwq_core_init(void)
 {
-	WdfInit();
-	int err = Registry::Init();
+	FxInit();
+	int err = WorkInit();
 	if (err)
 		return err;
+	err = Registry::Init();
+	if (err)
+		goto out_work;
 	err = Stats::Init();
 	if (err)
 		goto out_registry;
@@ -61,6 +66,7 @@ extern "C" int ntwq_core_init(void)
 	if (ntwq_debugfs_valid(g_debugfs_dir)) {
 		ntwq_debugfs_create_show("stats", g_debugfs_dir, &kStatsOps);
 		ntwq_debugfs_create_show("items", g_debugfs_dir, &kItemsOps);
+		ntwq_debugfs_create_bool("verifier", g_debugfs_dir, &ntwq_verifier);
 		ntwq_debugfs_create_command("trigger", g_debugfs_dir, &kTriggerOps);
 		ntwq_fault_create_debugfs("fail_alloc", g_debugfs_dir);
 	}
@@ -73,6 +79,8 @@ out_stats:
 	Stats::Exit();
 out_registry:
 	Registry::Exit();
+out_work:
+	WorkExit();
 	return err;
 }
 
@@ -88,5 +96,6 @@ extern "C" void ntwq_core_exit(void)
 	ExQueues::Exit();
 	Stats::Exit();
 	Registry::Exit();
+	WorkExit();
 	ntwq_printk(NTWQ_KERN_INFO, "unloaded\n");
 }

@@ -6,6 +6,7 @@
 
 #include "bridge/bridge.h"
 #include "lib/runtime.h"
+#include "fx_object.h"
 #include "verifier.h"
 
 namespace ntwq {
@@ -25,8 +26,19 @@ void ReleaseKref(kref *ref)
 
 void DestroyDriver(ObjectHeader *h)
 {
+	DriverBlock *d = DriverBlock::From(h);
+
+	ntwq_percpu_ref_exit(d->priv.work.Get());
 	g_live_drivers.Dec();
-	ntwq_rt_free(DriverBlock::From(h));
+	ntwq_rt_free(d);
+}
+
+/* The driver's last run ended after NtwqDeleteDriver killed its count. */
+void DriverDrained(percpu_ref *ref)
+{
+	auto *p = reinterpret_cast<DriverPriv *>(reinterpret_cast<char *>(ref) -
+						 __builtin_offsetof(DriverPriv, work));
+	ntwq_complete(p->drained.Get());
 }
 
 void DestroyDevice(ObjectHeader *h)
@@ -101,8 +113,12 @@ int DriverBlock::Create(module *owner, const char *name, DriverBlock **out) noex
 		p.name_utf16[n] = static_cast<unsigned char>(name[n]);
 	}
 	p.lock.Init("ntwq_driver", g_driver_lock_class);
-	p.pending.Store(1); /* the registration's bias */
+	p.fx_objects.Init();
 	ntwq_init_completion(p.drained.Get());
+	if (ntwq_percpu_ref_init(p.work.Get(), DriverDrained)) {
+		ntwq_rt_free(d);
+		return -kENOMEM;
+	}
 
 	d->body.Type = IO_TYPE_DRIVER;
 	d->body.Size = sizeof(DRIVER_OBJECT);
@@ -116,28 +132,15 @@ int DriverBlock::Create(module *owner, const char *name, DriverBlock **out) noex
 	return 0;
 }
 
-bool DriverBlock::BeginWork() noexcept
-{
-	long cur = priv.pending.Load();
-
-	/* Increment unless the driver has drained (zero: it is going away). */
-	while (cur > 0)
-		if (priv.pending.CompareExchange(cur, cur + 1))
-			return true;
-	return false;
-}
-
-void DriverBlock::EndWork() noexcept
-{
-	if (priv.pending.Sub(1) == 0)
-		ntwq_complete(priv.drained.Get());
-}
-
 void DriverBlock::Delete() noexcept
 {
-	/* Drop the bias; wait for every queued or running item to finish. */
-	EndWork();
+	/* KMDF objects the driver left: deleted as KMDF does at unload. */
+	FxDeleteDriverObjects(this);
+	/* No new runs; wait for every pinned one to end. */
+	ntwq_percpu_ref_kill(priv.work.Get());
 	ntwq_wait_for_completion(priv.drained.Get());
+	/* Objects still referenced: they outlive the driver without its callbacks. */
+	FxOrphanDriverObjects(this);
 
 	/* Devices the driver left behind: delete them, as unload should have. */
 	for (;;) {

@@ -13,13 +13,14 @@
  * holds one more until its routine has returned.  A device holds one on its
  * driver.  The last reference frees the object, from any context (kfree).
  *
- * Draining: a driver counts the work items queued or running for it and its
- * devices (pending, plus a bias of one while it is registered).
- * NtwqDeleteDriver drops the bias and waits for the count to reach zero;
- * after that no new work is accepted.
+ * Draining: a driver counts the runs pinned for it and its devices in a
+ * percpu_ref (WorkPin takes and drops one count; no shared cache line per
+ * queue call).  NtwqDeleteDriver first deletes the KMDF objects the driver
+ * left, then kills the count (no new pin can be made) and waits for it to
+ * reach zero; after that no code of the driver's module runs for ntwq.
  *
- * Locks: DriverPriv::lock guards the device list (DriverObject->DeviceObject
- * and each NextDevice).  Everything else is set at creation (I) or atomic (A).
+ * Field legend: I: set at creation; L: DriverPriv::lock; T: the KMDF tree
+ * lock (fx_object.cpp); A: atomic.
  */
 #ifndef _NTWQ_CORE_OBJECT_H
 #define _NTWQ_CORE_OBJECT_H
@@ -29,6 +30,7 @@
 #include "bridge/bridge.h"
 #include "lib/atomic.h"
 #include "lib/cxx.h"
+#include "lib/list.h"
 #include "lib/opaque.h"
 #include "lib/spinlock.h"
 #include "ntwq_layout.h"
@@ -69,8 +71,10 @@ struct DriverPriv {
 	char name[32];                /* I */
 	WCHAR name_utf16[32];         /* I: DriverName.Buffer */
 	SpinLock lock;                /* guards the device list */
-	Atomic<long> pending;         /* A: bias + queued/running work */
-	Opaque<completion, NTWQ_SIZEOF_COMPLETION, NTWQ_ALIGNOF_COMPLETION> drained;
+	ListNode fx_objects;          /* T: the driver's live KMDF objects */
+	/* A: one count per pinned run, plus the registration's; killed at delete */
+	Opaque<percpu_ref, NTWQ_SIZEOF_PERCPU_REF, NTWQ_ALIGNOF_PERCPU_REF> work;
+	Opaque<completion, NTWQ_SIZEOF_COMPLETION, NTWQ_ALIGNOF_COMPLETION> drained; /* A */
 };
 
 struct DriverBlock {
@@ -86,18 +90,19 @@ struct DriverBlock {
 	/* Drains the driver's work, deletes leftover devices, drops the creator's reference. */
 	void Delete() noexcept;
 
-	/* Counts one more queued item; false once the driver has drained. */
-	bool BeginWork() noexcept;
-	/* Its routine returned, or it was cancelled. */
-	void EndWork() noexcept;
+	/* Counts one more pinned run (WorkPin only); false once delete began. */
+	bool TryBeginWork() noexcept { return ntwq_percpu_ref_tryget_live(priv.work.Get()); }
+	/* That run ended (WorkPin only). */
+	void EndWork() noexcept { ntwq_percpu_ref_put(priv.work.Get()); }
 	const char *Name() const noexcept { return priv.name; }
-	/* Is @addr code of the driver's module (the module ntwq pins)? */
+	/*
+	 * Is @addr code of the driver's module that lives as long as the
+	 * module: its core text (init text is freed after module_init,
+	 * whatever the refcount)?  One comparison against the cached range.
+	 */
 	bool OwnsCode(const void *addr) const noexcept
 	{
-		/* Core text, the common case, without a call; then init text. */
-		if (reinterpret_cast<unsigned long>(addr) - priv.text_base < priv.text_size)
-			return true;
-		return addr && ntwq_within_module_text(addr, priv.owner);
+		return reinterpret_cast<unsigned long>(addr) - priv.text_base < priv.text_size;
 	}
 };
 

@@ -63,12 +63,14 @@ void Registry::Add(ItemRecord *record) noexcept
 	Shard &shard = Here(record);
 	SpinGuard<IrqSave> guard(shard.lock);
 	shard.items.InsertTail(&record->node);
+	record->listed = true;
 }
 
 void Registry::Remove(ItemRecord *record) noexcept
 {
 	SpinGuard<IrqSave> guard(g_shards[record->shard].lock);
 	record->node.Remove();
+	record->listed = false;
 }
 
 void Registry::Replace(ItemRecord *queued, ItemRecord *running) noexcept
@@ -79,7 +81,9 @@ void Registry::Replace(ItemRecord *queued, ItemRecord *running) noexcept
 		/* The common case on bound queues: one critical section. */
 		SpinGuard<IrqSave> guard(shard.lock);
 		queued->node.Remove();
+		queued->listed = false;
 		shard.items.InsertTail(&running->node);
+		running->listed = true;
 		return;
 	}
 	/* Two steps when the CPU changed: `items` may miss the item meanwhile. */

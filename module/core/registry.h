@@ -30,6 +30,7 @@ struct ItemRecord {
 	const char *driver;  /* the driver's name; the driver outlives the item */
 	u64 since_ns;        /* queued or started at */
 	u32 shard;           /* the CPU list the record is on, set by Add */
+	bool listed;         /* Add sets it, Remove clears it */
 };
 
 class Registry {

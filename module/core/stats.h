@@ -4,7 +4,8 @@
  *
  * Per API family and queue: queued, started, completed, cancelled, and the
  * largest queue-to-start latency.  Each CPU has its own copy of every
- * counter, bumped with one this_cpu operation from any context (no lock, no
+ * counter, bumped with one this_cpu instruction, inline (lib/percpu.h), from
+ * any context (no call, no lock, no
  * cache line shared between CPUs on the queue path); readers add up the CPUs
  * without a lock, so a reader may see one counter a step ahead of another.
  */
@@ -13,6 +14,7 @@
 
 #include "bridge/bridge.h"
 #include "lib/cxx.h"
+#include "lib/percpu.h"
 #include "queues.h"
 
 struct seq_file;
@@ -38,20 +40,20 @@ public:
 	static void TriggerRan() noexcept;
 	static void Queued(Api api, u32 queue) noexcept
 	{
-		ntwq_percpu_inc(counters_, Index(api, queue, kQueuedField));
+		PerCpuInc(counters_, Index(api, queue, kQueuedField));
 	}
 	static void Started(Api api, u32 queue, u64 latency_ns) noexcept
 	{
-		ntwq_percpu_inc_max(counters_, Index(api, queue, kStartedField),
-				    Index(api, queue, kMaxLatencyField), latency_ns);
+		PerCpuInc(counters_, Index(api, queue, kStartedField));
+		PerCpuMax(counters_, Index(api, queue, kMaxLatencyField), latency_ns);
 	}
 	static void Completed(Api api, u32 queue) noexcept
 	{
-		ntwq_percpu_inc(counters_, Index(api, queue, kCompletedField));
+		PerCpuInc(counters_, Index(api, queue, kCompletedField));
 	}
 	static void Cancelled(Api api, u32 queue) noexcept
 	{
-		ntwq_percpu_inc(counters_, Index(api, queue, kCancelledField));
+		PerCpuInc(counters_, Index(api, queue, kCancelledField));
 	}
 	static u64 CompletedTotal(Api api) noexcept;
 	/* Prints every counter; the show function of the stats file. */

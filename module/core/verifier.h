@@ -14,10 +14,20 @@
 
 struct seq_file;
 
+/* The verifier switch: module parameter `verifier` and debugfs `verifier`. */
+#ifdef __cplusplus
+extern "C" bool ntwq_verifier;
+#endif
+
 namespace ntwq {
 
 class Verifier {
 public:
+	/*
+	 * Verifier mode: per-item records for debugfs `items`.  Off by
+	 * default; read once per queue call (one predictable branch).
+	 */
+	static bool Tracking() noexcept { return __atomic_load_n(&ntwq_verifier, __ATOMIC_RELAXED); }
 	static void Report(ntwq_diag kind, const char *api, const void *routine,
 			   const char *driver, const char *what) noexcept;
 	static unsigned long long Count(ntwq_diag kind) noexcept;

@@ -35,6 +35,8 @@ public:
 		return __atomic_compare_exchange_n(&value_, &expected, desired, false,
 						   __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
 	}
+	/* The address, for kernel waits on the variable (wait_var_event). */
+	T *Address() noexcept { return &value_; }
 	/* Raises the value to at least @v; returns the value now held. */
 	T Max(T v) noexcept
 	{

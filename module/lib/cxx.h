@@ -47,6 +47,7 @@ enum : int {
 	kENOMEM = 12,
 	kEBUSY = 16,
 	kEINVAL = 22,
+	kENOSPC = 28,
 	kERANGE = 34,
 	kEOPNOTSUPP = 95,
 	kETIMEDOUT = 110,

@@ -499,6 +499,69 @@ int ntwq_scn_io_uninit_queued(unsigned int arg, struct ntwq_scn_result *r)
 	return scn_finish(&s, r);
 }
 
+/* Holds the dispatcher of one item before it reads the item. */
+static struct {
+	const void *item;
+	struct completion reached, go;
+} taken;
+
+static void taken_hook(const void *item)
+{
+	if (item != READ_ONCE(taken.item))
+		return;
+	complete(&taken.reached);
+	wait_for_completion_timeout(&taken.go, WAIT_JIFFIES);
+}
+
+/*
+ * IoUninitializeWorkItem at DISPATCH_LEVEL of a caller-storage item a
+ * worker has already taken off the queue (its dispatcher is held just
+ * before it reads the item), then the storage is poisoned and freed: the
+ * routine never runs and nothing reads the freed storage (KASAN on the
+ * debug kernel, slab poisoning on the stock ones).
+ */
+int ntwq_scn_io_uninit_taken(unsigned int arg, struct ntwq_scn_result *r)
+{
+	ULONG size = IoSizeofWorkItem();
+	PIO_WORKITEM item = kzalloc(size, GFP_KERNEL);
+	unsigned long flags, deadline;
+	struct probe *p;
+	struct scn s;
+	int irql;
+
+	if (!item || scn_begin(&s, 1, 0)) {
+		kfree(item);
+		return -ENOMEM;
+	}
+	p = s.p;
+	init_completion(&taken.reached);
+	init_completion(&taken.go);
+	WRITE_ONCE(taken.item, item);
+	ntwq_set_dispatch_hook(taken_hook);
+	IoInitializeWorkItem(s.device, item);
+	IoQueueWorkItem(item, probe_routine, DelayedWorkQueue, p);
+	ntwq_scn_put(r, "worker_took_it",
+		     wait_for_completion_timeout(&taken.reached, WAIT_JIFFIES) > 0);
+	local_irq_save(flags);
+	irql = KeGetCurrentIrql();
+	IoUninitializeWorkItem(item);
+	local_irq_restore(flags);
+	ntwq_scn_put(r, "uninit_irql", irql);
+	memset(item, 0x6b, size);
+	kfree(item);
+	complete(&taken.go);
+	/* The held dispatcher finds the grave and leaves without reading. */
+	deadline = jiffies + WAIT_JIFFIES;
+	while (ntwq_graves() && time_before(jiffies, deadline))
+		msleep(1);
+	ntwq_scn_put(r, "graves_left", ntwq_graves());
+	ntwq_set_dispatch_hook(NULL);
+	WRITE_ONCE(taken.item, NULL);
+	scn_teardown(&s);
+	ntwq_scn_put(r, "diag_free_queued", diag_delta(&s, NTWQ_DIAG_FREE_QUEUED));
+	return scn_finish(&s, r);
+}
+
 int ntwq_scn_io_invalid_type(unsigned int arg, struct ntwq_scn_result *r)
 {
 	struct probe *p;

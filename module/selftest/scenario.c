@@ -7,9 +7,13 @@
 #include <linux/module.h>
 #include <linux/string.h>
 #include "scenario.h"
+#include "runtime.h"
 #include "scenarios.h"
 
 static const struct ntwq_scenario ntwq_scenarios[] = {
+	{ "cxx.alloc", "cxx.alloc [fail_nth]", ntwq_scn_cxx_alloc },
+	{ "cxx.virtual", "cxx.virtual", ntwq_scn_cxx_virtual },
+	{ "cxx.guard", "cxx.guard", ntwq_scn_cxx_guard },
 	NTWQ_IO_SCENARIOS
 	NTWQ_EX_SCENARIOS
 	NTWQ_WDF_SCENARIOS
@@ -35,12 +39,17 @@ long long ntwq_scn_get(const struct ntwq_scn_result *r, const char *key)
 }
 EXPORT_SYMBOL_NS_GPL(ntwq_scn_get, NTWQ_INTERNAL);
 
-const struct ntwq_scenario *ntwq_scn_at(unsigned int i)
+int ntwq_selftest_register(void)
 {
-	return i < ARRAY_SIZE(ntwq_scenarios) ? &ntwq_scenarios[i] : NULL;
+	return ntwq_trigger_register(ntwq_scenarios, ARRAY_SIZE(ntwq_scenarios));
 }
 
-const struct ntwq_scenario *ntwq_scn_find(const char *name)
+void ntwq_selftest_unregister(void)
+{
+	ntwq_trigger_unregister(ntwq_scenarios);
+}
+
+static const struct ntwq_scenario *ntwq_scn_find(const char *name)
 {
 	unsigned int i;
 

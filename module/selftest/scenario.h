@@ -14,37 +14,20 @@
 #ifndef _NTWQ_SELFTEST_SCENARIO_H
 #define _NTWQ_SELFTEST_SCENARIO_H
 
+#include "../core/trigger.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#define NTWQ_SCN_MAX_VALUES 32
-#define NTWQ_SCN_MISSING (-0x7fffffffffffffffLL)
-
-struct ntwq_scn_result {
-	unsigned int n;
-	struct {
-		const char *key;
-		long long value;
-	} kv[NTWQ_SCN_MAX_VALUES];
-};
-
-struct ntwq_scenario {
-	const char *name;
-	const char *usage;
-	/* @arg: the optional number after the name (0 if absent). */
-	int (*run)(unsigned int arg, struct ntwq_scn_result *r);
-};
 
 /* Records @value under @key (the key must be a string literal). */
 void ntwq_scn_put(struct ntwq_scn_result *r, const char *key, long long value);
 /* The value recorded under @key, or NTWQ_SCN_MISSING. */
 long long ntwq_scn_get(const struct ntwq_scn_result *r, const char *key);
 
-/* The scenario called @name, or NULL. */
-const struct ntwq_scenario *ntwq_scn_find(const char *name);
-/* The @i-th scenario, or NULL past the end. */
-const struct ntwq_scenario *ntwq_scn_at(unsigned int i);
+/* Registers every scenario with the trigger (at load); and the reverse. */
+int ntwq_selftest_register(void);
+void ntwq_selftest_unregister(void);
 /*
  * Runs scenario @name into @r (cleared first).
  * Return: the scenario's status: 0, -EOPNOTSUPP when the kernel lacks what

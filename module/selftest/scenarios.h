@@ -26,6 +26,7 @@ NTWQ_SCN(ntwq_scn_io_delete_driver_waits);
 NTWQ_SCN(ntwq_scn_io_double_queue);
 NTWQ_SCN(ntwq_scn_io_free_queued);
 NTWQ_SCN(ntwq_scn_io_uninit_queued);
+NTWQ_SCN(ntwq_scn_io_uninit_taken);
 NTWQ_SCN(ntwq_scn_io_invalid_type);
 NTWQ_SCN(ntwq_scn_io_null_args);
 NTWQ_SCN(ntwq_scn_io_foreign_routine);
@@ -87,6 +88,7 @@ NTWQ_SCN(ntwq_scn_wdf_alloc_fail);
 	{ "io.double_queue", "io.double_queue", ntwq_scn_io_double_queue }, \
 	{ "io.free_queued", "io.free_queued", ntwq_scn_io_free_queued }, \
 	{ "io.uninit_queued", "io.uninit_queued", ntwq_scn_io_uninit_queued }, \
+	{ "io.uninit_taken", "io.uninit_taken", ntwq_scn_io_uninit_taken }, \
 	{ "io.invalid_type", "io.invalid_type", ntwq_scn_io_invalid_type }, \
 	{ "io.null_args", "io.null_args", ntwq_scn_io_null_args }, \
 	{ "io.foreign_routine", "io.foreign_routine", ntwq_scn_io_foreign_routine }, \

@@ -236,11 +236,16 @@ int ntwq_scn_wdf_callback(unsigned int arg, struct ntwq_scn_result *r)
 	WdfWorkItemEnqueue(wi);
 	ntwq_scn_put(r, "completed", probe_wait(w.s.p, &w.s.p->done));
 	WdfWorkItemFlush(wi);
+	ntwq_scn_put(r, "handle_matches", w.s.p->object == (void *)wi);
+	ntwq_scn_put(r, "parent_is_device", WdfWorkItemGetParentObject(wi) == w.device);
+	/* The counters move after the callback returns: read them once the
+	 * driver's work has drained. */
+	WdfObjectDelete(w.device);
+	w.device = NULL;
+	scn_teardown(&w.s);
 	/* debugfs stats count it as a WDF item, not as the Io item below it. */
 	ntwq_scn_put(r, "wdf_completed_delta", ntwq_wdf_completed() - wdf_before);
 	ntwq_scn_put(r, "io_completed_delta", ntwq_io_completed() - io_before);
-	ntwq_scn_put(r, "handle_matches", w.s.p->object == (void *)wi);
-	ntwq_scn_put(r, "parent_is_device", WdfWorkItemGetParentObject(wi) == w.device);
 	return wdf_finish(&w, r);
 }
 
@@ -358,14 +363,14 @@ static void forever_cb(WDFWORKITEM WorkItem)
 	ITEM_CONTEXT *c = ItemContext(WorkItem);
 
 	probe_enter(c->p, WorkItem, c, NULL);
-	msleep(5);
 	if (!READ_ONCE(c->stop))
 		WdfWorkItemEnqueue(WorkItem);
 	probe_leave(c->p);
 }
 
-/* The rule: a flush waits for the callback pending or running when it was
- * called, not for enqueues made after it began. */
+/* The rule: a flush waits until the item is neither enqueued nor running
+ * (KMDF's); through an endless chain it stops after kFxFlushMaxPasses
+ * re-enqueues with WDF_VIOLATION (KMDF itself would hang). */
 int ntwq_scn_wdf_flush_requeuing(unsigned int arg, struct ntwq_scn_result *r)
 {
 	struct wdf_scn w;
@@ -377,13 +382,14 @@ int ntwq_scn_wdf_flush_requeuing(unsigned int arg, struct ntwq_scn_result *r)
 	make_item(w.device, forever_cb, TRUE, w.s.p, &wi);
 	WdfWorkItemEnqueue(wi);
 	msleep(50);
-	WdfWorkItemFlush(wi); /* returns although the item keeps re-enqueueing */
+	WdfWorkItemFlush(wi); /* returns, diagnosed, although the item keeps re-enqueueing */
 	/* Stop the chain: one more callback may still be queued by a callback
 	 * that saw stop clear; a second flush waits for it. */
 	WRITE_ONCE(ItemContext(wi)->stop, 1);
 	WdfWorkItemFlush(wi);
 	WdfWorkItemFlush(wi);
 	ntwq_scn_put(r, "ran_repeatedly", atomic_read(&w.s.p->runs) >= 2);
+	ntwq_scn_put(r, "diag_wdf_flush_endless", diag_delta(&w.s, NTWQ_DIAG_WDF_FLUSH_ENDLESS));
 	return wdf_finish(&w, r);
 }
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * selftest.cpp - the runtime and library scenarios of selftest.h.
+ * runtime.cpp - the runtime and library scenarios of runtime.h.
  */
-#include "selftest.h"
+#include "runtime.h"
+#include "scenario.h"
 
 #include "bridge/bridge.h"
 #include "lib/guarded.h"
@@ -184,5 +185,60 @@ extern "C" int ntwq_selftest_guard(struct ntwq_selftest_guard *r)
 	r->guarded_locked_after = l->guarded.IsLocked();
 
 	delete l;
+	return 0;
+}
+
+extern "C" int ntwq_scn_cxx_alloc(unsigned int fail_nth, struct ntwq_scn_result *r)
+{
+	struct ntwq_selftest_alloc a;
+	int ret = ntwq_selftest_alloc(fail_nth, &a);
+
+	ntwq_scn_put(r, "fault_supported", a.fault_supported);
+	if (ret)
+		return ret;
+	ntwq_scn_put(r, "object_allocated", a.object_allocated);
+	ntwq_scn_put(r, "ctor_runs", a.ctor_runs);
+	ntwq_scn_put(r, "dtor_runs", a.dtor_runs);
+	ntwq_scn_put(r, "value_after_ctor", a.value_after_ctor);
+	ntwq_scn_put(r, "zeroed_field", a.zeroed_field);
+	ntwq_scn_put(r, "allocations_delta", a.allocations_delta);
+	ntwq_scn_put(r, "frees_delta", a.frees_delta);
+	ntwq_scn_put(r, "failures_delta", a.failures_delta);
+	ntwq_scn_put(r, "create_status", a.create_status);
+	ntwq_scn_put(r, "create_left_null", a.create_left_null);
+	return 0;
+}
+
+extern "C" int ntwq_scn_cxx_virtual(unsigned int, struct ntwq_scn_result *r)
+{
+	struct ntwq_selftest_virtual v;
+	int ret = ntwq_selftest_virtual(&v);
+
+	if (ret)
+		return ret;
+	ntwq_scn_put(r, "square_area", v.square_area);
+	ntwq_scn_put(r, "rect_area", v.rect_area);
+	ntwq_scn_put(r, "square_sides", v.square_sides);
+	ntwq_scn_put(r, "rect_sides", v.rect_sides);
+	ntwq_scn_put(r, "destroyed", v.destroyed);
+	return 0;
+}
+
+extern "C" int ntwq_scn_cxx_guard(unsigned int, struct ntwq_scn_result *r)
+{
+	struct ntwq_selftest_guard g;
+	int ret = ntwq_selftest_guard(&g);
+
+	if (ret)
+		return ret;
+	ntwq_scn_put(r, "plain_locked_inside", g.plain_locked_inside);
+	ntwq_scn_put(r, "plain_locked_after", g.plain_locked_after);
+	ntwq_scn_put(r, "irqsave_locked_inside", g.irqsave_locked_inside);
+	ntwq_scn_put(r, "irqsave_irqs_off_inside", g.irqsave_irqs_off_inside);
+	ntwq_scn_put(r, "irqsave_locked_after", g.irqsave_locked_after);
+	ntwq_scn_put(r, "irqsave_irqs_off_after", g.irqsave_irqs_off_after);
+	ntwq_scn_put(r, "guarded_locked_inside", g.guarded_locked_inside);
+	ntwq_scn_put(r, "guarded_value", g.guarded_value);
+	ntwq_scn_put(r, "guarded_locked_after", g.guarded_locked_after);
 	return 0;
 }

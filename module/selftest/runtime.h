@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * selftest.h - scenarios that exercise ntwq's C++ runtime and library inside
+ * runtime.h - scenarios that exercise ntwq's C++ runtime and library inside
  * the kernel and report what they observed.
  *
  * Each scenario fills a result struct with measured values and never judges
@@ -8,8 +8,10 @@
  * trigger prints them as key=value lines for userspace-test to check.
  * Compiles as C and C++; exported to ntwq_kunit.ko in NTWQ_INTERNAL.
  */
-#ifndef _NTWQ_CORE_SELFTEST_H
-#define _NTWQ_CORE_SELFTEST_H
+#ifndef _NTWQ_SELFTEST_RUNTIME_H
+#define _NTWQ_SELFTEST_RUNTIME_H
+
+#include "../core/trigger.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -61,17 +63,13 @@ struct ntwq_selftest_guard {
 };
 int ntwq_selftest_guard(struct ntwq_selftest_guard *r);
 
-/*
- * ntwq_trigger_run - run one command of the debugfs trigger file.
- * @cmd: the command line.
- * @out: result text (key=value lines), NUL-terminated.
- * @cap: size of @out.
- * Return: 0, or -EINVAL for an unknown or malformed command.
- */
-int ntwq_trigger_run(const char *cmd, char *out, unsigned long cap);
+/* The trigger commands cxx.alloc, cxx.virtual, cxx.guard over the above. */
+int ntwq_scn_cxx_alloc(unsigned int fail_nth, struct ntwq_scn_result *r);
+int ntwq_scn_cxx_virtual(unsigned int arg, struct ntwq_scn_result *r);
+int ntwq_scn_cxx_guard(unsigned int arg, struct ntwq_scn_result *r);
 
 #ifdef __cplusplus
 }
 #endif
 
-#endif /* _NTWQ_CORE_SELFTEST_H */
+#endif /* _NTWQ_SELFTEST_RUNTIME_H */

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fx_object.h - the KMDF object model a work item needs (KMDF's own classes
+ * are FxObject, FxDevice, FxWorkItem; these are ntwq's).
+ *
+ * Objects: a generic object (WdfObjectCreate), a device (NtwqWdfDeviceCreate,
+ * wrapping a WDM device object) and a work item (WdfWorkItemCreate).  A
+ * handle is the FxObject's address; every API call checks its magic and
+ * kind first.  Each object is one allocation: the kind's struct, then the
+ * context memory its attributes ask for, zeroed.  Creation is callable at
+ * DISPATCH_LEVEL (GFP_ATOMIC there).
+ *
+ * Tree: an object may have a parent (a device has none: its parent is its
+ * driver).  A child holds a reference on its parent, so a parent's memory
+ * outlives its children.  An object with a driver is also on the driver's
+ * list, so NtwqDeleteDriver finds what the driver left.
+ *
+ * Lifetime:
+ *	Live     - usable; holds its creation reference.
+ *	Deleting - WdfObjectDelete claimed `deleted` (once, whatever the IRQL
+ *	           or the CPUs: a second delete does nothing): children
+ *	           deleted first, then the kind's quiesce step (a work item:
+ *	           its pending callback runs, a running one is waited for),
+ *	           then EvtCleanupCallback, then the creation reference goes.
+ *	           New enqueues are refused.
+ *	Destroyed- the last reference went: EvtDestroyCallback, the kind's
+ *	           teardown, the parent's reference dropped, memory freed.
+ * Cleanup and destroy callbacks run at PASSIVE_LEVEL: a delete or a last
+ * dereference at a raised IRQL is finished by a job on ntwq's internal
+ * queue, pinned like a work item (WorkPin).
+ *
+ * A work item never runs its callback after its cleanup: a delete waits
+ * until the item is neither enqueued nor running (KMDF's rule), and a
+ * delete from the item's own callback finishes when the last callback
+ * already enqueued has returned.
+ *
+ * Field legend: I: set at creation; T: g_tree lock (fx_object.cpp);
+ * C: only the task running the item's callback; A: atomic.
+ */
+#ifndef _NTWQ_CORE_FX_OBJECT_H
+#define _NTWQ_CORE_FX_OBJECT_H
+
+#include <ntwq/wdf.h>
+
+#include "lib/atomic.h"
+#include "lib/list.h"
+#include "lib/opaque.h"
+#include "ntwq_layout.h"
+#include "object.h"
+#include "work.h"
+
+namespace ntwq {
+
+enum class FxKind : u32 {
+	Any = 0, /* for lookups only */
+	Object = 1,
+	Device = 2,
+	WorkItem = 3,
+};
+
+constexpr u32 kFxMagic = 0x4f667757; /* "Wwfo" */
+constexpr u32 kFxDead = 0x64667757;  /* "Wwfd" */
+
+enum class FxDeferred : u32 {
+	Delete,  /* finish a WdfObjectDelete called above PASSIVE_LEVEL */
+	Destroy, /* finish the destroy of a last reference dropped above it */
+};
+
+struct FxObject {
+	Atomic<u32> magic;      /* A: kFxMagic until destroyed */
+	FxKind kind;            /* I */
+	Atomic<u32> deleted;    /* A: WdfObjectDelete has been claimed */
+	Opaque<kref, NTWQ_SIZEOF_KREF, NTWQ_ALIGNOF_KREF> refs; /* A */
+	FxObject *parent;       /* I: referenced until destroyed */
+	ListNode children;      /* T */
+	ListNode sibling;       /* T: in parent->children */
+	ListNode driver_link;   /* T: in driver->priv.fx_objects */
+	PFN_WDF_OBJECT_CONTEXT_CLEANUP cleanup; /* I; cleared (T) when orphaned */
+	PFN_WDF_OBJECT_CONTEXT_DESTROY destroy; /* I; cleared (T) when orphaned */
+	WDF_EXECUTION_LEVEL level;              /* I: resolved, never Inherit */
+	WDF_SYNCHRONIZATION_SCOPE scope;        /* I: resolved, never Inherit */
+	PCWDF_OBJECT_CONTEXT_TYPE_INFO context_type; /* I */
+	void *context;          /* I */
+	DriverBlock *driver;    /* I: owner of the tree's work, or nullptr; cleared (T) when orphaned */
+	FxDeferred deferred_op; /* the queued job's; set before queueing it */
+	WorkPin deferred_pin;   /* the queued job's pins */
+	Opaque<work_struct, NTWQ_SIZEOF_WORK_STRUCT, NTWQ_ALIGNOF_WORK_STRUCT> deferred;
+	/* I: the kind's steps; nullptr if none */
+	bool (*quiesce)(FxObject *obj); /* false: the delete finishes later */
+	void (*teardown)(FxObject *obj);
+
+	WDFOBJECT Handle() noexcept { return reinterpret_cast<WDFOBJECT>(this); }
+	/* The live object behind @handle, of @kind; nullptr with a diagnostic. */
+	static FxObject *From(WDFOBJECT handle, FxKind kind, const char *api) noexcept;
+	void Reference() noexcept;
+	/* May destroy the object (at PASSIVE_LEVEL, or in a job). */
+	void Dereference() noexcept;
+	/* WdfObjectDelete: the first call deletes, any later one does nothing. */
+	void Delete() noexcept;
+	/* The delete's last steps: cleanup, unlink, drop the creation reference. */
+	void FinishDelete() noexcept;
+	/* The nearest device at or above this object, or nullptr. */
+	FxObject *DeviceAncestor() noexcept;
+	bool IsDeleted() noexcept { return deleted.Load() != 0; }
+
+private:
+	void DeleteClaimed() noexcept;
+	friend void FxDeferredWork(work_struct *work);
+};
+
+/*
+ * Allocates an object of @kind: @size bytes of its struct (starting with the
+ * FxObject), then its context.  @attrs is validated by the caller; resolves
+ * inherited levels from @parent, links it under @parent and @driver.
+ * Return: STATUS_SUCCESS or the KMDF failure status.
+ */
+NTSTATUS FxCreateObject(FxKind kind, size_t size, PWDF_OBJECT_ATTRIBUTES attrs,
+			FxObject *parent, DriverBlock *driver, FxObject **out) noexcept;
+/* Sets up what all KMDF objects share; at module load. */
+void FxInit() noexcept;
+/*
+ * NtwqDeleteDriver's steps: delete the objects @driver left (one
+ * diagnostic with their number), and, once its work has drained, let the
+ * ones still referenced live on without the driver's callbacks.
+ */
+void FxDeleteDriverObjects(DriverBlock *driver) noexcept;
+void FxOrphanDriverObjects(DriverBlock *driver) noexcept;
+
+struct FxDevice {
+	FxObject obj;
+	ObjectHeader *wdm; /* I: the WDM device object, referenced */
+	Opaque<mutex, NTWQ_SIZEOF_MUTEX, NTWQ_ALIGNOF_MUTEX> sync; /* serialises callbacks */
+};
+
+/* Bound on the re-enqueues a flush waits through before it calls the chain endless. */
+constexpr u32 kFxFlushMaxPasses = 4096;
+
+struct FxWorkItem {
+	FxObject obj;
+	PFN_WDF_WORKITEM func;       /* I */
+	FxDevice *sync;              /* I: whose lock serialises the callback, or nullptr */
+	Atomic<u32> outstanding;     /* A: enqueues accepted whose callback has not returned */
+	Atomic<u32> waiters;         /* A: flushes and deletes waiting for outstanding == 0 */
+	Atomic<u32> runs;            /* A: callbacks started, for the flush bound */
+	Atomic<const void *> running_task; /* A: the task in the callback, or nullptr */
+	bool delete_on_return;       /* C: deleted from its own callback */
+	WorkItem io;                 /* the work item it runs on (WorkStorage::Kmdf) */
+
+	static FxWorkItem *FromWork(WorkItem *item) noexcept
+	{
+		return reinterpret_cast<FxWorkItem *>(reinterpret_cast<char *>(item) -
+						      __builtin_offsetof(FxWorkItem, io));
+	}
+	bool InCallback() noexcept;
+	void Enqueue() noexcept;
+	void Flush() noexcept;
+	/*
+	 * Waits until the item is neither enqueued nor running, through at
+	 * most kFxFlushMaxPasses re-enqueues; false (and a diagnostic) past
+	 * the bound.
+	 */
+	bool WaitIdle(const char *api) noexcept;
+	/* One enqueue is over (refused, or its callback returned). */
+	void EndOutstanding() noexcept;
+};
+
+NTSTATUS FxCreateDevice(ObjectHeader *wdm, PWDF_OBJECT_ATTRIBUTES attrs, FxDevice **out) noexcept;
+/* @config and @attrs validated by the caller; @parent is live and chains to @device. */
+NTSTATUS FxCreateWorkItem(PWDF_WORKITEM_CONFIG config, PWDF_OBJECT_ATTRIBUTES attrs,
+			  FxObject *parent, FxDevice *device, FxWorkItem **out) noexcept;
+
+} /* namespace ntwq */
+
+#endif /* _NTWQ_CORE_FX_OBJECT_H */

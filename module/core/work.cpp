@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * work.cpp - the work-item state machine, the pin ticket, dispatch, graves.
+ */
+#include "work.h"
+
+#include "bridge/bridge.h"
+#include "lib/percpu.h"
+#include "lib/runtime.h"
+#include "lib/spinlock.h"
+#include "queues.h"
+#include "internal.h"
+#include "verifier.h"
+
+namespace ntwq {
+namespace {
+
+/* ---- the transition table ---- */
+
+enum class Verdict : u8 {
+	Move,    /* legal: move to `next` */
+	Illegal, /* a diagnostic; nothing changes */
+	Wait,    /* another CPU holds the item for a few instructions: retry */
+};
+
+struct Rule {
+	Verdict verdict;
+	WorkState next;   /* Move */
+	ntwq_diag diag;   /* Illegal */
+	const char *what; /* Illegal */
+};
+
+constexpr Rule MoveTo(WorkState next)
+{
+	return { Verdict::Move, next, NTWQ_DIAG_COUNT, nullptr };
+}
+
+constexpr Rule Illegal(ntwq_diag diag, const char *what)
+{
+	return { Verdict::Illegal, WorkState::Idle, diag, what };
+}
+
+constexpr Rule kWait = { Verdict::Wait, WorkState::Idle, NTWQ_DIAG_COUNT, nullptr };
+
+constexpr Rule kQueuedAlready =
+	Illegal(NTWQ_DIAG_QUEUE_QUEUED, "work item already queued; it runs once");
+constexpr Rule kDead = Illegal(NTWQ_DIAG_INVALID_ITEM, "work item freed or uninitialized");
+constexpr Rule kNotQueued = Illegal(NTWQ_DIAG_INVALID_ITEM, "dispatch of an item not queued");
+
+constexpr u32 kStates = static_cast<u32>(WorkState::Count);
+
+/* kTransitions[event][state]; states in WorkState order. */
+const Rule kTransitions[static_cast<u32>(WorkEvent::Count)][kStates] = {
+	/* Claim */
+	{ MoveTo(WorkState::Claimed), kQueuedAlready, kQueuedAlready, kWait, kDead, kDead },
+	/* Publish */
+	{ kNotQueued, MoveTo(WorkState::Queued), kNotQueued, kNotQueued,
+	  Illegal(NTWQ_DIAG_FREE_QUEUED, "work item freed while being queued; not queued"),
+	  kNotQueued },
+	/* Dispatch */
+	{ kNotQueued, kNotQueued, MoveTo(WorkState::Dispatching), kNotQueued,
+	  MoveTo(WorkState::Abandoned), kNotQueued },
+	/* Dispatched */
+	{ kNotQueued, kNotQueued, kNotQueued, MoveTo(WorkState::Idle), kNotQueued, kNotQueued },
+	/* Retire */
+	{ MoveTo(WorkState::Retired), MoveTo(WorkState::Retired), MoveTo(WorkState::Retired), kWait,
+	  kDead, kDead },
+};
+
+LockClass g_work_class; /* lockdep class of every Io/WDF work_struct */
+
+/* ---- graves: caller storage retired while a worker holds its address ---- */
+
+constexpr u32 kGraves = 64;
+
+struct GraveYard {
+	SpinLock lock;
+	const void *graves[kGraves]; /* L: work addresses the dispatcher must not read */
+};
+
+/* Read by every dispatch; written rarely: one read-mostly line. */
+struct alignas(64) DispatchGate {
+	Atomic<u32> graves;              /* A: graves in the yard */
+	DispatchHook hook = nullptr;     /* A: tests only: see SetDispatchHook() */
+	void *hazards = nullptr;         /* I: per-CPU u64: the work a dispatcher is reading */
+};
+
+DispatchGate g_gate;
+GraveYard g_yard;
+LockClass g_yard_class;
+
+bool TakeGrave(const void *work)
+{
+	SpinGuard<IrqSave> guard(g_yard.lock);
+	for (u32 i = 0; i < kGraves; i++) {
+		if (g_yard.graves[i] == work) {
+			g_yard.graves[i] = nullptr;
+			g_gate.graves.Dec();
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Makes sure no dispatcher reads @item after the caller frees it: either
+ * the dispatcher that holds its address has let go already (Abandoned), or
+ * it will find the grave before it reads anything.
+ */
+void Bury(WorkItem *item, const char *api)
+{
+	const void *work = item->work.Get();
+	bool buried = false;
+	{
+		SpinGuard<IrqSave> guard(g_yard.lock);
+		for (u32 i = 0; i < kGraves && !buried; i++) {
+			if (!g_yard.graves[i]) {
+				g_yard.graves[i] = work;
+				g_gate.graves.Inc();
+				buried = true;
+			}
+		}
+	}
+	if (!buried) {
+		Verifier::Report(NTWQ_DIAG_FREE_QUEUED, api, nullptr, item->driver->Name(),
+				 "too many items retired while a worker held them; storage must not be freed yet");
+		return;
+	}
+	/* Pairs with the barrier after a dispatcher publishes its hazard. */
+	FullBarrier();
+	while (ntwq_percpu_any_equals(g_gate.hazards, 0, reinterpret_cast<uintptr>(work)))
+		CpuRelax();
+	if (item->state.LoadAcquire() == WorkState::Abandoned)
+		TakeGrave(work); /* that dispatcher has come and gone */
+}
+
+/* ---- dispatch ---- */
+
+extern "C" void WorkDispatch(work_struct *work)
+{
+	auto *item = reinterpret_cast<WorkItem *>(reinterpret_cast<char *>(work) -
+						  __builtin_offsetof(WorkItem, work));
+	DispatchHook hook = __atomic_load_n(&g_gate.hook, __ATOMIC_ACQUIRE);
+
+	if (__builtin_expect(hook != nullptr, 0))
+		hook(item); /* the address only: nothing is read */
+
+	/* Hazard window: interrupts off, so no retire on this CPU can wait on us. */
+	unsigned long flags = ntwq_local_irq_save();
+	PerCpuWrite(g_gate.hazards, 0, reinterpret_cast<uintptr>(work));
+	FullBarrier();
+	if (__builtin_expect(g_gate.graves.Load() != 0, 0) && TakeGrave(work)) {
+		PerCpuWrite(g_gate.hazards, 0, 0);
+		ntwq_local_irq_restore(flags);
+		return; /* retired in the caller's storage: never read it */
+	}
+
+	WorkState from = WorkState::Queued;
+	if (!item->Transition(WorkEvent::Dispatch, from, "dispatch", nullptr) ||
+	    from == WorkState::Retired) {
+		/* Retired while we held it: let go; allocated memory goes with the pin. */
+		WorkPin pin;
+		if (from == WorkState::Retired && item->storage != WorkStorage::Caller) {
+			pin = Move(item->pin);
+			if (item->record.listed)
+				Registry::Remove(&item->record);
+			Stats::Cancelled(item->api, item->queue);
+		}
+		PerCpuWrite(g_gate.hazards, 0, 0);
+		ntwq_local_irq_restore(flags);
+		return;
+	}
+
+	const void *routine = item->routine;
+	void *context = item->context;
+	bool ex = item->ex;
+	Api api = item->api;
+	u32 queue = item->queue;
+	u64 queued_ns = item->queued_ns;
+	ObjectHeader *object = item->object;
+	WorkPin pin = Move(item->pin);
+	ItemRecord running;
+	bool listed = item->record.listed;
+	u64 now = ntwq_ktime_get_ns();
+
+	if (listed) {
+		running = item->record;
+		running.running = true;
+		running.since_ns = now;
+		Registry::Replace(&item->record, &running);
+	}
+	from = WorkState::Dispatching;
+	item->Transition(WorkEvent::Dispatched, from, "dispatch", routine);
+	/* From here on the item is its owner's: touch only what we copied. */
+	PerCpuWrite(g_gate.hazards, 0, 0);
+	ntwq_local_irq_restore(flags);
+
+	Stats::Started(api, queue, now - queued_ns);
+	int preempt = ntwq_preempt_count();
+	void *body = object->Body();
+	if (ex)
+		reinterpret_cast<PIO_WORKITEM_ROUTINE_EX>(const_cast<void *>(routine))(
+			body, context, reinterpret_cast<PIO_WORKITEM>(item));
+	else
+		reinterpret_cast<PIO_WORKITEM_ROUTINE>(const_cast<void *>(routine))(
+			static_cast<PDEVICE_OBJECT>(body), context);
+	if (ntwq_irqs_disabled() || ntwq_preempt_count() != preempt) {
+		Verifier::Report(NTWQ_DIAG_BAD_IRQL_RETURN, ApiName(api), routine,
+				 pin.Driver()->Name(),
+				 "routine returned with interrupts or preemption disabled; restored");
+		ntwq_preempt_count_restore(preempt);
+		ntwq_local_irq_enable();
+	}
+	if (listed)
+		Registry::Remove(&running);
+	Stats::Completed(api, queue);
+	/* pin's destructor releases it: the item may be freed there. */
+}
+
+} /* namespace */
+
+/* ---- WorkPin ---- */
+
+WorkPin WorkPin::TryBegin(DriverBlock *driver, ObjectHeader *object, WorkItem *memory) noexcept
+{
+	WorkPin pin;
+
+	if (!driver->TryBeginWork())
+		return pin;
+	pin.driver_ = driver;
+	pin.module_ = driver->priv.owner;
+	ntwq_module_get(pin.module_);
+	if (memory) {
+		memory->GetMemory();
+		pin.memory_ = memory;
+	} else if (object) {
+		object->Reference();
+		pin.object_ = object;
+	}
+	return pin;
+}
+
+WorkPin WorkPin::OfModule(module *owner) noexcept
+{
+	WorkPin pin;
+
+	if (owner) {
+		ntwq_module_get(owner);
+		pin.module_ = owner;
+	}
+	return pin;
+}
+
+module *WorkPin::IntoRaw() noexcept
+{
+	module *owner = module_;
+
+	module_ = nullptr;
+	return owner;
+}
+
+WorkPin WorkPin::FromRaw(module *owner) noexcept
+{
+	WorkPin pin;
+
+	pin.module_ = owner;
+	return pin;
+}
+
+void WorkPin::Drop() noexcept
+{
+	module *owner = module_;
+	DriverBlock *driver = driver_;
+	ObjectHeader *object = object_;
+	WorkItem *memory = memory_;
+
+	Forget();
+	if (object)
+		object->Dereference();
+	if (memory)
+		memory->PutMemory();
+	/* The module goes before the driver's count: once that count lets
+	 * NtwqDeleteDriver return, the module may be freed. */
+	if (owner)
+		ntwq_module_put(owner);
+	if (driver)
+		driver->EndWork();
+}
+
+/* ---- WorkItem ---- */
+
+bool WorkItem::Transition(WorkEvent event, WorkState &from, const char *api_name,
+			  const void *shown, bool quiet) noexcept
+{
+	for (;;) {
+		const Rule &rule = kTransitions[static_cast<u32>(event)][static_cast<u32>(from)];
+
+		switch (rule.verdict) {
+		case Verdict::Move:
+			if (state.CompareExchange(from, rule.next))
+				return true;
+			break; /* from now holds what another CPU left: decide again */
+		case Verdict::Wait:
+			CpuRelax();
+			from = state.LoadAcquire();
+			break;
+		case Verdict::Illegal:
+			if (!quiet || rule.diag != NTWQ_DIAG_QUEUE_QUEUED)
+				Verifier::Report(rule.diag, api_name, shown,
+						 driver ? driver->Name() : nullptr, rule.what);
+			return false;
+		}
+	}
+}
+
+WorkItem *WorkItem::FromHandle(PIO_WORKITEM handle, const char *api_name) noexcept
+{
+	auto *item = reinterpret_cast<WorkItem *>(handle);
+
+	if (!item || item->magic.LoadAcquire() != kWorkItemMagic) {
+		Verifier::Report(NTWQ_DIAG_INVALID_ITEM, api_name, nullptr, nullptr,
+				 item ? "not a live work item" : "NULL work item");
+		return nullptr;
+	}
+	return item;
+}
+
+WorkItem *WorkItem::Allocate(ObjectHeader *device) noexcept
+{
+	/* Callable at DISPATCH_LEVEL, as in Windows. */
+	Gfp gfp = KeGetCurrentIrql() == PASSIVE_LEVEL ? Gfp::Kernel : Gfp::Atomic;
+	auto *item = static_cast<WorkItem *>(
+		ntwq_rt_alloc(sizeof(WorkItem), static_cast<unsigned int>(gfp)));
+
+	if (item)
+		item->Init(device, WorkStorage::Allocated, Api::Io, "IoAllocateWorkItem");
+	return item;
+}
+
+bool WorkItem::Init(ObjectHeader *io_object, WorkStorage kind, Api family,
+		    const char *api_name) noexcept
+{
+	/* Caller storage may hold a live item: never re-initialise a queued one. */
+	if (kind == WorkStorage::Caller && magic.LoadAcquire() == kWorkItemMagic) {
+		WorkState s = state.LoadAcquire();
+		if (s == WorkState::Claimed || s == WorkState::Queued ||
+		    s == WorkState::Dispatching) {
+			Verifier::Report(NTWQ_DIAG_QUEUE_QUEUED, api_name, routine,
+					 driver ? driver->Name() : nullptr,
+					 "work item initialized while queued; not initialized again");
+			return false;
+		}
+	}
+	api = family;
+	storage = kind;
+	refs.Store(1);
+	state.Store(WorkState::Idle);
+	io_object->Reference();
+	object = io_object;
+	driver = DriverOf(io_object);
+	routine = nullptr;
+	new (&pin) WorkPin();
+	record.node.Init();
+	record.listed = false;
+	record.api = family;
+	record.driver = driver->Name();
+	ntwq_init_work(work.Get(), WorkDispatch, g_work_class.Key());
+	magic.StoreRelease(kWorkItemMagic);
+	return true;
+}
+
+bool WorkItem::Queue(const char *api_name, const void *worker_routine, bool is_ex,
+		     unsigned int queue_type, void *ctx, const void *shown, bool coalesce) noexcept
+{
+	int q = Queues::IndexOf(queue_type);
+
+	if (q < 0) {
+		Verifier::Report(NTWQ_DIAG_INVALID_QUEUE_TYPE, api_name, worker_routine,
+				 driver->Name(), "invalid WORK_QUEUE_TYPE; not queued");
+		return false;
+	}
+	WorkPin ticket = WorkPin::TryBegin(driver, object,
+					   storage == WorkStorage::Caller ? nullptr : this);
+	if (!ticket) {
+		Verifier::Report(NTWQ_DIAG_DRIVER_GONE, api_name, worker_routine, driver->Name(),
+				 "driver already deleted; not queued");
+		return false;
+	}
+	WorkState from = WorkState::Idle;
+	if (!Transition(WorkEvent::Claim, from, api_name, shown ? shown : worker_routine, coalesce))
+		return false; /* the ticket goes back */
+
+	/* Claimed: these fields are ours until published. */
+	routine = worker_routine;
+	context = ctx;
+	ex = is_ex;
+	queue = static_cast<u32>(q);
+	queued_ns = ntwq_ktime_get_ns();
+	pin = Move(ticket);
+	if (__builtin_expect(Verifier::Tracking(), 0)) {
+		record.queue = queue;
+		record.routine = shown ? shown : worker_routine;
+		record.running = false;
+		record.since_ns = queued_ns;
+		Registry::Add(&record);
+	}
+	from = WorkState::Claimed;
+	if (!Transition(WorkEvent::Publish, from, api_name, shown ? shown : worker_routine)) {
+		/* Retired under us (a caller race): nothing was queued. */
+		WorkPin back = Move(pin);
+		if (record.listed)
+			Registry::Remove(&record);
+		return false;
+	}
+	Stats::Queued(api, queue);
+	ntwq_queue_work(Queues::Get(queue), work.Get());
+	return true;
+}
+
+bool WorkItem::Retire(const char *api_name) noexcept
+{
+	WorkState from = state.LoadAcquire();
+	const void *queued_routine = routine;
+
+	if (!Transition(WorkEvent::Retire, from, api_name, nullptr))
+		return false;
+	magic.StoreRelease(kWorkItemDead);
+	if (from == WorkState::Claimed) {
+		Verifier::Report(NTWQ_DIAG_FREE_QUEUED, api_name, queued_routine, driver->Name(),
+				 "work item freed while being queued; not queued");
+		return true; /* the queuer drops its own pin */
+	}
+	if (from != WorkState::Queued)
+		return true;
+
+	bool cancelled = ntwq_cancel_work(work.Get());
+	Verifier::Report(NTWQ_DIAG_FREE_QUEUED, api_name, queued_routine, driver->Name(),
+			 cancelled ? "work item freed while queued; cancelled"
+				   : "work item freed while queued; it will not run");
+	if (!cancelled && storage != WorkStorage::Caller)
+		return true; /* the worker that holds it lets go, and drops the pin */
+
+	WorkPin ticket = Move(pin);
+	if (record.listed)
+		Registry::Remove(&record);
+	Stats::Cancelled(api, queue);
+	if (!cancelled)
+		Bury(this, api_name);
+	return true;
+}
+
+void WorkItem::Flush() noexcept
+{
+	ntwq_flush_work(work.Get());
+}
+
+bool WorkItem::Pending() const noexcept
+{
+	WorkState s = state.Load();
+
+	return s == WorkState::Claimed || s == WorkState::Queued;
+}
+
+void WorkItem::GetMemory() noexcept
+{
+	if (storage == WorkStorage::Kmdf)
+		KmdfGetMemory(this);
+	else
+		refs.Inc();
+}
+
+void WorkItem::PutMemory() noexcept
+{
+	if (storage == WorkStorage::Kmdf) {
+		KmdfPutMemory(this);
+	} else if (refs.Dec() == 0) {
+		ObjectHeader *io_object = object;
+
+		ntwq_destroy_work(work.Get());
+		ntwq_rt_free(this);
+		io_object->Dereference();
+	}
+}
+
+int WorkInit() noexcept
+{
+	g_yard.lock.Init("ntwq_graves", g_yard_class);
+	g_gate.hazards = ntwq_alloc_percpu_u64(1);
+	return g_gate.hazards ? 0 : -kENOMEM;
+}
+
+void WorkExit() noexcept
+{
+	ntwq_free_percpu(g_gate.hazards);
+	g_gate.hazards = nullptr;
+}
+
+} /* namespace ntwq */
+
+extern "C" void ntwq_set_dispatch_hook(void (*hook)(const void *item))
+{
+	__atomic_store_n(&ntwq::g_gate.hook, hook, __ATOMIC_RELEASE);
+}
+
+extern "C" unsigned int ntwq_graves(void)
+{
+	return ntwq::g_gate.graves.Load();
+}

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * work.h - the work-item core: one state machine, one pin ticket.
+ *
+ * Design note.
+ *
+ * A WorkItem is the Linux side of an IO_WORKITEM: a work_struct plus what
+ * the next run needs.  Io items are WorkItems (allocated by ntwq or in the
+ * caller's storage); a KMDF work item (FxWorkItem) runs on one.  Executive
+ * items have no room for a WorkItem and keep their own FIFO (ex_workitem.h),
+ * but pin what they run with the same WorkPin.
+ *
+ * State.  Every change of a WorkItem's state goes through
+ * WorkItem::Transition(), one compare-and-exchange on `state` checked
+ * against one table (kTransitions in work.cpp): a legal event moves the
+ * state; an illegal one names its diagnostic and changes nothing.  The
+ * queue path takes no lock: Idle -> Claimed (this queuer fills in the
+ * routine and the pin) -> Queued (published) -> Idle (a dispatcher took
+ * the routine and the pin, before calling it).  Whoever moves an item out
+ * of Queued owns its pin: the dispatcher, or a retire (free, uninitialize)
+ * that then cancels the work or leaves it to be abandoned.
+ *
+ * Pins.  A WorkPin is what one queued run holds, as one move-only value:
+ *	- the driver's work count (a percpu_ref: NtwqDeleteDriver kills it and
+ *	  waits for it; a pin cannot be made for a driver being deleted);
+ *	- the driver's Linux module (rmmod fails with EBUSY meanwhile);
+ *	- either the item's memory (allocated Io items, KMDF items: the item
+ *	  holds its IoObject reference until its memory goes), or, for an item
+ *	  in the caller's storage, a reference on the IoObject itself.
+ * It is made only by WorkPin::TryBegin() (an empty pin means refused),
+ * moved into the item when queued, moved out by whoever ends the run (the
+ * dispatcher after the routine returns, a cancel, or the queue call itself
+ * when queueing fails) and released exactly once.  No other code takes or
+ * drops these references.
+ *
+ * Caller storage retired at raised IRQL after a worker took the item (the
+ * worker has the item's address and is about to read it, and the caller
+ * frees the storage on return): the retire cannot wait for the worker, so
+ * it leaves a grave for the item's address, and the dispatcher, before it
+ * reads an item, publishes the address as its hazard and looks for a
+ * grave.  Either the dispatcher finds the grave and never reads the item,
+ * or the retire sees the hazard and waits the few instructions (interrupts
+ * off) until the dispatcher has let go (state Abandoned).  See Graves.
+ *
+ * Context: queueing never sleeps or allocates and works in any context up to
+ * hard irq; routines run in a kworker at PASSIVE_LEVEL.  A routine may free,
+ * uninitialize or re-queue its own item; after calling it, ntwq touches only
+ * the pin.
+ *
+ * Field legend: I: set at Init, constant until the item is retired;
+ * S: owned by whoever holds the state Claimed or Queued (see above);
+ * A: atomic.
+ */
+#ifndef _NTWQ_CORE_WORK_H
+#define _NTWQ_CORE_WORK_H
+
+#include <ntwq/wdm.h>
+
+#include "lib/atomic.h"
+#include "lib/cxx.h"
+#include "lib/opaque.h"
+#include "ntwq_layout.h"
+#include "object.h"
+#include "registry.h"
+#include "stats.h"
+
+namespace ntwq {
+
+struct WorkItem;
+
+class WorkPin {
+public:
+	NTWQ_ALWAYS_INLINE WorkPin() noexcept : module_(), driver_(), object_(), memory_() {}
+	NTWQ_ALWAYS_INLINE WorkPin(WorkPin &&o) noexcept
+		: module_(o.module_), driver_(o.driver_), object_(o.object_), memory_(o.memory_)
+	{
+		o.Forget();
+	}
+	NTWQ_ALWAYS_INLINE WorkPin &operator=(WorkPin &&o) noexcept
+	{
+		if (this != &o) {
+			Release();
+			module_ = o.module_;
+			driver_ = o.driver_;
+			object_ = o.object_;
+			memory_ = o.memory_;
+			o.Forget();
+		}
+		return *this;
+	}
+	NTWQ_ALWAYS_INLINE ~WorkPin() { Release(); }
+	WorkPin(const WorkPin &) = delete;
+	WorkPin &operator=(const WorkPin &) = delete;
+
+	/*
+	 * The pins of one run of @driver's work: its work count and module,
+	 * plus @memory's memory, or (@memory nullptr) a reference on @object
+	 * (if any: ntwq's own jobs pin only the driver).  Empty when @driver
+	 * is being deleted.
+	 */
+	static WorkPin TryBegin(DriverBlock *driver, ObjectHeader *object, WorkItem *memory) noexcept;
+	/* An executive item's pin: the caller's module (nullptr: built-in code). */
+	static WorkPin OfModule(module *owner) noexcept;
+	/* For storage with room for one pointer (WORK_QUEUE_ITEM's Blink): module pins only. */
+	module *IntoRaw() noexcept;
+	static WorkPin FromRaw(module *owner) noexcept;
+
+	explicit operator bool() const noexcept { return driver_ || module_; }
+	DriverBlock *Driver() const noexcept { return driver_; }
+	/* Drops what the pin holds, once; the item may be freed here. */
+	NTWQ_ALWAYS_INLINE void Release() noexcept
+	{
+		if (module_ || driver_ || object_ || memory_)
+			Drop();
+	}
+
+private:
+	NTWQ_ALWAYS_INLINE void Forget() noexcept
+	{
+		module_ = nullptr;
+		driver_ = nullptr;
+		object_ = nullptr;
+		memory_ = nullptr;
+	}
+	void Drop() noexcept;
+
+	module *module_;       /* __module_get'ed */
+	DriverBlock *driver_;  /* one count of its work (percpu_ref) */
+	ObjectHeader *object_; /* one reference (caller-storage items) */
+	WorkItem *memory_;     /* one reference on the item's memory */
+};
+
+enum class WorkState : u32 {
+	Idle,        /* initialised, not queued: may be queued, retired */
+	Claimed,     /* one queuer is filling in routine and pin: others see it as queued */
+	Queued,      /* published on a workqueue with its pin */
+	Dispatching, /* a worker is taking routine and pin out (interrupts off, a few instructions) */
+	Retired,     /* freed or uninitialized: any further event is a diagnostic */
+	Abandoned,   /* retired while a worker held it; that worker has let go */
+	Count
+};
+
+enum class WorkEvent : u32 {
+	Claim,      /* a queue call begins */
+	Publish,    /* the queuer's fields are in place */
+	Dispatch,   /* a worker starts the item */
+	Dispatched, /* the worker has what it needs: the item is its owner's again */
+	Retire,     /* free / uninitialize */
+	Count
+};
+
+/* How a family's memory is released when its last reference goes. */
+enum class WorkStorage : u32 {
+	Caller,    /* IoInitializeWorkItem: the caller's storage, never freed here */
+	Allocated, /* IoAllocateWorkItem: refs below, freed with the last */
+	Kmdf,      /* inside an FxWorkItem: its object reference */
+};
+
+struct WorkItem {
+	Atomic<u32> magic;       /* A: kWorkItemMagic from Init until retired */
+	Atomic<WorkState> state; /* A: through Transition() only */
+	Api api;                 /* I: Io, or Wdf for the item of a KMDF work item */
+	WorkStorage storage;     /* I */
+	Atomic<u32> refs;        /* A: Allocated: owner + one per pin */
+	ObjectHeader *object;    /* I: the IoObject, referenced until the memory goes */
+	DriverBlock *driver;     /* I: the driver that owns the work */
+	const void *routine;     /* S: what the next run calls */
+	void *context;           /* S */
+	u32 queue;               /* S: QueueIndex */
+	bool ex;                 /* S: IO_WORKITEM_ROUTINE_EX */
+	u64 queued_ns;           /* S: for the queue-to-start latency statistic */
+	WorkPin pin;             /* S: the queued run's pins */
+	ItemRecord record;       /* S: debugfs `items` record, verifier mode only */
+	Opaque<work_struct, NTWQ_SIZEOF_WORK_STRUCT, NTWQ_ALIGNOF_WORK_STRUCT> work; /* I */
+
+	/* The item behind a handle, or nullptr (with a diagnostic). */
+	static WorkItem *FromHandle(PIO_WORKITEM handle, const char *api) noexcept;
+	/* Allocates an item for @device (GFP by IRQL), or nullptr. */
+	static WorkItem *Allocate(ObjectHeader *device) noexcept;
+	/*
+	 * Sets up caller storage (or fresh memory).  Refused, with a diagnostic,
+	 * when the storage holds a live item that is queued.
+	 */
+	bool Init(ObjectHeader *io_object, WorkStorage kind, Api family, const char *api_name) noexcept;
+	/*
+	 * Queues a run of @worker_routine.  False if not queued: a diagnostic
+	 * names why, except that with @coalesce a pending run is a quiet false
+	 * (KMDF's enqueue-while-pending).  The caller checked the routine;
+	 * @shown is what debugfs names (a KMDF callback, not its trampoline).
+	 */
+	bool Queue(const char *api, const void *worker_routine, bool is_ex, unsigned int queue_type,
+		   void *ctx, const void *shown, bool coalesce = false) noexcept;
+	/*
+	 * Ends the item's life: a queued run is cancelled (a diagnostic), or
+	 * left to the worker that holds it.  False (a diagnostic) if the
+	 * item was retired already.
+	 */
+	bool Retire(const char *api_name) noexcept;
+	/* Waits for the current run, if any; process context. */
+	void Flush() noexcept;
+	/* Is the item queued or being queued now? */
+	bool Pending() const noexcept;
+
+	void GetMemory() noexcept;
+	/* Drops a memory reference; the last one frees the item. */
+	void PutMemory() noexcept;
+
+	/*
+	 * The one place a state changes: moves @from to the state @event
+	 * leads to and returns true; or returns false with @from updated to
+	 * the state found, reporting the event's diagnostic if it is illegal
+	 * there (a queued item's QUEUE_QUEUED only unless @quiet), naming
+	 * @routine.  A state that lasts a few instructions on another CPU
+	 * (Dispatching) is waited out.
+	 */
+	bool Transition(WorkEvent event, WorkState &from, const char *api, const void *routine,
+			bool quiet = false) noexcept;
+};
+
+constexpr u32 kWorkItemMagic = 0x49717749; /* "IwqI" */
+constexpr u32 kWorkItemDead = 0x64717749;  /* "Iwqd" */
+
+/* A KMDF work item's memory references (fx_object.cpp). */
+void KmdfGetMemory(WorkItem *item) noexcept;
+void KmdfPutMemory(WorkItem *item) noexcept;
+
+/* Sets up the graves and the dispatchers' hazards; at module load. */
+int WorkInit() noexcept;
+void WorkExit() noexcept;
+
+/* Tests: called by a dispatcher with the item's address before it reads the item. */
+using DispatchHook = void (*)(const void *item);
+
+} /* namespace ntwq */
+
+#endif /* _NTWQ_CORE_WORK_H */
