@@ -24,7 +24,7 @@ modules:
 
 userspace-test: build/userspace-test
 
-build/userspace-test: userspace-test/userspace-test.c
+build/userspace-test: userspace-test/userspace-test.c module/selftest/expect.h
 	@mkdir -p build
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 

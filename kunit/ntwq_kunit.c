@@ -13,6 +13,7 @@
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 #include <ntwq/wdm.h>
+#include "../module/core/internal.h"
 #include "../module/selftest/runtime.h"
 #include "../module/selftest/expect.h"
 #include "../module/selftest/scenario.h"
@@ -361,7 +362,64 @@ static const void *wdf_params(const void *prev, char *desc)
 	return expectation_params(prev, desc, "wdf.");
 }
 
+struct init_text_probe {
+	struct completion ran;
+	atomic_t runs;
+};
+
+/* Lies in ntwq_kunit's init text, which the kernel frees after module_init. */
+static void __init init_text_routine(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkItem)
+{
+	struct init_text_probe *p = Context;
+
+	atomic_inc(&p->runs);
+	complete(&p->ran);
+}
+
+/*
+ * A routine in the driver module's init text is refused with
+ * WORKER_INVALID(7) and never runs: init text is freed once module_init is
+ * done, whatever the module's reference count, so the module pin could not
+ * keep it.  KUnit runs a module's suites while its init text still exists,
+ * which makes this the one place such a routine can be queued.  (__ref: the
+ * reference to init text is the point of the test.)
+ */
+static void __ref io_queue_work_item_init_text_routine_refused(struct kunit *test)
+{
+	struct init_text_probe *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	unsigned long long diag_before = ntwq_diag_count(NTWQ_DIAG_INVALID_ROUTINE);
+	PDRIVER_OBJECT driver;
+	PDEVICE_OBJECT device;
+	PIO_WORKITEM item;
+	unsigned long ran = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_TRUE(test, within_module_init((unsigned long)init_text_routine, THIS_MODULE));
+	init_completion(&p->ran);
+	KUNIT_ASSERT_EQ(test, NtwqCreateDriver(THIS_MODULE, "ntwq_kunit", &driver),
+			STATUS_SUCCESS);
+	if (!NT_SUCCESS(IoCreateDevice(driver, 0, NULL, FILE_DEVICE_UNKNOWN, 0, FALSE,
+				       &device))) {
+		NtwqDeleteDriver(driver);
+		KUNIT_FAIL_AND_ABORT(test, "IoCreateDevice failed");
+	}
+	item = IoAllocateWorkItem(device);
+	if (item) {
+		IoQueueWorkItemEx(item, init_text_routine, DelayedWorkQueue, p);
+		ran = wait_for_completion_timeout(&p->ran, msecs_to_jiffies(1000));
+		IoFreeWorkItem(item);
+	}
+	/* Drains anything that was queued, while the init text still exists. */
+	IoDeleteDevice(device);
+	NtwqDeleteDriver(driver);
+	KUNIT_ASSERT_NOT_NULL(test, item);
+	KUNIT_EXPECT_EQ_MSG(test, ran, 0UL, "the init-text routine ran");
+	KUNIT_EXPECT_EQ(test, atomic_read(&p->runs), 0);
+	KUNIT_EXPECT_EQ(test, ntwq_diag_count(NTWQ_DIAG_INVALID_ROUTINE) - diag_before, 1ULL);
+}
+
 static struct kunit_case ntwq_io_cases[] = {
+	KUNIT_CASE(io_queue_work_item_init_text_routine_refused),
 	KUNIT_CASE_PARAM(scenario_observes_expected_values, io_params),
 	{}
 };

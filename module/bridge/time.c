@@ -2,7 +2,9 @@
 /* time.c - bridge to clocks and sleeping. */
 #include <linux/delay.h>
 #include <linux/module.h>
+#include <linux/math64.h>
 #include <linux/timekeeping.h>
+#include <asm/tsc.h>
 #include "bridge.h"
 
 /**
@@ -25,4 +27,16 @@ unsigned long long ntwq_ktime_get_ns(void)
 void ntwq_msleep(unsigned int ms)
 {
 	msleep(ms);
+}
+
+/**
+ * ntwq_cycles_to_ns - time-stamp-counter cycles in nanoseconds.
+ * @cycles: a difference of two rdtsc readings.
+ *
+ * Context: any context.
+ * Return: @cycles at tsc_khz, or 0 when the TSC rate is not known.
+ */
+unsigned long long ntwq_cycles_to_ns(unsigned long long cycles)
+{
+	return tsc_khz ? mul_u64_u32_div(cycles, 1000000, tsc_khz) : 0;
 }

@@ -36,16 +36,15 @@ const QueueSpec kSpecs[] = {
 };
 static_assert(ArraySize(kSpecs) == kQueueCount, "one spec per QueueIndex");
 
-workqueue_struct *g_wq[kQueueCount]; /* I: set in Init, read-only until Exit */
-workqueue_struct *g_internal;         /* I */
+workqueue_struct *g_internal; /* I */
 
 } /* namespace */
 
 int Queues::Init() noexcept
 {
 	for (u32 i = 0; i < kQueueCount; i++) {
-		g_wq[i] = ntwq_alloc_workqueue(kSpecs[i].name, kSpecs[i].flags, 0);
-		if (!g_wq[i]) {
+		wq_[i] = ntwq_alloc_workqueue(kSpecs[i].name, kSpecs[i].flags, 0);
+		if (!wq_[i]) {
 			Exit();
 			return -kENOMEM;
 		}
@@ -64,15 +63,17 @@ void Queues::Exit() noexcept
 	ntwq_destroy_workqueue(g_internal);
 	g_internal = nullptr;
 	for (u32 i = 0; i < kQueueCount; i++) {
-		ntwq_destroy_workqueue(g_wq[i]);
-		g_wq[i] = nullptr;
+		ntwq_destroy_workqueue(wq_[i]);
+		wq_[i] = nullptr;
 	}
 }
 
-int Queues::IndexOf(unsigned int type) noexcept
+workqueue_struct *Queues::wq_[kQueueCount];
+
+int Queues::CustomIndexOf(unsigned int type) noexcept
 {
 	if (type < MaximumWorkQueue)
-		return static_cast<int>(type); /* QueueIndex follows Windows' values */
+		return static_cast<int>(type);
 	if (type >= CustomPriorityWorkQueue && type < CustomPriorityWorkQueue + 32) {
 		/* Windows thread priorities: 13+ above the normal workers, 7- below. */
 		unsigned int priority = type - CustomPriorityWorkQueue;
@@ -81,11 +82,6 @@ int Queues::IndexOf(unsigned int type) noexcept
 		return priority <= 7 ? kQueueCustomLow : kQueueCustom;
 	}
 	return -1;
-}
-
-workqueue_struct *Queues::Get(u32 index) noexcept
-{
-	return g_wq[index];
 }
 
 workqueue_struct *Queues::Internal() noexcept

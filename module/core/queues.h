@@ -39,14 +39,23 @@ public:
 	static int Init() noexcept;
 	static void Exit() noexcept;
 	/* The queue for a WORK_QUEUE_TYPE value, or -1 if it is not valid. */
-	static int IndexOf(unsigned int type) noexcept;
-	static workqueue_struct *Get(u32 index) noexcept;
+	static int IndexOf(unsigned int type) noexcept
+	{
+		if (type < kQueueCustomHigh)
+			return static_cast<int>(type); /* QueueIndex follows Windows' values */
+		return CustomIndexOf(type);
+	}
+	static workqueue_struct *Get(u32 index) noexcept { return wq_[index]; }
 	/*
 	 * ntwq's own jobs (finishing a WDF delete or destroy at PASSIVE_LEVEL):
 	 * a queue of their own, so they may flush items of the queues above.
 	 */
 	static workqueue_struct *Internal() noexcept;
 	static const char *Name(u32 index) noexcept;
+
+private:
+	static int CustomIndexOf(unsigned int type) noexcept;
+	static workqueue_struct *wq_[kQueueCount]; /* I: set in Init, read-only until Exit */
 };
 
 } /* namespace ntwq */

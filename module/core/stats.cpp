@@ -78,8 +78,8 @@ int Stats::Show(seq_file *seq, void *)
 					ApiName(api), Queues::Name(q), queued,
 					sum(kStartedField), completed, cancelled,
 					static_cast<s64>(queued - completed - cancelled),
-					ntwq_percpu_max(counters_, Index(api, q, kMaxLatencyField)) /
-						1000);
+					ntwq_cycles_to_ns(ntwq_percpu_max(
+						counters_, Index(api, q, kMaxLatencyField))) / 1000);
 		}
 	}
 	Verifier::Show(seq);

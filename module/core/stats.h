@@ -42,10 +42,11 @@ public:
 	{
 		PerCpuInc(counters_, Index(api, queue, kQueuedField));
 	}
-	static void Started(Api api, u32 queue, u64 latency_ns) noexcept
+	/* @latency: queue-to-start, in time-stamp-counter cycles (lib/clock.h). */
+	static void Started(Api api, u32 queue, u64 latency) noexcept
 	{
 		PerCpuInc(counters_, Index(api, queue, kStartedField));
-		PerCpuMax(counters_, Index(api, queue, kMaxLatencyField), latency_ns);
+		PerCpuMax(counters_, Index(api, queue, kMaxLatencyField), latency);
 	}
 	static void Completed(Api api, u32 queue) noexcept
 	{

@@ -5,6 +5,7 @@
 #include "work.h"
 
 #include "bridge/bridge.h"
+#include "lib/clock.h"
 #include "lib/percpu.h"
 #include "lib/runtime.h"
 #include "lib/spinlock.h"
@@ -176,17 +177,17 @@ extern "C" void WorkDispatch(work_struct *work)
 	bool ex = item->ex;
 	Api api = item->api;
 	u32 queue = item->queue;
-	u64 queued_ns = item->queued_ns;
+	u64 queued_at = item->queued_at;
 	ObjectHeader *object = item->object;
 	WorkPin pin = Move(item->pin);
 	ItemRecord running;
 	bool listed = item->record.listed;
-	u64 now = ntwq_ktime_get_ns();
+	u64 now = CyclesNow();
 
 	if (listed) {
 		running = item->record;
 		running.running = true;
-		running.since_ns = now;
+		running.since_ns = ntwq_ktime_get_ns();
 		Registry::Replace(&item->record, &running);
 	}
 	from = WorkState::Dispatching;
@@ -195,7 +196,7 @@ extern "C" void WorkDispatch(work_struct *work)
 	PerCpuWrite(g_gate.hazards, 0, 0);
 	ntwq_local_irq_restore(flags);
 
-	Stats::Started(api, queue, now - queued_ns);
+	Stats::Started(api, queue, CyclesSince(queued_at, now));
 	int preempt = ntwq_preempt_count();
 	void *body = object->Body();
 	if (ex)
@@ -395,13 +396,13 @@ bool WorkItem::Queue(const char *api_name, const void *worker_routine, bool is_e
 	context = ctx;
 	ex = is_ex;
 	queue = static_cast<u32>(q);
-	queued_ns = ntwq_ktime_get_ns();
+	queued_at = CyclesNow();
 	pin = Move(ticket);
 	if (__builtin_expect(Verifier::Tracking(), 0)) {
 		record.queue = queue;
 		record.routine = shown ? shown : worker_routine;
 		record.running = false;
-		record.since_ns = queued_ns;
+		record.since_ns = ntwq_ktime_get_ns();
 		Registry::Add(&record);
 	}
 	from = WorkState::Claimed;

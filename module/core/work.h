@@ -168,7 +168,7 @@ struct WorkItem {
 	void *context;           /* S */
 	u32 queue;               /* S: QueueIndex */
 	bool ex;                 /* S: IO_WORKITEM_ROUTINE_EX */
-	u64 queued_ns;           /* S: for the queue-to-start latency statistic */
+	u64 queued_at;           /* S: CyclesNow() at queueing, for the latency statistic */
 	WorkPin pin;             /* S: the queued run's pins */
 	ItemRecord record;       /* S: debugfs `items` record, verifier mode only */
 	Opaque<work_struct, NTWQ_SIZEOF_WORK_STRUCT, NTWQ_ALIGNOF_WORK_STRUCT> work; /* I */

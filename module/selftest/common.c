@@ -4,6 +4,8 @@
  */
 #include <linux/atomic.h>
 #include <linux/completion.h>
+#include <linux/err.h>
+#include <linux/kthread.h>
 #include <linux/preempt.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -152,4 +154,36 @@ int scn_finish(struct scn *s, struct ntwq_scn_result *r)
 		scn_put_common(s, r);
 	kfree(s->p);
 	return 0;
+}
+
+static int scn_bounded_thread(void *data)
+{
+	struct scn_bounded *b = data;
+
+	if (b->first)
+		b->first(b->arg);
+	scn_teardown(b->s);
+	/* Completes and exits without returning into this module's text. */
+	kthread_complete_and_exit(&b->done, 0);
+}
+
+int scn_bounded_prepare(struct scn_bounded *b, struct scn *s)
+{
+	struct task_struct *t;
+
+	init_completion(&b->done);
+	b->s = s;
+	t = kthread_create(scn_bounded_thread, b, "ntwq_scn_teardown");
+	if (IS_ERR(t))
+		return -ENOMEM;
+	b->task = t;
+	return 0;
+}
+
+bool scn_bounded_teardown(struct scn_bounded *b, void (*first)(void *arg), void *arg)
+{
+	b->first = first;
+	b->arg = arg;
+	wake_up_process(b->task);
+	return wait_for_completion_timeout(&b->done, WAIT_JIFFIES) > 0;
 }

@@ -17,6 +17,7 @@
 #define EXT_MAGIC 0xfeedface
 
 struct probe;
+struct task_struct;
 
 struct scn {
 	PDRIVER_OBJECT driver;
@@ -63,5 +64,29 @@ void scn_teardown(struct scn *s);
 int scn_begin(struct scn *s, int target, ULONG ext);
 /* Tears down, reports the probe and the totals into @r (if not NULL). */
 int scn_finish(struct scn *s, struct ntwq_scn_result *r);
+
+/*
+ * A teardown run by a helper thread, for scenarios whose NtwqDeleteDriver
+ * never returns on a defective core: the scenario waits WAIT_JIFFIES for it
+ * and then reports instead of hanging the whole test run.  Heap storage:
+ * a thread that never finished keeps using this and the struct scn.
+ */
+struct scn_bounded {
+	struct task_struct *task;
+	struct completion done;
+	struct scn *s;
+	void (*first)(void *arg); /* run before scn_teardown(), or NULL */
+	void *arg;
+};
+
+/* Creates the (not yet started) thread: 0 or -ENOMEM. */
+int scn_bounded_prepare(struct scn_bounded *b, struct scn *s);
+/*
+ * Starts the thread: @first(@arg) if not NULL, then scn_teardown(@b->s).
+ * Return: true if it finished within WAIT_JIFFIES.  When false the thread
+ * still uses @b, @b->s and whatever @first uses: the caller must never free
+ * them (a leak the report shows, rather than a use after free).
+ */
+bool scn_bounded_teardown(struct scn_bounded *b, void (*first)(void *arg), void *arg);
 
 #endif /* _NTWQ_SELFTEST_COMMON_H */

@@ -274,6 +274,53 @@ static const struct ntwq_expect ntwq_expectations[] = {
 	  { { "device_status_ok", 1 }, { "device_handle_null", 1 }, { "object_status_ok", 1 },
 	    { "object_handle_null", 1 }, { "workitem_allocations", 1 },
 	    { "workitem_failures_clean", 1 }, { "diag_total", 0 }, NTWQ_CLEAN } },
+	{ "wdf.delete_twice_raised", 0, 0,
+	  "WdfObjectDelete twice with interrupts off (a work item, a plain object): deleted once, nothing left pinned",
+	  { { "item_cleanups", 1 }, { "item_destroys", 1 }, { "object_cleanups", 1 },
+	    { "object_destroys", 1 }, { "driver_drained", 1 }, { "module_refs_delta", 0 },
+	    { "runs", 0 }, { "diag_total", 0 }, NTWQ_CLEAN } },
+	{ "wdf.requeue_then_delete", 0, 0,
+	  "a callback enqueues then deletes its item: the enqueue runs first (it enqueues nothing more), no callback after cleanup",
+	  { { "completed", 1 }, { "cleaned", 1 }, { "delete_returned_in_callback", 1 },
+	    { "runs", 2 }, { "ran_after_cleanup", 0 }, { "cleanup_after_last_callback", 1 },
+	    { "cleanup_irql", 0 }, { "diag_total", 0 }, NTWQ_CLEAN } },
+	{ "wdf.driver_deletes_leftovers", 0, 0,
+	  "NtwqDeleteDriver deletes the WDF objects left (children first, PASSIVE_LEVEL) with one NTWQ diagnostic",
+	  { { "completed", 1 }, { "device_cleanups", 1 }, { "item_cleanups", 1 },
+	    { "object_cleanups", 1 }, { "device_destroys", 1 }, { "item_destroys", 1 },
+	    { "object_destroys", 1 }, { "child_cleanup_first", 1 }, { "child_destroy_first", 1 },
+	    { "callbacks_irql", 0 }, { "diag_wdf_objects_left", 1 }, { "runs", 1 },
+	    { "diag_total", 1 }, NTWQ_CLEAN } },
+	{ "wdf.create_at_dispatch", 0, 0,
+	  "WdfObjectCreate/WdfWorkItemCreate/Enqueue under a spinlock; the callback runs at PASSIVE_LEVEL",
+	  { { "create_irql", 2 }, { "object_created", 1 }, { "item_created", 1 },
+	    { "completed", 1 }, { "runs", 1 }, { "max_irql", 0 }, { "all_in_task", 1 },
+	    { "diag_total", 0 }, NTWQ_CLEAN } },
+	{ "wdf.delete_pending", 0, 0,
+	  "WdfObjectDelete of an item whose callback is pending runs the callback, then cleans up",
+	  { { "delete_returned", 1 }, { "pending_at_delete", 1 }, { "delete_irql", 0 },
+	    { "callback_done_at_return", 1 }, { "delete_returned_after_callback", 1 },
+	    { "cleanup_after_callback", 1 }, { "cleanup_irql", 0 }, { "runs", 1 },
+	    { "diag_total", 0 }, NTWQ_CLEAN } },
+	{ "wdf.flush_chain", 0, 0,
+	  "WdfWorkItemFlush waits until a callback that re-enqueues itself 5 times has ended",
+	  { { "flush_began_in_first_pass", 1 }, { "runs_at_flush_return", 5 },
+	    { "completed", 1 }, { "runs", 5 },
+	    { "diag_total", 0 }, NTWQ_CLEAN } },
+	{ "wdf.flush_endless", 0, 0,
+	  "flush of an endless re-enqueue chain: a bounded wait (4096 passes) and one WDF_VIOLATION",
+	  { { "flush_returned", 1 }, { "runs_at_least_bound", 1 },
+	    { "diag_wdf_flush_endless", 1 }, { "diag_total", 1 }, NTWQ_CLEAN } },
+
+	/*
+	 * Last, so that on a core that re-initialises the queued work_struct (a
+	 * corrupted pool list on kernels without DEBUG_OBJECTS_WORK) every other
+	 * row has run first.
+	 */
+	{ "io.init_queued", 0, 0,
+	  "IoInitializeWorkItem of a queued item: WORKER_INVALID(1), refused; runs once, references back",
+	  { { "completed", 1 }, { "runs", 1 }, { "refs_delta", 0 }, { "diag_queue_queued", 1 },
+	    { "driver_drained", 1 }, { "diag_total", 1 }, NTWQ_CLEAN } },
 };
 
 #endif /* _NTWQ_SELFTEST_EXPECT_H */

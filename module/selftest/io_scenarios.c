@@ -771,3 +771,73 @@ int ntwq_scn_io_concurrency(unsigned int arg, struct ntwq_scn_result *r)
 	kfree(b);
 	return 0;
 }
+
+/* ---- misuse: initializing an item that is queued ---- */
+
+struct init_queued {
+	struct scn s;
+	struct scn_bounded b;
+};
+
+/*
+ * IoInitializeWorkItem on caller storage whose item is still queued: queued
+ * with preemption off on DelayedWorkQueue (per-CPU), the item cannot start
+ * before preempt_enable(), so the second init certainly meets a queued item.
+ * It must be refused (WORKER_INVALID(1)); the routine runs once and the
+ * device's references come back to where they were.  Re-initialising the
+ * work_struct instead would corrupt the pool's list, so a defective core may
+ * also leak pins: the teardown is bounded, and on a timeout the storage is
+ * left allocated rather than freed under whatever still points at it.
+ */
+int ntwq_scn_io_init_queued(unsigned int arg, struct ntwq_scn_result *r)
+{
+	PIO_WORKITEM item = kzalloc(IoSizeofWorkItem(), GFP_KERNEL);
+	struct init_queued *q = kzalloc(sizeof(*q), GFP_KERNEL);
+	long refs_before, refs_after;
+	struct probe *p;
+	bool drained;
+	int i;
+
+	if (!item || !q || scn_begin(&q->s, 1, 0)) {
+		kfree(item);
+		kfree(q);
+		return -ENOMEM;
+	}
+	if (scn_bounded_prepare(&q->b, &q->s)) {
+		scn_finish(&q->s, NULL);
+		kfree(item);
+		kfree(q);
+		return -ENOMEM;
+	}
+	p = q->s.p;
+	refs_before = ntwq_object_refs(q->s.device);
+	IoInitializeWorkItem(q->s.device, item);
+	preempt_disable();
+	IoQueueWorkItemEx(item, probe_routine_ex, DelayedWorkQueue, p);
+	IoInitializeWorkItem(q->s.device, item);
+	preempt_enable();
+	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
+	IoUninitializeWorkItem(item);
+	/* The dispatcher drops the queued item's pin just after the routine. */
+	for (i = 0; i < 100; i++) {
+		refs_after = ntwq_object_refs(q->s.device);
+		if (refs_after == refs_before)
+			break;
+		msleep(10);
+	}
+	ntwq_scn_put(r, "refs_delta", refs_after - refs_before);
+	ntwq_scn_put(r, "diag_queue_queued", diag_delta(&q->s, NTWQ_DIAG_QUEUE_QUEUED));
+
+	drained = scn_bounded_teardown(&q->b, NULL, NULL);
+	ntwq_scn_put(r, "driver_drained", drained);
+	if (!drained) {
+		/* The thread still waits in NtwqDeleteDriver: keep q, p and item. */
+		put_probe(r, p);
+		scn_put_common(&q->s, r);
+		return 0;
+	}
+	kfree(item);
+	scn_finish(&q->s, r);
+	kfree(q);
+	return 0;
+}

@@ -33,6 +33,7 @@ NTWQ_SCN(ntwq_scn_io_foreign_routine);
 NTWQ_SCN(ntwq_scn_io_bad_irql_return);
 NTWQ_SCN(ntwq_scn_io_alloc_fail);
 NTWQ_SCN(ntwq_scn_io_concurrency);
+NTWQ_SCN(ntwq_scn_io_init_queued);
 
 NTWQ_SCN(ntwq_scn_ex_layout);
 NTWQ_SCN(ntwq_scn_ex_parameter);
@@ -70,6 +71,13 @@ NTWQ_SCN(ntwq_scn_wdf_serialization);
 NTWQ_SCN(ntwq_scn_wdf_incompatible_level);
 NTWQ_SCN(ntwq_scn_wdf_invalid_handles);
 NTWQ_SCN(ntwq_scn_wdf_alloc_fail);
+NTWQ_SCN(ntwq_scn_wdf_delete_twice_raised);
+NTWQ_SCN(ntwq_scn_wdf_requeue_then_delete);
+NTWQ_SCN(ntwq_scn_wdf_driver_deletes_leftovers);
+NTWQ_SCN(ntwq_scn_wdf_create_at_dispatch);
+NTWQ_SCN(ntwq_scn_wdf_delete_pending);
+NTWQ_SCN(ntwq_scn_wdf_flush_chain);
+NTWQ_SCN(ntwq_scn_wdf_flush_endless);
 
 #define NTWQ_IO_SCENARIOS \
 	{ "io.queue", "io.queue", ntwq_scn_io_queue }, \
@@ -94,7 +102,8 @@ NTWQ_SCN(ntwq_scn_wdf_alloc_fail);
 	{ "io.foreign_routine", "io.foreign_routine", ntwq_scn_io_foreign_routine }, \
 	{ "io.bad_irql_return", "io.bad_irql_return", ntwq_scn_io_bad_irql_return }, \
 	{ "io.alloc_fail", "io.alloc_fail", ntwq_scn_io_alloc_fail }, \
-	{ "io.concurrency", "io.concurrency [items]", ntwq_scn_io_concurrency },
+	{ "io.concurrency", "io.concurrency [items]", ntwq_scn_io_concurrency }, \
+	{ "io.init_queued", "io.init_queued", ntwq_scn_io_init_queued },
 
 #define NTWQ_EX_SCENARIOS \
 	{ "ex.layout", "ex.layout", ntwq_scn_ex_layout }, \
@@ -133,6 +142,13 @@ NTWQ_SCN(ntwq_scn_wdf_alloc_fail);
 	{ "wdf.serialization", "wdf.serialization", ntwq_scn_wdf_serialization }, \
 	{ "wdf.incompatible_level", "wdf.incompatible_level", ntwq_scn_wdf_incompatible_level }, \
 	{ "wdf.invalid_handles", "wdf.invalid_handles", ntwq_scn_wdf_invalid_handles }, \
-	{ "wdf.alloc_fail", "wdf.alloc_fail", ntwq_scn_wdf_alloc_fail },
+	{ "wdf.alloc_fail", "wdf.alloc_fail", ntwq_scn_wdf_alloc_fail }, \
+	{ "wdf.delete_twice_raised", "wdf.delete_twice_raised", ntwq_scn_wdf_delete_twice_raised }, \
+	{ "wdf.requeue_then_delete", "wdf.requeue_then_delete", ntwq_scn_wdf_requeue_then_delete }, \
+	{ "wdf.driver_deletes_leftovers", "wdf.driver_deletes_leftovers", ntwq_scn_wdf_driver_deletes_leftovers }, \
+	{ "wdf.create_at_dispatch", "wdf.create_at_dispatch", ntwq_scn_wdf_create_at_dispatch }, \
+	{ "wdf.delete_pending", "wdf.delete_pending", ntwq_scn_wdf_delete_pending }, \
+	{ "wdf.flush_chain", "wdf.flush_chain", ntwq_scn_wdf_flush_chain }, \
+	{ "wdf.flush_endless", "wdf.flush_endless", ntwq_scn_wdf_flush_endless },
 
 #endif /* _NTWQ_SELFTEST_SCENARIOS_H */

@@ -9,8 +9,12 @@
  */
 #include <linux/atomic.h>
 #include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/timekeeping.h>
 #include <linux/timer.h>
 #include <linux/wait.h>
@@ -38,6 +42,9 @@ typedef struct _ITEM_CONTEXT {
 	int delete_returned;
 	int end_seq;
 	int cleanup_seq, destroy_seq, cleanup_irql, destroy_irql;
+	int ran_after_cleanup; /* callbacks that found cleanup already done */
+	struct task_struct *waiter; /* a task that waits for this item's callbacks */
+	int waiter_slept;           /* the callback saw it asleep (waiting) */
 	struct completion cleaned;
 	wait_queue_head_t *barrier;
 	atomic_t *arrived;
@@ -772,5 +779,522 @@ int ntwq_scn_wdf_alloc_fail(unsigned int arg, struct ntwq_scn_result *r)
 	}
 	ntwq_scn_put(r, "workitem_allocations", nonfailing - 1);
 	ntwq_scn_put(r, "workitem_failures_clean", failures == nonfailing - 1);
+	return wdf_finish(&w, r);
+}
+
+/* ---- lifetimes recorded outside the object (it is freed after destroy) ---- */
+
+struct life_rec {
+	atomic_t cleanups, destroys;
+	int cleanup_seq, destroy_seq;
+	int cleanup_irql, destroy_irql; /* -1 until the callback runs */
+};
+
+typedef struct _LIFE_CONTEXT {
+	struct life_rec *rec;
+	struct probe *p;
+} LIFE_CONTEXT;
+WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(LIFE_CONTEXT, LifeContext)
+
+static void life_cleanup(WDFOBJECT Object)
+{
+	struct life_rec *l = LifeContext(Object)->rec;
+
+	l->cleanup_seq = atomic_inc_return(&wdf_seq);
+	l->cleanup_irql = KeGetCurrentIrql();
+	atomic_inc(&l->cleanups);
+}
+
+static void life_destroy(WDFOBJECT Object)
+{
+	struct life_rec *l = LifeContext(Object)->rec;
+
+	l->destroy_seq = atomic_inc_return(&wdf_seq);
+	l->destroy_irql = KeGetCurrentIrql();
+	atomic_inc(&l->destroys);
+}
+
+static void life_rec_init(struct life_rec *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->cleanup_irql = -1;
+	l->destroy_irql = -1;
+}
+
+static void life_attributes(PWDF_OBJECT_ATTRIBUTES a, WDFOBJECT parent)
+{
+	WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(a, LIFE_CONTEXT);
+	a->ParentObject = parent;
+	a->EvtCleanupCallback = life_cleanup;
+	a->EvtDestroyCallback = life_destroy;
+}
+
+static void life_cb(WDFWORKITEM WorkItem)
+{
+	LIFE_CONTEXT *c = LifeContext(WorkItem);
+
+	probe_enter(c->p, WorkItem, c, NULL);
+	probe_leave(c->p);
+}
+
+/* A work item running life_cb (@p set) or a plain object (@p NULL) under @parent. */
+static NTSTATUS life_create(WDFOBJECT parent, struct life_rec *l, struct probe *p,
+			    WDFOBJECT *out)
+{
+	WDF_OBJECT_ATTRIBUTES a;
+	WDF_WORKITEM_CONFIG cfg;
+	NTSTATUS status;
+
+	life_attributes(&a, parent);
+	if (p) {
+		WDF_WORKITEM_CONFIG_INIT(&cfg, life_cb);
+		cfg.AutomaticSerialization = FALSE;
+		status = WdfWorkItemCreate(&cfg, &a, out);
+	} else {
+		status = WdfObjectCreate(&a, out);
+	}
+	if (NT_SUCCESS(status)) {
+		LifeContext(*out)->rec = l;
+		LifeContext(*out)->p = p;
+	}
+	return status;
+}
+
+static void delete_wdf_device(void *arg)
+{
+	struct wdf_scn *w = arg;
+
+	if (w->device)
+		WdfObjectDelete(w->device);
+}
+
+struct delete_twice {
+	struct wdf_scn w;
+	struct scn_bounded b;
+	struct life_rec item, object;
+};
+
+/*
+ * WdfObjectDelete twice on an idle work item and twice on a plain object,
+ * interrupts off (so both calls of a pair meet a live, undeleted object; the
+ * deferred delete cannot run on this CPU in between).  Each object is deleted
+ * once: one cleanup, one destroy, and nothing stays pinned: the driver
+ * drains and ntwq's module count (the selftest driver is owned by ntwq) is
+ * back.  A core that pins twice and releases once never drains, so the
+ * teardown is bounded (driver_drained 0) and its memory then left alone.
+ */
+int ntwq_scn_wdf_delete_twice_raised(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct delete_twice *t = kzalloc(sizeof(*t), GFP_KERNEL);
+	int refs_before = module_refcount(THIS_MODULE);
+	WDFOBJECT wi, obj;
+	unsigned long flags;
+	bool drained;
+	int i;
+
+	if (!t)
+		return -ENOMEM;
+	if (wdf_begin(&t->w, WDF_NO_OBJECT_ATTRIBUTES)) {
+		kfree(t);
+		return -ENOMEM;
+	}
+	life_rec_init(&t->item);
+	life_rec_init(&t->object);
+	if (!NT_SUCCESS(life_create(t->w.device, &t->item, t->w.s.p, &wi)) ||
+	    !NT_SUCCESS(life_create(t->w.device, &t->object, NULL, &obj)) ||
+	    scn_bounded_prepare(&t->b, &t->w.s)) {
+		wdf_finish(&t->w, NULL);
+		kfree(t);
+		return -ENOMEM;
+	}
+	local_irq_save(flags);
+	WdfObjectDelete(wi);
+	WdfObjectDelete(wi);
+	WdfObjectDelete(obj);
+	WdfObjectDelete(obj);
+	local_irq_restore(flags);
+	/* The deletes finish at PASSIVE_LEVEL in a worker: wait for the cleanups. */
+	for (i = 0; i < 1000 && (!atomic_read(&t->item.cleanups) ||
+				 !atomic_read(&t->object.cleanups)); i++)
+		msleep(10);
+
+	drained = scn_bounded_teardown(&t->b, delete_wdf_device, &t->w);
+	ntwq_scn_put(r, "driver_drained", drained);
+	ntwq_scn_put(r, "item_cleanups", atomic_read(&t->item.cleanups));
+	ntwq_scn_put(r, "item_destroys", atomic_read(&t->item.destroys));
+	ntwq_scn_put(r, "object_cleanups", atomic_read(&t->object.cleanups));
+	ntwq_scn_put(r, "object_destroys", atomic_read(&t->object.destroys));
+	ntwq_scn_put(r, "module_refs_delta", module_refcount(THIS_MODULE) - refs_before);
+	if (!drained) {
+		/* The thread still waits in NtwqDeleteDriver: keep t. */
+		put_probe(r, t->w.s.p);
+		scn_put_common(&t->w.s, r);
+		return 0;
+	}
+	scn_finish(&t->w.s, r);
+	kfree(t);
+	return 0;
+}
+
+/* First pass: enqueue itself again, then delete itself. */
+static void requeue_delete_cb(WDFWORKITEM WorkItem)
+{
+	ITEM_CONTEXT *c = ItemContext(WorkItem);
+
+	probe_enter(c->p, WorkItem, c, NULL);
+	if (READ_ONCE(c->cleanup_seq))
+		c->ran_after_cleanup++;
+	if (!c->stop) {
+		c->stop = 1;
+		WdfWorkItemEnqueue(WorkItem);
+		WdfObjectDelete(WorkItem);
+		c->delete_returned = 1;
+	}
+	c->end_seq = atomic_inc_return(&wdf_seq);
+	probe_leave(c->p);
+}
+
+/*
+ * A callback enqueues its own item, then deletes it.  No callback runs after
+ * EvtCleanupCallback; the enqueue made before the delete runs first (README),
+ * so there are two passes and cleanup follows the second.  The second pass
+ * enqueues nothing.
+ */
+int ntwq_scn_wdf_requeue_then_delete(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct wdf_scn w;
+	WDFWORKITEM wi;
+	ITEM_CONTEXT *c;
+
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
+		return -ENOMEM;
+	w.s.p->target = 2;
+	if (!NT_SUCCESS(make_item(w.device, requeue_delete_cb, FALSE, w.s.p, &wi))) {
+		wdf_finish(&w, NULL);
+		return -ENOMEM;
+	}
+	c = ItemContext(wi);
+	WdfObjectReference(wi); /* read the context after the delete */
+	WdfWorkItemEnqueue(wi);
+	ntwq_scn_put(r, "completed", probe_wait(w.s.p, &w.s.p->done));
+	ntwq_scn_put(r, "cleaned", wait_for_completion_timeout(&c->cleaned, WAIT_JIFFIES) > 0);
+	ntwq_scn_put(r, "delete_returned_in_callback", c->delete_returned);
+	ntwq_scn_put(r, "ran_after_cleanup", c->ran_after_cleanup);
+	ntwq_scn_put(r, "cleanup_after_last_callback",
+		     c->end_seq > 0 && c->cleanup_seq > c->end_seq);
+	ntwq_scn_put(r, "cleanup_irql", c->cleanup_irql);
+	WdfObjectDereference(wi);
+	return wdf_finish(&w, r);
+}
+
+struct leftovers {
+	struct life_rec device, item, object;
+};
+
+static int max_irql_of(const struct life_rec *l, int so_far)
+{
+	return max(so_far, max(l->cleanup_irql, l->destroy_irql));
+}
+
+/*
+ * A driver that unloads with its WDF objects still there: a WDFDEVICE, a work
+ * item under it and an object under the item (the wdf_finish() that deletes
+ * the device is bypassed).  NtwqDeleteDriver deletes them, children first,
+ * cleanup and destroy once each at PASSIVE_LEVEL, with one NTWQ diagnostic.
+ */
+int ntwq_scn_wdf_driver_deletes_leftovers(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct leftovers *l = kzalloc(sizeof(*l), GFP_KERNEL);
+	WDF_OBJECT_ATTRIBUTES a;
+	struct wdf_scn w;
+	WDFOBJECT wi, obj;
+	int irql;
+
+	if (!l)
+		return -ENOMEM;
+	life_rec_init(&l->device);
+	life_rec_init(&l->item);
+	life_rec_init(&l->object);
+	life_attributes(&a, WDF_NO_HANDLE);
+	if (wdf_begin(&w, &a)) {
+		kfree(l);
+		return -ENOMEM;
+	}
+	LifeContext(w.device)->rec = &l->device;
+	if (!NT_SUCCESS(life_create(w.device, &l->item, w.s.p, &wi)) ||
+	    !NT_SUCCESS(life_create(wi, &l->object, NULL, &obj))) {
+		wdf_finish(&w, NULL);
+		kfree(l);
+		return -ENOMEM;
+	}
+	WdfWorkItemEnqueue(wi);
+	ntwq_scn_put(r, "completed", probe_wait(w.s.p, &w.s.p->done));
+	WdfWorkItemFlush(wi);
+
+	/* module_exit without a WdfObjectDelete: IoDeleteDevice, NtwqDeleteDriver. */
+	scn_teardown(&w.s);
+	ntwq_scn_put(r, "device_cleanups", atomic_read(&l->device.cleanups));
+	ntwq_scn_put(r, "item_cleanups", atomic_read(&l->item.cleanups));
+	ntwq_scn_put(r, "object_cleanups", atomic_read(&l->object.cleanups));
+	ntwq_scn_put(r, "device_destroys", atomic_read(&l->device.destroys));
+	ntwq_scn_put(r, "item_destroys", atomic_read(&l->item.destroys));
+	ntwq_scn_put(r, "object_destroys", atomic_read(&l->object.destroys));
+	ntwq_scn_put(r, "child_cleanup_first",
+		     l->object.cleanup_seq > 0 && l->object.cleanup_seq < l->item.cleanup_seq &&
+			     l->item.cleanup_seq < l->device.cleanup_seq);
+	ntwq_scn_put(r, "child_destroy_first",
+		     l->object.destroy_seq > 0 && l->object.destroy_seq < l->item.destroy_seq &&
+			     l->item.destroy_seq < l->device.destroy_seq);
+	irql = max_irql_of(&l->object, max_irql_of(&l->item, max_irql_of(&l->device, -1)));
+	ntwq_scn_put(r, "callbacks_irql", irql);
+	ntwq_scn_put(r, "diag_wdf_objects_left", diag_delta(&w.s, NTWQ_DIAG_WDF_OBJECTS_LEFT));
+	scn_finish(&w.s, r);
+	kfree(l);
+	return 0;
+}
+
+/* WdfObjectCreate and WdfWorkItemCreate are callable at DISPATCH_LEVEL. */
+int ntwq_scn_wdf_create_at_dispatch(unsigned int arg, struct ntwq_scn_result *r)
+{
+	static DEFINE_SPINLOCK(lock);
+	NTSTATUS object_status, item_status;
+	WDF_OBJECT_ATTRIBUTES a;
+	struct wdf_scn w;
+	WDFWORKITEM wi;
+	WDFOBJECT obj;
+	int irql;
+
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
+		return -ENOMEM;
+	WDF_OBJECT_ATTRIBUTES_INIT(&a);
+	a.ParentObject = w.device;
+	spin_lock(&lock);
+	irql = KeGetCurrentIrql();
+	object_status = WdfObjectCreate(&a, &obj);
+	item_status = make_item(w.device, probe_cb, FALSE, w.s.p, &wi);
+	if (NT_SUCCESS(item_status))
+		WdfWorkItemEnqueue(wi);
+	spin_unlock(&lock);
+	ntwq_scn_put(r, "create_irql", irql);
+	ntwq_scn_put(r, "object_created", NT_SUCCESS(object_status));
+	ntwq_scn_put(r, "item_created", NT_SUCCESS(item_status));
+	ntwq_scn_put(r, "completed",
+		     NT_SUCCESS(item_status) && probe_wait(w.s.p, &w.s.p->done));
+	return wdf_finish(&w, r);
+}
+
+static void seq_cb(WDFWORKITEM WorkItem)
+{
+	ITEM_CONTEXT *c = ItemContext(WorkItem);
+
+	probe_enter(c->p, WorkItem, c, NULL);
+	c->end_seq = atomic_inc_return(&wdf_seq);
+	probe_leave(c->p);
+}
+
+struct pending_delete {
+	struct work_struct work;
+	struct completion done;
+	WDFWORKITEM wi;
+	struct probe *p;
+	int not_started_at_delete, delete_irql, runs_at_return, return_seq;
+};
+
+/*
+ * Runs in a kworker of this CPU's normal-priority pool, the pool that also
+ * runs this CPU's DelayedWorkQueue items (every per-CPU, non-highpri
+ * workqueue shares it).  Concurrency management starts another work item of
+ * a pool only while none of its workers is running: as long as this function
+ * does not sleep, the callback it enqueues stays pending.  So the delete
+ * below certainly meets a pending callback; a delete that waits for the
+ * callback sleeps, and the pool then runs the callback.  A delete that never
+ * sleeps has the callback pending throughout (today's cancel).  The only way
+ * out is the workqueue's CPU-hog detection (a work running 10 ms of CPU
+ * without sleeping), far above the few microseconds from the enqueue to the
+ * delete's decision.  Not an ntwq work item: a flush from one of those would
+ * be a lockdep recursion on ntwq's queues (README, "Not supported yet").
+ */
+static void delete_pending_work(struct work_struct *work)
+{
+	struct pending_delete *d = container_of(work, struct pending_delete, work);
+
+	WdfWorkItemEnqueue(d->wi);
+	d->not_started_at_delete = !atomic_read(&d->p->running) && !atomic_read(&d->p->runs);
+	d->delete_irql = KeGetCurrentIrql();
+	WdfObjectDelete(d->wi);
+	d->runs_at_return = atomic_read(&d->p->runs);
+	d->return_seq = atomic_inc_return(&wdf_seq);
+	complete(&d->done);
+}
+
+/* KMDF: deleting an item whose callback is pending runs the callback, then cleans up. */
+int ntwq_scn_wdf_delete_pending(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct pending_delete *d = kzalloc(sizeof(*d), GFP_KERNEL);
+	struct wdf_scn w;
+	ITEM_CONTEXT *c;
+	bool done;
+
+	if (!d)
+		return -ENOMEM;
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES)) {
+		kfree(d);
+		return -ENOMEM;
+	}
+	if (!NT_SUCCESS(make_item(w.device, seq_cb, FALSE, w.s.p, &d->wi))) {
+		wdf_finish(&w, NULL);
+		kfree(d);
+		return -ENOMEM;
+	}
+	c = ItemContext(d->wi);
+	d->p = w.s.p;
+	init_completion(&d->done);
+	INIT_WORK(&d->work, delete_pending_work);
+	WdfObjectReference(d->wi); /* read the context after the delete */
+	queue_work(system_wq, &d->work);
+	done = wait_for_completion_timeout(&d->done, WAIT_JIFFIES) > 0;
+	ntwq_scn_put(r, "delete_returned", done);
+	if (!done) {
+		/* Stuck in WdfObjectDelete: the worker keeps d and the item. */
+		scn_put_common(&w.s, r);
+		return 0;
+	}
+	flush_work(&d->work); /* it has completed: returns at once */
+	ntwq_scn_put(r, "pending_at_delete", d->not_started_at_delete);
+	ntwq_scn_put(r, "delete_irql", d->delete_irql);
+	ntwq_scn_put(r, "callback_done_at_return", d->runs_at_return == 1);
+	ntwq_scn_put(r, "delete_returned_after_callback",
+		     c->end_seq > 0 && d->return_seq > c->end_seq);
+	ntwq_scn_put(r, "cleanup_after_callback", c->end_seq > 0 && c->cleanup_seq > c->end_seq);
+	ntwq_scn_put(r, "cleanup_irql", c->cleanup_irql);
+	WdfObjectDereference(d->wi);
+	kfree(d);
+	return wdf_finish(&w, r);
+}
+
+/*
+ * A chain that re-enqueues itself until requeue_until passes have run.  The
+ * first pass waits (bounded) until the flushing task sleeps in
+ * WdfWorkItemFlush, so the flush certainly begins during the first pass;
+ * later passes take 20 ms each, so a flush that returns after one pass is
+ * seen returning with the chain unfinished.
+ */
+static void chain_cb(WDFWORKITEM WorkItem)
+{
+	ITEM_CONTEXT *c = ItemContext(WorkItem);
+	int pass = atomic_read(&c->p->runs) + 1, i;
+
+	probe_enter(c->p, WorkItem, c, NULL);
+	if (pass == 1) {
+		for (i = 0; i < 200 && task_is_running(c->waiter); i++)
+			msleep(5);
+		c->waiter_slept = !task_is_running(c->waiter);
+	} else {
+		msleep(20);
+	}
+	if (pass < c->requeue_until)
+		WdfWorkItemEnqueue(WorkItem);
+	probe_leave(c->p);
+}
+
+/* A flush waits for a chain of re-enqueues to end (KMDF's FxWorkItem). */
+int ntwq_scn_wdf_flush_chain(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct wdf_scn w;
+	WDFWORKITEM wi;
+
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
+		return -ENOMEM;
+	w.s.p->target = 5;
+	if (!NT_SUCCESS(make_item(w.device, chain_cb, FALSE, w.s.p, &wi))) {
+		wdf_finish(&w, NULL);
+		return -ENOMEM;
+	}
+	ItemContext(wi)->requeue_until = 5;
+	ItemContext(wi)->waiter = current;
+	WdfWorkItemEnqueue(wi);
+	WdfWorkItemFlush(wi);
+	ntwq_scn_put(r, "runs_at_flush_return", atomic_read(&w.s.p->runs));
+	ntwq_scn_put(r, "flush_began_in_first_pass", ItemContext(wi)->waiter_slept);
+	ntwq_scn_put(r, "completed", probe_wait(w.s.p, &w.s.p->done));
+	return wdf_finish(&w, r);
+}
+
+static void endless_cb(WDFWORKITEM WorkItem)
+{
+	ITEM_CONTEXT *c = ItemContext(WorkItem);
+
+	probe_enter(c->p, WorkItem, c, NULL);
+	if (!READ_ONCE(c->stop))
+		WdfWorkItemEnqueue(WorkItem);
+	probe_leave(c->p);
+}
+
+struct flush_job {
+	struct completion returned;
+	WDFWORKITEM wi;
+	struct probe *p;
+	int runs_at_return;
+};
+
+static int endless_flush_thread(void *data)
+{
+	struct flush_job *f = data;
+
+	WdfWorkItemFlush(f->wi);
+	f->runs_at_return = atomic_read(&f->p->runs);
+	kthread_complete_and_exit(&f->returned, 0);
+}
+
+/*
+ * Flush of an item that re-enqueues itself until told to stop: a bounded
+ * wait (the core gives up after 4096 passes) and a WDF_VIOLATION
+ * diagnostic, not a hang.  The flush runs in a thread so that a flush that
+ * never returns is seen as flush_returned 0; the stop flag then ends the chain.
+ */
+int ntwq_scn_wdf_flush_endless(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct flush_job *f = kzalloc(sizeof(*f), GFP_KERNEL);
+	struct task_struct *t;
+	struct wdf_scn w;
+	bool returned;
+
+	if (!f)
+		return -ENOMEM;
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES)) {
+		kfree(f);
+		return -ENOMEM;
+	}
+	w.s.p->target = 0; /* never completes: runs are counted only */
+	if (!NT_SUCCESS(make_item(w.device, endless_cb, FALSE, w.s.p, &f->wi))) {
+		wdf_finish(&w, NULL);
+		kfree(f);
+		return -ENOMEM;
+	}
+	f->p = w.s.p;
+	init_completion(&f->returned);
+	t = kthread_create(endless_flush_thread, f, "ntwq_scn_flush");
+	if (IS_ERR(t)) {
+		wdf_finish(&w, NULL);
+		kfree(f);
+		return -ENOMEM;
+	}
+	WdfWorkItemEnqueue(f->wi);
+	wake_up_process(t);
+	returned = wait_for_completion_timeout(&f->returned, WAIT_JIFFIES) > 0;
+	ntwq_scn_put(r, "flush_returned", returned);
+	ntwq_scn_put(r, "runs_at_least_bound", returned && f->runs_at_return >= 4096);
+	ntwq_scn_put(r, "diag_wdf_flush_endless",
+		     diag_delta(&w.s, NTWQ_DIAG_WDF_FLUSH_ENDLESS));
+	WRITE_ONCE(ItemContext(f->wi)->stop, 1);
+	if (!returned && !wait_for_completion_timeout(&f->returned, WAIT_JIFFIES)) {
+		/* Not even the end of the chain ends it: the thread keeps f. */
+		scn_put_common(&w.s, r);
+		return 0;
+	}
+	/* A pass that saw stop clear may have enqueued one more. */
+	WdfWorkItemFlush(f->wi);
+	WdfWorkItemFlush(f->wi);
+	kfree(f);
 	return wdf_finish(&w, r);
 }
