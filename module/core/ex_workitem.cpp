@@ -20,6 +20,7 @@ namespace {
 
 struct ExQueue;
 
+/* Field legend: I: set at load; L: ExQueue::lock. */
 struct ExDispatcher {
 	Opaque<work_struct, NTWQ_SIZEOF_WORK_STRUCT, NTWQ_ALIGNOF_WORK_STRUCT> work;
 	ExQueue *queue;		/* I */
@@ -31,7 +32,7 @@ struct ExDispatcher {
 };
 
 struct ExQueue {
-	SpinLock lock;
+	SpinLock lock;		/* guards the L fields here and in the dispatchers */
 	LIST_ENTRY head;	/* L: head.Flink is the first item; &head ends the FIFO */
 	PLIST_ENTRY tail;	/* L: the last item's List, or &head */
 	u32 kicked;		/* L: dispatchers queued that have not taken an item yet */

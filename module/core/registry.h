@@ -8,7 +8,12 @@
  * CPU, each with its own irq-safe lock, and a record goes on the list of the
  * CPU that adds it: the queue and dispatch paths of a bound queue stay on one
  * CPU and share no lock or cache line with the other CPUs.  The show
- * function walks every list.
+ * function walks every list.  Only in verifier mode (verifier.h): the queue
+ * path adds a record only while the switch is on.
+ *
+ * Field legend: R: the shard's lock; O: written by the record's owner (the
+ * queuer, or the dispatcher that copied it) before Add, constant while
+ * listed.
  */
 #ifndef _NTWQ_CORE_REGISTRY_H
 #define _NTWQ_CORE_REGISTRY_H
@@ -22,15 +27,15 @@ struct seq_file;
 namespace ntwq {
 
 struct ItemRecord {
-	ListNode node;       /* L: registry lock */
-	Api api;             /* set before Add, constant while listed */
-	u32 queue;
-	bool running;
-	const void *routine;
-	const char *driver;  /* the driver's name; the driver outlives the item */
-	u64 since_ns;        /* queued or started at */
-	u32 shard;           /* the CPU list the record is on, set by Add */
-	bool listed;         /* Add sets it, Remove clears it */
+	ListNode node;       /* R */
+	Api api;             /* O */
+	u32 queue;           /* O */
+	bool running;        /* O */
+	const void *routine; /* O */
+	const char *driver;  /* O: the driver's name; the driver outlives the item */
+	u64 since_ns;        /* O: queued or started at (ktime) */
+	u32 shard;           /* R: the CPU list the record is on, set by Add */
+	bool listed;         /* R: Add sets it, Remove clears it; the owner reads it */
 };
 
 class Registry {

@@ -60,6 +60,7 @@ NTWQ_SCN(ntwq_scn_wdf_enqueue_from_callback);
 NTWQ_SCN(ntwq_scn_wdf_flush_waits);
 NTWQ_SCN(ntwq_scn_wdf_flush_idle);
 NTWQ_SCN(ntwq_scn_wdf_flush_in_callback);
+NTWQ_SCN(ntwq_scn_wdf_flush_other_in_callback);
 NTWQ_SCN(ntwq_scn_wdf_flush_requeuing);
 NTWQ_SCN(ntwq_scn_wdf_delete_idle);
 NTWQ_SCN(ntwq_scn_wdf_delete_running);
@@ -132,6 +133,7 @@ NTWQ_SCN(ntwq_scn_wdf_flush_endless);
 	{ "wdf.flush_waits", "wdf.flush_waits", ntwq_scn_wdf_flush_waits }, \
 	{ "wdf.flush_idle", "wdf.flush_idle", ntwq_scn_wdf_flush_idle }, \
 	{ "wdf.flush_in_callback", "wdf.flush_in_callback", ntwq_scn_wdf_flush_in_callback }, \
+	{ "wdf.flush_other_in_callback", "wdf.flush_other_in_callback", ntwq_scn_wdf_flush_other_in_callback }, \
 	{ "wdf.flush_requeuing", "wdf.flush_requeuing", ntwq_scn_wdf_flush_requeuing }, \
 	{ "wdf.delete_idle", "wdf.delete_idle", ntwq_scn_wdf_delete_idle }, \
 	{ "wdf.delete_running", "wdf.delete_running", ntwq_scn_wdf_delete_running }, \

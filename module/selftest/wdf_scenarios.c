@@ -43,6 +43,8 @@ typedef struct _ITEM_CONTEXT {
 	int end_seq;
 	int cleanup_seq, destroy_seq, cleanup_irql, destroy_irql;
 	int ran_after_cleanup; /* callbacks that found cleanup already done */
+	WDFWORKITEM other;          /* another item this one's callback flushes */
+	int other_cleaned;          /* ... and whose delete it saw clean up */
 	struct task_struct *waiter; /* a task that waits for this item's callbacks */
 	int waiter_slept;           /* the callback saw it asleep (waiting) */
 	struct completion cleaned;
@@ -336,6 +338,48 @@ int ntwq_scn_wdf_flush_idle(unsigned int arg, struct ntwq_scn_result *r)
 		return -ENOMEM;
 	make_item(w.device, probe_cb, TRUE, w.s.p, &wi);
 	WdfWorkItemFlush(wi); /* never enqueued: returns at once, runs nothing */
+	return wdf_finish(&w, r);
+}
+
+/* Enqueues, flushes and deletes another ntwq work item from a callback. */
+static void flush_other_cb(WDFWORKITEM WorkItem)
+{
+	ITEM_CONTEXT *c = ItemContext(WorkItem);
+	WDFWORKITEM other = c->other;
+
+	WdfWorkItemEnqueue(other);
+	WdfWorkItemFlush(other);
+	c->flush_returned = READ_ONCE(ItemContext(other)->p->done_flag);
+	WdfObjectReference(other); /* keeps its context readable after the delete */
+	WdfObjectDelete(other);
+	c->other_cleaned = ItemContext(other)->cleanup_seq > 0;
+	WdfObjectDereference(other);
+	c->delete_returned = 1;
+}
+
+/*
+ * A callback may flush and delete another ntwq work item: each waits for
+ * the other item's callback (not with flush_work, so lockdep, which would
+ * see one lock class acquired inside itself, stays quiet).
+ */
+int ntwq_scn_wdf_flush_other_in_callback(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct wdf_scn w;
+	WDFWORKITEM a, b;
+
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
+		return -ENOMEM;
+	if (!NT_SUCCESS(make_item(w.device, slow_cb, FALSE, w.s.p, &b)) ||
+	    !NT_SUCCESS(make_item(w.device, flush_other_cb, FALSE, w.s.p, &a))) {
+		wdf_finish(&w, NULL);
+		return -ENOMEM;
+	}
+	ItemContext(a)->other = b;
+	WdfWorkItemEnqueue(a);
+	WdfWorkItemFlush(a);
+	ntwq_scn_put(r, "other_done_at_flush_return", ItemContext(a)->flush_returned);
+	ntwq_scn_put(r, "other_cleaned_at_delete_return", ItemContext(a)->other_cleaned);
+	ntwq_scn_put(r, "callback_finished", ItemContext(a)->delete_returned);
 	return wdf_finish(&w, r);
 }
 
