@@ -109,6 +109,18 @@ int ntwq_preempt_count(void)
 }
 
 /**
+ * ntwq_context_changed - irqs_disabled() || preempt_count() != @before.
+ * @before: what ntwq_preempt_count() returned before a call out.
+ *
+ * Context: any context.
+ * Return: true if interrupts are off or the preemption count moved.
+ */
+bool ntwq_context_changed(int before)
+{
+	return irqs_disabled() || preempt_count() != before;
+}
+
+/**
  * ntwq_preempt_count_restore - undo preemption disables left above @count.
  * @count: a preempt_count() taken earlier in the same context.
  *

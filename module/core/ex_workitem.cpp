@@ -98,7 +98,7 @@ extern "C" void ExDispatch(work_struct *work)
 
 		int preempt = ntwq_preempt_count();
 		routine(parameter);
-		if (ntwq_irqs_disabled() || ntwq_preempt_count() != preempt) {
+		if (__builtin_expect(ntwq_context_changed(preempt), 0)) {
 			Verifier::Report(NTWQ_DIAG_BAD_IRQL_RETURN, "ExQueueWorkItem",
 					 reinterpret_cast<const void *>(routine),
 					 ntwq_module_name(owner),

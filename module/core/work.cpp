@@ -16,58 +16,6 @@
 namespace ntwq {
 namespace {
 
-/* ---- the transition table ---- */
-
-enum class Verdict : u8 {
-	Move,    /* legal: move to `next` */
-	Illegal, /* a diagnostic; nothing changes */
-	Wait,    /* another CPU holds the item for a few instructions: retry */
-};
-
-struct Rule {
-	Verdict verdict;
-	WorkState next;   /* Move */
-	ntwq_diag diag;   /* Illegal */
-	const char *what; /* Illegal */
-};
-
-constexpr Rule MoveTo(WorkState next)
-{
-	return { Verdict::Move, next, NTWQ_DIAG_COUNT, nullptr };
-}
-
-constexpr Rule Illegal(ntwq_diag diag, const char *what)
-{
-	return { Verdict::Illegal, WorkState::Idle, diag, what };
-}
-
-constexpr Rule kWait = { Verdict::Wait, WorkState::Idle, NTWQ_DIAG_COUNT, nullptr };
-
-constexpr Rule kQueuedAlready =
-	Illegal(NTWQ_DIAG_QUEUE_QUEUED, "work item already queued; it runs once");
-constexpr Rule kDead = Illegal(NTWQ_DIAG_INVALID_ITEM, "work item freed or uninitialized");
-constexpr Rule kNotQueued = Illegal(NTWQ_DIAG_INVALID_ITEM, "dispatch of an item not queued");
-
-constexpr u32 kStates = static_cast<u32>(WorkState::Count);
-
-/* kTransitions[event][state]; states in WorkState order. */
-const Rule kTransitions[static_cast<u32>(WorkEvent::Count)][kStates] = {
-	/* Claim */
-	{ MoveTo(WorkState::Claimed), kQueuedAlready, kQueuedAlready, kWait, kDead, kDead },
-	/* Publish */
-	{ kNotQueued, MoveTo(WorkState::Queued), kNotQueued, kNotQueued,
-	  Illegal(NTWQ_DIAG_FREE_QUEUED, "work item freed while being queued; not queued"),
-	  kNotQueued },
-	/* Dispatch */
-	{ kNotQueued, kNotQueued, MoveTo(WorkState::Dispatching), kNotQueued,
-	  MoveTo(WorkState::Abandoned), kNotQueued },
-	/* Dispatched */
-	{ kNotQueued, kNotQueued, kNotQueued, MoveTo(WorkState::Idle), kNotQueued, kNotQueued },
-	/* Retire */
-	{ MoveTo(WorkState::Retired), MoveTo(WorkState::Retired), MoveTo(WorkState::Retired), kWait,
-	  kDead, kDead },
-};
-
 LockClass g_work_class; /* lockdep class of every Io/WDF work_struct */
 
 /* ---- graves: caller storage retired while a worker holds its address ---- */
@@ -199,13 +147,14 @@ extern "C" void WorkDispatch(work_struct *work)
 	Stats::Started(api, queue, CyclesSince(queued_at, now));
 	int preempt = ntwq_preempt_count();
 	void *body = object->Body();
+
 	if (ex)
 		reinterpret_cast<PIO_WORKITEM_ROUTINE_EX>(const_cast<void *>(routine))(
 			body, context, reinterpret_cast<PIO_WORKITEM>(item));
 	else
 		reinterpret_cast<PIO_WORKITEM_ROUTINE>(const_cast<void *>(routine))(
 			static_cast<PDEVICE_OBJECT>(body), context);
-	if (ntwq_irqs_disabled() || ntwq_preempt_count() != preempt) {
+	if (__builtin_expect(ntwq_context_changed(preempt), 0)) {
 		Verifier::Report(NTWQ_DIAG_BAD_IRQL_RETURN, ApiName(api), routine,
 				 pin.Driver()->Name(),
 				 "routine returned with interrupts or preemption disabled; restored");
@@ -221,25 +170,6 @@ extern "C" void WorkDispatch(work_struct *work)
 } /* namespace */
 
 /* ---- WorkPin ---- */
-
-WorkPin WorkPin::TryBegin(DriverBlock *driver, ObjectHeader *object, WorkItem *memory) noexcept
-{
-	WorkPin pin;
-
-	if (!driver->TryBeginWork())
-		return pin;
-	pin.driver_ = driver;
-	pin.module_ = driver->priv.owner;
-	ntwq_module_get(pin.module_);
-	if (memory) {
-		memory->GetMemory();
-		pin.memory_ = memory;
-	} else if (object) {
-		object->Reference();
-		pin.object_ = object;
-	}
-	return pin;
-}
 
 WorkPin WorkPin::OfModule(module *owner) noexcept
 {
@@ -290,22 +220,22 @@ void WorkPin::Drop() noexcept
 
 /* ---- WorkItem ---- */
 
-bool WorkItem::Transition(WorkEvent event, WorkState &from, const char *api_name,
-			  const void *shown, bool quiet) noexcept
+bool WorkItem::TransitionSlow(WorkEvent event, WorkState &from, const char *api_name,
+			      const void *shown, bool quiet) noexcept
 {
 	for (;;) {
-		const Rule &rule = kTransitions[static_cast<u32>(event)][static_cast<u32>(from)];
+		const transition::Rule &rule = transition::At(event, from);
 
 		switch (rule.verdict) {
-		case Verdict::Move:
+		case transition::Verdict::Move:
 			if (state.CompareExchange(from, rule.next))
 				return true;
 			break; /* from now holds what another CPU left: decide again */
-		case Verdict::Wait:
+		case transition::Verdict::Wait:
 			CpuRelax();
 			from = state.LoadAcquire();
 			break;
-		case Verdict::Illegal:
+		case transition::Verdict::Illegal:
 			if (!quiet || rule.diag != NTWQ_DIAG_QUEUE_QUEUED)
 				Verifier::Report(rule.diag, api_name, shown,
 						 driver ? driver->Name() : nullptr, rule.what);
@@ -314,16 +244,10 @@ bool WorkItem::Transition(WorkEvent event, WorkState &from, const char *api_name
 	}
 }
 
-WorkItem *WorkItem::FromHandle(PIO_WORKITEM handle, const char *api_name) noexcept
+void WorkItem::ReportBadHandle(const void *handle, const char *api_name) noexcept
 {
-	auto *item = reinterpret_cast<WorkItem *>(handle);
-
-	if (!item || item->magic.LoadAcquire() != kWorkItemMagic) {
-		Verifier::Report(NTWQ_DIAG_INVALID_ITEM, api_name, nullptr, nullptr,
-				 item ? "not a live work item" : "NULL work item");
-		return nullptr;
-	}
-	return item;
+	Verifier::Report(NTWQ_DIAG_INVALID_ITEM, api_name, nullptr, nullptr,
+			 handle ? "not a live work item" : "NULL work item");
 }
 
 WorkItem *WorkItem::Allocate(ObjectHeader *device) noexcept
@@ -460,14 +384,6 @@ bool WorkItem::Pending() const noexcept
 	WorkState s = state.Load();
 
 	return s == WorkState::Claimed || s == WorkState::Queued;
-}
-
-void WorkItem::GetMemory() noexcept
-{
-	if (storage == WorkStorage::Kmdf)
-		KmdfGetMemory(this);
-	else
-		refs.Inc();
 }
 
 void WorkItem::PutMemory() noexcept

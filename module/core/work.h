@@ -63,6 +63,7 @@
 #include "object.h"
 #include "registry.h"
 #include "stats.h"
+#include "internal.h"
 
 namespace ntwq {
 
@@ -98,7 +99,8 @@ public:
 	 * (if any: ntwq's own jobs pin only the driver).  Empty when @driver
 	 * is being deleted.
 	 */
-	static WorkPin TryBegin(DriverBlock *driver, ObjectHeader *object, WorkItem *memory) noexcept;
+	static inline WorkPin TryBegin(DriverBlock *driver, ObjectHeader *object,
+				       WorkItem *memory) noexcept;
 	/* An executive item's pin: the caller's module (nullptr: built-in code). */
 	static WorkPin OfModule(module *owner) noexcept;
 	/* For storage with room for one pointer (WORK_QUEUE_ITEM's Blink): module pins only. */
@@ -156,6 +158,69 @@ enum class WorkStorage : u32 {
 	Kmdf,      /* inside an FxWorkItem: its object reference */
 };
 
+constexpr u32 kWorkItemMagic = 0x49717749; /* "IwqI" */
+constexpr u32 kWorkItemDead = 0x64717749;  /* "Iwqd" */
+
+/* The transition table: the one definition of which event is legal where. */
+namespace transition {
+
+enum class Verdict : u8 {
+	Move,    /* legal: move to `next` */
+	Illegal, /* a diagnostic; nothing changes */
+	Wait,    /* another CPU holds the item for a few instructions: retry */
+};
+
+struct Rule {
+	Verdict verdict;
+	WorkState next;   /* Move */
+	ntwq_diag diag;   /* Illegal */
+	const char *what; /* Illegal */
+};
+
+constexpr Rule MoveTo(WorkState next)
+{
+	return { Verdict::Move, next, NTWQ_DIAG_COUNT, nullptr };
+}
+
+constexpr Rule Illegal(ntwq_diag diag, const char *what)
+{
+	return { Verdict::Illegal, WorkState::Idle, diag, what };
+}
+
+constexpr Rule kWait = { Verdict::Wait, WorkState::Idle, NTWQ_DIAG_COUNT, nullptr };
+constexpr Rule kQueuedAlready =
+	Illegal(NTWQ_DIAG_QUEUE_QUEUED, "work item already queued; it runs once");
+constexpr Rule kDead = Illegal(NTWQ_DIAG_INVALID_ITEM, "work item freed or uninitialized");
+constexpr Rule kNotQueued = Illegal(NTWQ_DIAG_INVALID_ITEM, "dispatch of an item not queued");
+constexpr Rule kFreedQueueing =
+	Illegal(NTWQ_DIAG_FREE_QUEUED, "work item freed while being queued; not queued");
+
+constexpr u32 kStates = static_cast<u32>(WorkState::Count);
+
+/* kTable[event][state]: states in WorkState order, events in WorkEvent order. */
+constexpr Rule kTable[static_cast<u32>(WorkEvent::Count)][kStates] = {
+	/* Claim:     Idle, Claimed, Queued, Dispatching, Retired, Abandoned */
+	{ MoveTo(WorkState::Claimed), kQueuedAlready, kQueuedAlready, kWait, kDead, kDead },
+	/* Publish */
+	{ kNotQueued, MoveTo(WorkState::Queued), kNotQueued, kNotQueued, kFreedQueueing,
+	  kNotQueued },
+	/* Dispatch */
+	{ kNotQueued, kNotQueued, MoveTo(WorkState::Dispatching), kNotQueued,
+	  MoveTo(WorkState::Abandoned), kNotQueued },
+	/* Dispatched */
+	{ kNotQueued, kNotQueued, kNotQueued, MoveTo(WorkState::Idle), kNotQueued, kNotQueued },
+	/* Retire */
+	{ MoveTo(WorkState::Retired), MoveTo(WorkState::Retired), MoveTo(WorkState::Retired),
+	  kWait, kDead, kDead },
+};
+
+constexpr const Rule &At(WorkEvent event, WorkState state)
+{
+	return kTable[static_cast<u32>(event)][static_cast<u32>(state)];
+}
+
+} /* namespace transition */
+
 struct WorkItem {
 	Atomic<u32> magic;       /* A: kWorkItemMagic from Init until retired */
 	Atomic<WorkState> state; /* A: through Transition() only */
@@ -174,7 +239,15 @@ struct WorkItem {
 	Opaque<work_struct, NTWQ_SIZEOF_WORK_STRUCT, NTWQ_ALIGNOF_WORK_STRUCT> work; /* I */
 
 	/* The item behind a handle, or nullptr (with a diagnostic). */
-	static WorkItem *FromHandle(PIO_WORKITEM handle, const char *api) noexcept;
+	static WorkItem *FromHandle(PIO_WORKITEM handle, const char *api) noexcept
+	{
+		auto *item = reinterpret_cast<WorkItem *>(handle);
+
+		if (__builtin_expect(item && item->magic.LoadAcquire() == kWorkItemMagic, 1))
+			return item;
+		ReportBadHandle(handle, api);
+		return nullptr;
+	}
 	/* Allocates an item for @device (GFP by IRQL), or nullptr. */
 	static WorkItem *Allocate(ObjectHeader *device) noexcept;
 	/*
@@ -201,7 +274,7 @@ struct WorkItem {
 	/* Is the item queued or being queued now? */
 	bool Pending() const noexcept;
 
-	void GetMemory() noexcept;
+	inline void GetMemory() noexcept;
 	/* Drops a memory reference; the last one frees the item. */
 	void PutMemory() noexcept;
 
@@ -213,16 +286,55 @@ struct WorkItem {
 	 * @routine.  A state that lasts a few instructions on another CPU
 	 * (Dispatching) is waited out.
 	 */
-	bool Transition(WorkEvent event, WorkState &from, const char *api, const void *routine,
-			bool quiet = false) noexcept;
-};
+	NTWQ_ALWAYS_INLINE bool Transition(WorkEvent event, WorkState &from, const char *api,
+					   const void *routine, bool quiet = false) noexcept
+	{
+		/* The expected legal move, inline; anything else in TransitionSlow. */
+		const transition::Rule &rule = transition::At(event, from);
 
-constexpr u32 kWorkItemMagic = 0x49717749; /* "IwqI" */
-constexpr u32 kWorkItemDead = 0x64717749;  /* "Iwqd" */
+		if (rule.verdict == transition::Verdict::Move &&
+		    __builtin_expect(state.CompareExchange(from, rule.next), 1))
+			return true;
+		return TransitionSlow(event, from, api, routine, quiet);
+	}
+
+private:
+	bool TransitionSlow(WorkEvent event, WorkState &from, const char *api, const void *routine,
+			    bool quiet) noexcept;
+	static void ReportBadHandle(const void *handle, const char *api) noexcept;
+};
 
 /* A KMDF work item's memory references (fx_object.cpp). */
 void KmdfGetMemory(WorkItem *item) noexcept;
 void KmdfPutMemory(WorkItem *item) noexcept;
+
+inline void WorkItem::GetMemory() noexcept
+{
+	if (storage == WorkStorage::Kmdf)
+		KmdfGetMemory(this);
+	else
+		refs.Inc();
+}
+
+inline WorkPin WorkPin::TryBegin(DriverBlock *driver, ObjectHeader *object,
+				 WorkItem *memory) noexcept
+{
+	WorkPin pin;
+
+	if (!driver->TryBeginWork())
+		return pin;
+	pin.driver_ = driver;
+	pin.module_ = driver->priv.owner;
+	ntwq_module_get(pin.module_);
+	if (memory) {
+		memory->GetMemory();
+		pin.memory_ = memory;
+	} else if (object) {
+		object->Reference();
+		pin.object_ = object;
+	}
+	return pin;
+}
 
 /* Sets up the graves and the dispatchers' hazards; at module load. */
 int WorkInit() noexcept;
