@@ -18,11 +18,22 @@
  *	native_mapped - queue_work() on a workqueue with ntwq's flags for
  *	                DelayedWorkQueue (per-CPU, WQ_MEM_RECLAIM)
  *	io            - IoQueueWorkItem (DelayedWorkQueue)
+ *	io_verifier   - io with ntwq's verifier mode on (ntwq_verifier = true
+ *	                from its setup to its teardown); skipped, with a log
+ *	                line, when the ntwq loaded exports no ntwq_verifier
  *	ex            - ExQueueWorkItem (DelayedWorkQueue)
  *	wdf           - WdfWorkItemEnqueue
  *	ndisw         - the way existing compat layers do it: one ordered
  *	                single-threaded workqueue for everything and a
  *	                kmalloc'd node per queue call
+ *
+ * Scenarios: queue_cost, latency, throughput, blocking and memory (every
+ * contender), and two that model how drivers use work items (native_bound,
+ * io, io_verifier, ex and wdf only, to keep `make bench` short):
+ *	many_drivers  - 8 drivers x 8 devices, one work item per device, queued
+ *	                again and again from one bound thread per CPU
+ *	chain         - routines that queue their own item again, chain_len
+ *	                times per chain, chains started from every CPU
  */
 #include <linux/completion.h>
 #include <linux/cpumask.h>
@@ -39,17 +50,38 @@
 
 MODULE_IMPORT_NS(NTWQ_INTERNAL);
 
-static unsigned int items = 100000;
+static unsigned int items = 50000;
 module_param(items, uint, 0444);
-MODULE_PARM_DESC(items, "items per latency run (default 100000)");
+MODULE_PARM_DESC(items, "items per latency run (default 50000)");
 static unsigned int reps = 5;
 module_param(reps, uint, 0444);
 MODULE_PARM_DESC(reps, "repetitions of every scenario (default 5)");
 static unsigned int burst = 10000;
 module_param(burst, uint, 0444);
-MODULE_PARM_DESC(burst, "items per queue-cost and per-CPU throughput run (default 10000)");
+MODULE_PARM_DESC(burst, "items per queue-cost run, and queue calls per CPU in the throughput and many_drivers runs (default 10000)");
+static unsigned int chain_len = 1000;
+module_param(chain_len, uint, 0444);
+MODULE_PARM_DESC(chain_len, "runs of one item per chain in the chain scenario (default 1000; at most burst)");
+static unsigned int chains = 16;
+module_param(chains, uint, 0444);
+MODULE_PARM_DESC(chains, "chains started per CPU in the chain scenario (default 16; at most 4 x burst runs per CPU in all)");
+static unsigned int md_calls;
+module_param(md_calls, uint, 0444);
+MODULE_PARM_DESC(md_calls, "queue calls per CPU in the many_drivers run (default 0: 4 x burst)");
 
-enum { BLOCKERS = 64, BLOCK_MS = 10 };
+/*
+ * ntwq's verifier mode (per-item tracking and checks that cost the hot
+ * path).  Weak: an ntwq without it still loads the benchmark, which then
+ * skips io_verifier and says so.
+ */
+extern bool ntwq_verifier __weak;
+
+enum {
+	BLOCKERS = 64, BLOCK_MS = 10,
+	FLEET_DRIVERS = 8, FLEET_DEVICES_PER_DRIVER = 8,
+	FLEET_DEVICES = FLEET_DRIVERS * FLEET_DEVICES_PER_DRIVER,
+	PRODUCER_SECONDS = 60, /* a producer gives up after this long */
+};
 
 struct bench;
 
@@ -58,6 +90,9 @@ struct slot {
 	struct bench *b;
 	u64 queued_ns;
 	u64 started_ns;
+	unsigned int idx;  /* its index in the bench's slots and handles */
+	unsigned int runs; /* chain: runs so far (only its own routine touches it) */
+	int idle;          /* many_drivers: 1 when the producer may queue it again */
 };
 
 struct bench {
@@ -67,6 +102,9 @@ struct bench {
 	unsigned int target;
 	struct completion all_done;
 	unsigned int sleep_ms; /* routines sleep this long (blocking scenario) */
+	unsigned int chain_len; /* chain: an item runs this often, then stops */
+	bool fleet;             /* item i belongs to fleet device i % FLEET_DEVICES */
+	const struct contender *c;
 	/* contender state */
 	struct workqueue_struct *wq;
 	void **handles;       /* per-item native work / IO_WORKITEM / WDFWORKITEM / WORK_QUEUE_ITEM */
@@ -77,16 +115,10 @@ static PDRIVER_OBJECT bench_driver;
 static PDEVICE_OBJECT bench_device;
 static WDFDEVICE bench_wdf_device;
 
-static void slot_ran(struct slot *s)
-{
-	struct bench *b = s->b;
-
-	s->started_ns = ktime_get_ns();
-	if (b->sleep_ms)
-		msleep(b->sleep_ms);
-	if (atomic_inc_return(&b->done) == b->target)
-		complete(&b->all_done);
-}
+/* many_drivers: 8 driver objects with 8 devices each, made once at load. */
+static PDRIVER_OBJECT fleet_drivers[FLEET_DRIVERS];
+static PDEVICE_OBJECT fleet_devices[FLEET_DEVICES];
+static WDFDEVICE fleet_wdf_devices[FLEET_DEVICES];
 
 /* ---- contenders ---- */
 
@@ -95,7 +127,35 @@ struct contender {
 	int (*setup)(struct bench *b);
 	void (*queue)(struct bench *b, unsigned int i);
 	void (*teardown)(struct bench *b);
+	bool drivers;  /* also runs many_drivers and chain */
+	bool verifier; /* needs ntwq_verifier */
 };
+
+/*
+ * Every routine calls this first.  True: a chain that is not finished, and
+ * the routine queues its own item again (as drivers do, from the routine).
+ * Nothing touches the slot after the increment of done: the run that
+ * completes the target lets the bench be freed.
+ */
+static bool slot_ran(struct slot *s)
+{
+	struct bench *b = s->b;
+
+	s->started_ns = ktime_get_ns();
+	if (b->sleep_ms)
+		msleep(b->sleep_ms);
+	if (b->chain_len && ++s->runs < b->chain_len)
+		return true;
+	smp_store_release(&s->idle, 1);
+	if (atomic_inc_return(&b->done) == b->target)
+		complete(&b->all_done);
+	return false;
+}
+
+static void requeue(struct slot *s)
+{
+	s->b->c->queue(s->b, s->idx);
+}
 
 struct native_item {
 	struct work_struct work;
@@ -104,7 +164,10 @@ struct native_item {
 
 static void native_fn(struct work_struct *w)
 {
-	slot_ran(container_of(w, struct native_item, work)->s);
+	struct slot *s = container_of(w, struct native_item, work)->s;
+
+	if (slot_ran(s))
+		requeue(s);
 }
 
 static int native_setup_flags(struct bench *b, unsigned int flags, const char *name)
@@ -153,7 +216,8 @@ static void native_teardown(struct bench *b)
 
 static void io_fn(PDEVICE_OBJECT DeviceObject, PVOID Context)
 {
-	slot_ran(Context);
+	if (slot_ran(Context))
+		requeue(Context);
 }
 
 static int io_setup(struct bench *b)
@@ -161,7 +225,8 @@ static int io_setup(struct bench *b)
 	unsigned int i;
 
 	for (i = 0; i < b->n; i++) {
-		b->handles[i] = IoAllocateWorkItem(bench_device);
+		b->handles[i] = IoAllocateWorkItem(b->fleet ? fleet_devices[i % FLEET_DEVICES] :
+						   bench_device);
 		if (!b->handles[i])
 			return -ENOMEM;
 	}
@@ -182,9 +247,24 @@ static void io_teardown(struct bench *b)
 			IoFreeWorkItem(b->handles[i]);
 }
 
+/* io_verifier: io, with the verifier on from before the first item exists
+ * until after the last is freed. */
+static int io_verifier_setup(struct bench *b)
+{
+	WRITE_ONCE(ntwq_verifier, true);
+	return io_setup(b);
+}
+
+static void io_verifier_teardown(struct bench *b)
+{
+	io_teardown(b);
+	WRITE_ONCE(ntwq_verifier, false);
+}
+
 static void ex_fn(PVOID Parameter)
 {
-	slot_ran(Parameter);
+	if (slot_ran(Parameter))
+		requeue(Parameter);
 }
 
 static int ex_setup(struct bench *b)
@@ -224,7 +304,10 @@ WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(BENCH_CONTEXT, BenchContext)
 
 static void wdf_fn(WDFWORKITEM WorkItem)
 {
-	slot_ran(BenchContext(WorkItem)->s);
+	struct slot *s = BenchContext(WorkItem)->s;
+
+	if (slot_ran(s))
+		requeue(s);
 }
 
 static int wdf_setup(struct bench *b)
@@ -239,7 +322,8 @@ static int wdf_setup(struct bench *b)
 		WDFWORKITEM wi;
 
 		WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(&a, BENCH_CONTEXT);
-		a.ParentObject = bench_wdf_device;
+		a.ParentObject = b->fleet ? fleet_wdf_devices[i % FLEET_DEVICES] :
+					    bench_wdf_device;
 		if (!NT_SUCCESS(WdfWorkItemCreate(&cfg, &a, &wi)))
 			return -ENOMEM;
 		BenchContext(wi)->s = &b->slots[i];
@@ -278,7 +362,8 @@ static void ndisw_worker(struct work_struct *w)
 
 static void ndisw_fn(void *ctx)
 {
-	slot_ran(ctx);
+	if (slot_ran(ctx))
+		requeue(ctx);
 }
 
 static int ndisw_setup(struct bench *b)
@@ -308,17 +393,25 @@ static void ndisw_teardown(struct bench *b)
 }
 
 static struct contender contenders[] = {
-	{ "native_bound", native_bound_setup, native_queue, native_teardown },
+	{ "native_bound", native_bound_setup, native_queue, native_teardown, .drivers = true },
 	{ "native_mapped", native_mapped_setup, native_queue, native_teardown },
-	{ "io", io_setup, io_queue, io_teardown },
-	{ "ex", ex_setup, ex_queue, ex_teardown },
-	{ "wdf", wdf_setup, wdf_queue, wdf_teardown },
+	{ "io", io_setup, io_queue, io_teardown, .drivers = true },
+	{ "io_verifier", io_verifier_setup, io_queue, io_verifier_teardown, .drivers = true,
+	  .verifier = true },
+	{ "ex", ex_setup, ex_queue, ex_teardown, .drivers = true },
+	{ "wdf", wdf_setup, wdf_queue, wdf_teardown, .drivers = true },
 	{ "ndisw", ndisw_setup, ndisw_queue, ndisw_teardown },
 };
 
+static bool have_verifier(void)
+{
+	return &ntwq_verifier != NULL;
+}
+
 /* ---- harness ---- */
 
-static struct bench *bench_new(const struct contender *c, unsigned int n)
+/* @fleet: item i belongs to fleet device i % FLEET_DEVICES (io, wdf). */
+static struct bench *bench_new_on(const struct contender *c, unsigned int n, bool fleet)
 {
 	struct bench *b = kzalloc(sizeof(*b), GFP_KERNEL);
 	unsigned int i;
@@ -326,12 +419,17 @@ static struct bench *bench_new(const struct contender *c, unsigned int n)
 	if (!b)
 		return NULL;
 	b->n = n;
+	b->c = c;
+	b->fleet = fleet;
 	b->slots = vcalloc(n, sizeof(*b->slots));
 	b->handles = vcalloc(n, sizeof(*b->handles));
 	if (!b->slots || !b->handles)
 		goto fail;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		b->slots[i].b = b;
+		b->slots[i].idx = i;
+		b->slots[i].idle = 1;
+	}
 	init_completion(&b->all_done);
 	if (c->setup(b))
 		goto fail;
@@ -343,6 +441,11 @@ fail:
 	vfree(b->handles);
 	kfree(b);
 	return NULL;
+}
+
+static struct bench *bench_new(const struct contender *c, unsigned int n)
+{
+	return bench_new_on(c, n, false);
 }
 
 static void bench_free(const struct contender *c, struct bench *b)
@@ -441,16 +544,57 @@ out:
 struct producer {
 	const struct contender *c;
 	struct bench *b;
-	unsigned int first, count;
+	/* Once: queue items first .. first + count - 1, each once.  Cycling
+	 * (many_drivers): make count queue calls over the items first,
+	 * first + stride, ..., each queued again only once its routine has
+	 * run. */
+	unsigned int first, count, stride;
+	bool cycle;
+	bool gave_up; /* cycling: items stopped coming back before the deadline */
+	unsigned long deadline;
 	struct completion *go;
 	struct completion finished;
 	bool threaded; /* false: its thread could not start; run inline */
 };
 
+static void produce_cycling(struct producer *p)
+{
+	struct bench *b = p->b;
+	unsigned int left = p->count, j;
+
+	while (left) {
+		bool queued = false;
+
+		for (j = p->first; j < b->n && left; j += p->stride) {
+			struct slot *s = &b->slots[j];
+
+			if (!smp_load_acquire(&s->idle))
+				continue;
+			WRITE_ONCE(s->idle, 0);
+			p->c->queue(b, j);
+			queued = true;
+			left--;
+		}
+		if (queued)
+			continue;
+		/* All of ours are queued or running, most likely on this
+		 * CPU's workers: let them run. */
+		if (time_after(jiffies, p->deadline)) {
+			p->gave_up = true;
+			return;
+		}
+		yield();
+	}
+}
+
 static void produce(struct producer *p)
 {
 	unsigned int i;
 
+	if (p->cycle) {
+		produce_cycling(p);
+		return;
+	}
 	for (i = 0; i < p->count; i++)
 		p->c->queue(p->b, p->first + i);
 }
@@ -465,25 +609,41 @@ static int producer_fn(void *arg)
 	return 0;
 }
 
-/* (3) items queued from every CPU at once and completed, per second. */
-static void run_throughput(const struct contender *c, unsigned int rep)
+/*
+ * One producer thread per online CPU, bound to it, all released at once;
+ * producer k queues items k * per_cpu .. (k + 1) * per_cpu - 1 once, or with
+ * @cycle makes per_cpu queue calls over items k, k + cpus, k + 2 * cpus, ...
+ * of the bench's.  Returns the ns from the release until the bench's target
+ * was reached, 0 if it was not.
+ */
+static u64 run_producers(const struct contender *c, struct bench *b, unsigned int per_cpu,
+			 bool cycle)
 {
-	unsigned int cpus = num_online_cpus(), n = burst * cpus, k = 0, i, cpu;
+	unsigned int cpus = num_online_cpus(), k = 0, i, cpu;
 	struct producer *prod = kcalloc(cpus, sizeof(*prod), GFP_KERNEL);
-	struct bench *b = bench_new(c, n);
 	DECLARE_COMPLETION_ONSTACK(go);
-	u64 t0, t1;
+	unsigned long deadline = jiffies + PRODUCER_SECONDS * HZ;
+	bool gave_up = false;
+	u64 t0, elapsed = 0;
 
-	if (!prod || !b)
-		goto out;
-	arm(b, n);
+	if (!prod)
+		return 0;
 	for_each_online_cpu(cpu) {
 		struct task_struct *t;
 
 		if (k == cpus)
 			break;
-		prod[k] = (struct producer){ .c = c, .b = b, .first = k * burst,
-					     .count = burst, .go = &go };
+		prod[k] = (struct producer){ .c = c, .b = b, .count = per_cpu, .go = &go,
+					     .cycle = cycle, .deadline = deadline };
+		if (cycle) {
+			/* A CPU beyond the bench's items has none to queue. */
+			prod[k].first = k;
+			prod[k].stride = cpus;
+			if (k >= b->n)
+				prod[k].count = 0;
+		} else {
+			prod[k].first = k * per_cpu;
+		}
 		init_completion(&prod[k].finished);
 		t = kthread_create_on_cpu(producer_fn, &prod[k], cpu, "ntwq_bench/%u");
 		prod[k].threaded = !IS_ERR(t);
@@ -496,19 +656,105 @@ static void run_throughput(const struct contender *c, unsigned int rep)
 	for (i = 0; i < k; i++)
 		if (!prod[i].threaded)
 			produce(&prod[i]);
-	/* Every item is queued exactly once, so the target is reached. */
-	if (wait_all(b)) {
-		t1 = ktime_get_ns();
-		RESULT("throughput", c, rep, "items=%u items_per_s=%llu", n,
-		       div64_u64((u64)n * NSEC_PER_SEC, t1 - t0));
-	}
-	for (i = 0; i < k; i++)
+	/*
+	 * A producer never blocks and a cycling one stops at its deadline, so
+	 * these waits end; prod[] must outlive every producer thread.
+	 */
+	for (i = 0; i < k; i++) {
 		if (prod[i].threaded)
 			wait_for_completion(&prod[i].finished);
-out:
+		gave_up |= prod[i].gave_up;
+	}
+	/* Every queue call runs its routine once, so the target is reached
+	 * unless a producer gave up. */
+	if (gave_up)
+		pr_info("ntwq_bench: %s: items stopped coming back within %u s\n", c->name,
+			PRODUCER_SECONDS);
+	else if (wait_all(b))
+		elapsed = ktime_get_ns() - t0;
 	kfree(prod);
-	if (b)
-		bench_free(c, b);
+	return elapsed;
+}
+
+/* (3) items queued from every CPU at once and completed, per second. */
+static void run_throughput(const struct contender *c, unsigned int rep)
+{
+	unsigned int n = burst * num_online_cpus();
+	struct bench *b = bench_new(c, n);
+	u64 ns;
+
+	if (!b)
+		return;
+	arm(b, n);
+	ns = run_producers(c, b, burst, false);
+	if (ns)
+		RESULT("throughput", c, rep, "items=%u items_per_s=%llu", n,
+		       div64_u64((u64)n * NSEC_PER_SEC, ns));
+	bench_free(c, b);
+}
+
+/*
+ * (6) many_drivers: 8 drivers x 8 devices at once, one work item per device
+ * (64 items: IO_WORKITEMs on the 64 devices, WDF work items parented by the
+ * 64 WDFDEVICEs, 64 WORK_QUEUE_ITEMs, 64 work_structs), queued by a bound
+ * thread per CPU, md_calls queue calls per CPU; the thread of CPU k owns the
+ * devices k, k + cpus, ... (every driver has devices on every CPU) and
+ * queues a device's item again as soon as its routine has run.  Items
+ * completed per second.
+ *
+ * native_bound puts its 64 work_structs on its one per-CPU workqueue rather
+ * than on a workqueue per "driver": ntwq runs every driver's items on the
+ * same per-queue-type workqueues, so one shared workqueue is the same shape,
+ * and per-CPU workqueues all share the CPU's worker pool anyway.
+ */
+static void run_many_drivers(const struct contender *c, unsigned int rep)
+{
+	unsigned int per_cpu = md_calls ? md_calls : 4 * burst;
+	unsigned int n = per_cpu * min_t(unsigned int, num_online_cpus(), FLEET_DEVICES);
+	struct bench *b;
+	u64 ns;
+
+	if (!c->drivers)
+		return;
+	b = bench_new_on(c, FLEET_DEVICES, true);
+	if (!b)
+		return;
+	arm(b, n);
+	ns = run_producers(c, b, per_cpu, true);
+	if (ns)
+		RESULT("many_drivers", c, rep, "drivers=%u devices=%u items=%u items_per_s=%llu",
+		       FLEET_DRIVERS, FLEET_DEVICES, n, div64_u64((u64)n * NSEC_PER_SEC, ns));
+	bench_free(c, b);
+}
+
+/*
+ * (7) chain: a routine queues its own item again until it has run
+ * chain_len times (the pattern drivers use for a polling or draining loop);
+ * `chains` chains started from every CPU at once.  Runs per second over all
+ * chains.  native_bound calls queue_work() on its own work_struct from the
+ * work function.
+ */
+static void run_chain(const struct contender *c, unsigned int rep)
+{
+	unsigned int len = clamp(chain_len, 1U, max(burst, 1U));
+	/* Tiny passes (make test) stay tiny: at most 4 x burst runs per CPU. */
+	unsigned int per_cpu = clamp(chains, 1U, max(4 * burst / len, 1U));
+	unsigned int n = per_cpu * num_online_cpus();
+	struct bench *b;
+	u64 ns;
+
+	if (!c->drivers)
+		return;
+	b = bench_new(c, n);
+	if (!b)
+		return;
+	b->chain_len = len;
+	arm(b, n);
+	ns = run_producers(c, b, per_cpu, false);
+	if (ns)
+		RESULT("chain", c, rep, "chains=%u chain_len=%u items=%llu items_per_s=%llu", n, len,
+		       (u64)n * len, div64_u64((u64)n * len * NSEC_PER_SEC, ns));
+	bench_free(c, b);
 }
 
 /* (4) 64 routines that each sleep 10 ms: time until all have finished. */
@@ -537,7 +783,7 @@ static void run_blocking(const struct contender *c, unsigned int rep)
 static void run_memory(void)
 {
 	static const char *const names[] = { "native_bound", "native_mapped", "io", "ex",
-					     "wdf", "ndisw" };
+					     "wdf", "ndisw", "io_verifier" };
 	struct ntwq_rt_stats before, after;
 	WDF_OBJECT_ATTRIBUTES a;
 	WDF_WORKITEM_CONFIG cfg;
@@ -550,8 +796,11 @@ static void run_memory(void)
 	ntwq_rt_get_stats(&before);
 	io = IoAllocateWorkItem(bench_device);
 	ntwq_rt_get_stats(&after);
-	bytes[2] = after.bytes - before.bytes;
-	IoFreeWorkItem(io);
+	bytes[2] = 0;
+	if (io) {
+		bytes[2] = after.bytes - before.bytes;
+		IoFreeWorkItem(io);
+	}
 	bytes[3] = sizeof(WORK_QUEUE_ITEM);
 	WDF_WORKITEM_CONFIG_INIT(&cfg, wdf_fn);
 	WDF_OBJECT_ATTRIBUTES_INIT(&a);
@@ -565,9 +814,65 @@ static void run_memory(void)
 	}
 	/* The baseline's caller keeps nothing; each call allocates a node. */
 	bytes[5] = sizeof(struct ndisw_node);
-	for (i = 0; i < ARRAY_SIZE(names); i++)
+	/* An Io item allocated while the verifier is on. */
+	bytes[6] = 0;
+	if (have_verifier()) {
+		WRITE_ONCE(ntwq_verifier, true);
+		ntwq_rt_get_stats(&before);
+		io = IoAllocateWorkItem(bench_device);
+		ntwq_rt_get_stats(&after);
+		if (io) {
+			bytes[6] = after.bytes - before.bytes;
+			IoFreeWorkItem(io);
+		}
+		WRITE_ONCE(ntwq_verifier, false);
+	}
+	for (i = 0; i < ARRAY_SIZE(names) - !have_verifier(); i++)
 		pr_info("ntwq_bench: result scenario=memory contender=%s rep=0 cpus=%u bytes_per_item=%lu\n",
 			names[i], num_online_cpus(), bytes[i]);
+}
+
+/* The many_drivers fleet: 8 drivers x 8 devices, a WDFDEVICE on each. */
+static void fleet_destroy(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < FLEET_DEVICES; i++) {
+		if (fleet_wdf_devices[i])
+			WdfObjectDelete(fleet_wdf_devices[i]);
+		if (fleet_devices[i])
+			IoDeleteDevice(fleet_devices[i]);
+		fleet_wdf_devices[i] = NULL;
+		fleet_devices[i] = NULL;
+	}
+	for (i = 0; i < FLEET_DRIVERS; i++) {
+		if (fleet_drivers[i])
+			NtwqDeleteDriver(fleet_drivers[i]);
+		fleet_drivers[i] = NULL;
+	}
+}
+
+static int fleet_create(void)
+{
+	unsigned int i;
+	char name[24];
+
+	for (i = 0; i < FLEET_DRIVERS; i++) {
+		snprintf(name, sizeof(name), "ntwq_bench_drv%u", i);
+		if (!NT_SUCCESS(NtwqCreateDriver(THIS_MODULE, name, &fleet_drivers[i])))
+			goto fail;
+	}
+	for (i = 0; i < FLEET_DEVICES; i++) {
+		if (!NT_SUCCESS(IoCreateDevice(fleet_drivers[i / FLEET_DEVICES_PER_DRIVER], 0, NULL,
+					       FILE_DEVICE_UNKNOWN, 0, FALSE, &fleet_devices[i])) ||
+		    !NT_SUCCESS(NtwqWdfDeviceCreate(fleet_devices[i], WDF_NO_OBJECT_ATTRIBUTES,
+						    &fleet_wdf_devices[i])))
+			goto fail;
+	}
+	return 0;
+fail:
+	fleet_destroy();
+	return -ENOMEM;
 }
 
 static int __init bench_init(void)
@@ -575,7 +880,9 @@ static int __init bench_init(void)
 	unsigned int rep, k, n = ARRAY_SIZE(contenders);
 	void (*const scenarios[])(const struct contender *, unsigned int) = {
 		run_queue_cost, run_latency, run_throughput, run_blocking,
+		run_many_drivers, run_chain,
 	};
+	bool verifier_was = false;
 	unsigned int s;
 
 	if (!NT_SUCCESS(NtwqCreateDriver(THIS_MODULE, "ntwq_bench", &bench_driver)))
@@ -587,16 +894,38 @@ static int __init bench_init(void)
 		NtwqDeleteDriver(bench_driver);
 		return -ENOMEM;
 	}
-	pr_info("ntwq_bench: start cpus=%u items=%u reps=%u burst=%u\n", num_online_cpus(),
-		items, reps, burst);
+	if (fleet_create()) {
+		WdfObjectDelete(bench_wdf_device);
+		IoDeleteDevice(bench_device);
+		NtwqDeleteDriver(bench_driver);
+		return -ENOMEM;
+	}
+	/* Every contender but io_verifier runs with the verifier off. */
+	if (have_verifier()) {
+		verifier_was = READ_ONCE(ntwq_verifier);
+		WRITE_ONCE(ntwq_verifier, false);
+	} else {
+		pr_info("ntwq_bench: io_verifier skipped: this ntwq exports no ntwq_verifier\n");
+	}
+	pr_info("ntwq_bench: start cpus=%u items=%u reps=%u burst=%u md_calls=%u chain_len=%u chains=%u\n",
+		num_online_cpus(), items, reps, burst, md_calls ? md_calls : 4 * burst, chain_len,
+		chains);
 	run_memory();
 	/* Interleaved: every scenario, then every contender, the order rotating. */
 	for (rep = 0; rep < reps; rep++)
 		for (s = 0; s < ARRAY_SIZE(scenarios); s++)
-			for (k = 0; k < n; k++)
-				scenarios[s](&contenders[(k + rep) % n], rep);
+			for (k = 0; k < n; k++) {
+				const struct contender *c = &contenders[(k + rep) % n];
+
+				if (c->verifier && !have_verifier())
+					continue;
+				scenarios[s](c, rep);
+			}
+	if (have_verifier())
+		WRITE_ONCE(ntwq_verifier, verifier_was);
 	pr_info("ntwq_bench: done\n");
 
+	fleet_destroy();
 	WdfObjectDelete(bench_wdf_device);
 	IoDeleteDevice(bench_device);
 	NtwqDeleteDriver(bench_driver);

@@ -9,6 +9,10 @@ plain per-CPU workqueue (native_bound, the kernel's fastest path) and on a
 workqueue with ntwq's flags (native_mapped).  A ratio is only called a
 difference when the two spreads do not overlap; otherwise it is "within
 noise" (QEMU varies by about +-40% between repetitions of the same code).
+
+Besides the main tables: the driver-shaped scenarios (many_drivers, chain)
+against native_bound, and the verifier's cost (io_verifier against io) in
+every scenario.
 """
 import argparse
 import json
@@ -19,7 +23,9 @@ import sys
 
 LINE = re.compile(r'ntwq_bench: result (.*)$')
 NTWQ = ['io', 'ex', 'wdf']
-ORDER = ['native_bound', 'native_mapped', 'io', 'ex', 'wdf', 'ndisw']
+ORDER = ['native_bound', 'native_mapped', 'io', 'io_verifier', 'ex', 'wdf', 'ndisw']
+# The contenders of the driver-shaped scenarios, and their reference.
+DRIVER_ROWS = ['native_bound', 'io', 'io_verifier', 'ex', 'wdf']
 # metric -> (scenario, key, unit divisor, label, lower is better)
 METRICS = {
     'queue_ns': ('queue_cost', 'ns_per_call', 1, 'queue call (ns)', True),
@@ -30,7 +36,16 @@ METRICS = {
     'kitems_s': ('throughput', 'items_per_s', 1000, 'throughput (k items/s)', False),
     'blocking_ms': ('blocking', 'total_us', 1000, '64 x 10 ms blocking (ms)', True),
     'bytes': ('memory', 'bytes_per_item', 1, 'bytes per item', True),
+    'md_kitems_s': ('many_drivers', 'items_per_s', 1000,
+                    'many_drivers 8x8 (k items/s)', False),
+    'chain_kitems_s': ('chain', 'items_per_s', 1000, 'chain (k items/s)', False),
 }
+# The main table's columns; the driver-shaped scenarios have their own table.
+MAIN = ['queue_ns', 'allocs_per_call', 'p50_us', 'p99_us', 'max_us', 'kitems_s',
+        'blocking_ms', 'bytes']
+DRIVER_METRICS = ['md_kitems_s', 'chain_kitems_s']
+# Digits shown per metric.
+DIGITS = {'queue_ns': 0, 'bytes': 0, 'allocs_per_call': 3}
 # target: metric -> (reference, factor, description)
 TARGETS = [
     ('queue_ns', 'native_bound', 1.10, 'queue-call cost within 1.10x the bound native path'),
@@ -56,6 +71,20 @@ def parse(paths):
     return data
 
 
+def chain_shape(paths):
+    """{cpus: (chains, chain_len)} from the chain scenario's lines."""
+    shape = {}
+    for path in paths:
+        for raw in open(path, errors='replace'):
+            m = LINE.search(raw)
+            if not m:
+                continue
+            kv = dict(x.split('=', 1) for x in m.group(1).split())
+            if kv.get('scenario') == 'chain' and 'chain_len' in kv:
+                shape[int(kv['cpus'])] = (int(kv['chains']), int(kv['chain_len']))
+    return shape
+
+
 def summary(values):
     return {'median': statistics.median(values), 'min': min(values), 'max': max(values),
             'n': len(values)}
@@ -76,6 +105,90 @@ def fmt(s, digits=1):
     return f"{s['median']:.{digits}f} ({s['min']:.{digits}f}-{s['max']:.{digits}f})"
 
 
+def ratio_cell(a, b, lower_is_better):
+    """'1.23x', or with '(within noise)' when the spreads overlap; None if
+    either side is missing."""
+    if a is None or b is None:
+        return None, '-'
+    ratio, sep = compare(a, b, lower_is_better)
+    # One measurement each (bytes per item): exact, no spread to compare.
+    exact = a['n'] == 1 and b['n'] == 1
+    return ({'ratio': ratio, 'separated': sep or exact},
+            f'{ratio:.2f}x' + ('' if sep or exact else ' (within noise)'))
+
+
+def driver_tables(table, cfg, shape):
+    """many_drivers and chain: items/s per contender and the ratio to
+    native_bound."""
+    if not any(m in table.get(c, {}) for c in DRIVER_ROWS for m in DRIVER_METRICS):
+        return []
+    ref = table.get('native_bound', {})
+    chain = (f'{shape[0]} chains of {shape[1]} runs' if shape else 'chains')
+    md = ['Driver-shaped scenarios: many_drivers = 8 drivers x 8 devices, one work item per '
+          'device (64 in all), each queued again as soon as its routine has run, by a bound '
+          f'thread on every CPU; chain = {chain}, each routine queueing its own item again '
+          '(native_bound: queue_work() from the work function), started from every CPU.  '
+          'Median (min-max) over the repetitions; ratio of medians to native_bound (higher '
+          'is better).', '',
+          '| contender | ' + ' | '.join(
+              f'{METRICS[m][3]} | {METRICS[m][3].split(" (")[0]} vs native_bound'
+              for m in DRIVER_METRICS) + ' |',
+          '|---|' + '---|' * (2 * len(DRIVER_METRICS))]
+    out = cfg.setdefault('driver_scenarios', {})
+    for c in DRIVER_ROWS:
+        if c not in table:
+            continue
+        cells = []
+        for m in DRIVER_METRICS:
+            s = table[c].get(m)
+            cells.append(fmt(s))
+            if c == 'native_bound':
+                cells.append('reference' if s is not None else '-')
+                if s is not None:
+                    out.setdefault(c, {})[m] = dict(s)
+                continue
+            r, text = ratio_cell(s, ref.get(m), METRICS[m][4])
+            cells.append(text)
+            if s is not None:
+                out.setdefault(c, {})[m] = dict(s, vs_native_bound=r)
+        md.append(f'| {c} | ' + ' | '.join(cells) + ' |')
+    return md + ['']
+
+
+def verifier_table(table, cfg):
+    """The verifier's cost: io_verifier against io, in every scenario."""
+    shown = [m for m in MAIN + DRIVER_METRICS if m != 'max_us']
+    if 'io_verifier' not in table:
+        if 'io' in table:
+            return ['Verifier: no io_verifier results (the ntwq measured exports no '
+                    '`ntwq_verifier`).', '']
+        return []
+    md = ['Verifier cost: io with ntwq\'s verifier mode on (io_verifier) against io, '
+          'same boot.  Ratio of medians io_verifier / io (for items/s, lower means the '
+          'verifier costs throughput).', '',
+          '| | ' + ' | '.join(METRICS[m][3] for m in shown) + ' |',
+          '|---|' + '---|' * len(shown)]
+    for c in ('io', 'io_verifier'):
+        md.append(f'| {c} | ' + ' | '.join(
+            fmt(table.get(c, {}).get(m), DIGITS.get(m, 1)) for m in shown) + ' |')
+    cells = []
+    out = cfg.setdefault('verifier', {})
+    for m in shown:
+        a, b = table['io_verifier'].get(m), table.get('io', {}).get(m)
+        if m == 'allocs_per_call' and a is not None and b is not None:
+            # A count, not a cost ratio: show the difference.
+            diff = a['median'] - b['median']
+            out[m] = {'difference': diff}
+            cells.append(f'{diff:+.3f}')
+            continue
+        r, text = ratio_cell(a, b, METRICS[m][4])
+        if r is not None:
+            out[m] = r
+        cells.append(text)
+    md.append('| io_verifier / io | ' + ' | '.join(cells) + ' |')
+    return md + ['']
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--machine', default='(not given)')
@@ -84,6 +197,7 @@ def main():
     args = ap.parse_args()
 
     raw = parse(args.logs)
+    shapes = chain_shape(args.logs)
     if not raw:
         sys.exit('no ntwq_bench results in the logs')
     result = {'machine': args.machine, 'configs': {}}
@@ -93,12 +207,11 @@ def main():
                  for c in ORDER if c in raw[cpus]}
         cfg = {'contenders': table, 'ratios': {}, 'targets': []}
         md += [f'### QEMU -smp {cpus}', '',
-               '| contender | ' + ' | '.join(METRICS[m][3] for m in METRICS) + ' |',
-               '|---|' + '---|' * len(METRICS)]
+               '| contender | ' + ' | '.join(METRICS[m][3] for m in MAIN) + ' |',
+               '|---|' + '---|' * len(MAIN)]
         for c, t in table.items():
             md.append(f'| {c} | ' + ' | '.join(
-                fmt(t.get(m), 0 if m in ('queue_ns', 'bytes') else
-                    (3 if m == 'allocs_per_call' else 1)) for m in METRICS) + ' |')
+                fmt(t.get(m), DIGITS.get(m, 1)) for m in MAIN) + ' |')
         md += ['', 'Median (min-max) over the repetitions.', '',
                '| ntwq vs native | ' + ' | '.join(
                    f'{METRICS[m][3]} vs {ref}' for m in ('queue_ns', 'p50_us', 'kitems_s')
@@ -144,6 +257,7 @@ def main():
                 cfg['targets'].append({'target': desc, 'contender': c, 'verdict': verdict})
             rows.append(f'| {desc} | ' + ' | '.join(cells) + ' |')
         md += rows + ['']
+        md += driver_tables(table, cfg, shapes.get(cpus)) + verifier_table(table, cfg)
         result['configs'][str(cpus)] = cfg
 
     os.makedirs(args.outdir, exist_ok=True)
@@ -162,7 +276,7 @@ def plot(raw, path):
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
-    shown = ['queue_ns', 'p50_us', 'kitems_s', 'blocking_ms']
+    shown = ['queue_ns', 'p50_us', 'kitems_s', 'blocking_ms', 'md_kitems_s', 'chain_kitems_s']
     configs = sorted(raw)
     fig, axes = plt.subplots(len(configs), len(shown), figsize=(4.2 * len(shown), 3.4 * len(configs)),
                              squeeze=False)
@@ -170,6 +284,9 @@ def plot(raw, path):
         for col, m in enumerate(shown):
             ax = axes[row][col]
             names = [c for c in ORDER if m in raw[cpus].get(c, {})]
+            if not names:
+                ax.set_axis_off()
+                continue
             med = [statistics.median(raw[cpus][c][m]) for c in names]
             lo = [med[i] - min(raw[cpus][c][m]) for i, c in enumerate(names)]
             hi = [max(raw[cpus][c][m]) - med[i] for i, c in enumerate(names)]
