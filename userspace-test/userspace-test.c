@@ -519,7 +519,7 @@ static void scenario_observes_expected_values(void)
 	ret = trigger_str(cmd, out, sizeof(out));
 	if (ret == -EOPNOTSUPP && e->needs_fault_injection)
 		SKIP("kernel without CONFIG_FAULT_INJECTION");
-	REQUIRE(ret == 0, "%s: write: %s", cmd, strerror(-ret));
+	REQUIRE(ret == 0, "%s: write: %s; it said:\n%s", cmd, strerror(-ret), out);
 	for (const struct ntwq_expect_kv *kv = e->kv; kv->key; kv++)
 		expect_value(out, kv->key, kv->value);
 }

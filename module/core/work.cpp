@@ -51,6 +51,17 @@ bool TakeGrave(const void *work)
 	return false;
 }
 
+bool Buried(const void *work)
+{
+	if (!g_gate.graves.Load())
+		return false;
+	SpinGuard<IrqSave> guard(g_yard.lock);
+	for (u32 i = 0; i < kGraves; i++)
+		if (g_yard.graves[i] == work)
+			return true;
+	return false;
+}
+
 /*
  * Makes sure no dispatcher reads @item after the caller frees it: either
  * the dispatcher that holds its address has let go already (Abandoned), or
@@ -265,6 +276,12 @@ WorkItem *WorkItem::Allocate(ObjectHeader *device) noexcept
 bool WorkItem::Init(ObjectHeader *io_object, WorkStorage kind, Api family,
 		    const char *api_name) noexcept
 {
+	/* A worker still holds this storage's old item (and will skip it). */
+	if (kind == WorkStorage::Caller && Buried(work.Get())) {
+		Verifier::Report(NTWQ_DIAG_FREE_QUEUED, api_name, nullptr, DriverOf(io_object)->Name(),
+				 "storage of an item a worker still holds; not initialized");
+		return false;
+	}
 	/* Caller storage may hold a live item: never re-initialise a queued one. */
 	if (kind == WorkStorage::Caller && magic.LoadAcquire() == kWorkItemMagic) {
 		WorkState s = state.LoadAcquire();
