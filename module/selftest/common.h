@@ -14,6 +14,12 @@
 
 /* Every wait of a scenario is bounded by this. */
 #define WAIT_JIFFIES msecs_to_jiffies(10000)
+/*
+ * Waits for many blocked routines to arrive at once: each arrival may need a
+ * new kworker, and creating one under TCG on a busy host can take most of a
+ * second (seen: 32 workers not all created within 10 s on stock 6.1).
+ */
+#define BARRIER_JIFFIES msecs_to_jiffies(30000)
 #define EXT_MAGIC 0xfeedface
 
 struct probe;

@@ -400,7 +400,7 @@ static void ex_barrier_routine(PVOID Parameter)
 	atomic_inc(&b->arrived);
 	wake_up_all(&b->wq);
 	if (!wait_event_timeout(b->wq, atomic_read(&b->arrived) >= b->expected,
-				WAIT_JIFFIES))
+				BARRIER_JIFFIES))
 		atomic_inc(&b->timeouts);
 	probe_leave(b->p);
 }
@@ -426,7 +426,8 @@ int ntwq_scn_ex_concurrency(unsigned int arg, struct ntwq_scn_result *r)
 		ExInitializeWorkItem(&items[i], ex_barrier_routine, b);
 		ExQueueWorkItem(&items[i], DelayedWorkQueue);
 	}
-	ntwq_scn_put(r, "completed", probe_wait(b->p, &b->p->done));
+	ntwq_scn_put(r, "completed",
+		     wait_for_completion_timeout(&b->p->done, BARRIER_JIFFIES) > 0);
 	ntwq_scn_put(r, "drained", ex_drain(baseline));
 	ntwq_scn_put(r, "items", n);
 	ntwq_scn_put(r, "max_concurrent", atomic_read(&b->p->max_running));

@@ -731,7 +731,7 @@ static void barrier_routine(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkIt
 	wake_up_all(&b->wq);
 	/* Block (sleep) until every routine has started, or give up. */
 	if (!wait_event_timeout(b->wq, atomic_read(&b->arrived) >= b->expected,
-				WAIT_JIFFIES))
+				BARRIER_JIFFIES))
 		atomic_inc(&b->timeouts);
 	probe_leave(&b->p);
 }
@@ -758,7 +758,8 @@ int ntwq_scn_io_concurrency(unsigned int arg, struct ntwq_scn_result *r)
 		items[i] = IoAllocateWorkItem(s.device);
 		IoQueueWorkItemEx(items[i], barrier_routine, DelayedWorkQueue, b);
 	}
-	ntwq_scn_put(r, "completed", probe_wait(&b->p, &b->p.done));
+	ntwq_scn_put(r, "completed",
+		     wait_for_completion_timeout(&b->p.done, BARRIER_JIFFIES) > 0);
 	scn_teardown(&s);
 	for (i = 0; i < n; i++)
 		IoFreeWorkItem(items[i]);
