@@ -317,6 +317,30 @@ static void trigger_binary_garbage_is_rejected(void)
 	CHECK(trigger_str("help", NULL, 0) == 0, "help failed after garbage");
 }
 
+/* Several commands on one open descriptor: each read returns that command's result. */
+static void trigger_reused_fd_reads_each_result(void)
+{
+	static const char *const cmds[] = { "cxx.virtual", "cxx.guard", "cxx.virtual" };
+	/* The first line of each command's result. */
+	static const char *const firsts[] = { "square_area=49\n", "plain_locked_inside=1\n",
+					      "square_area=49\n" };
+	char out[RESULT_MAX];
+	int fd = open(NTWQ_DIR "/trigger", O_RDWR);
+
+	REQUIRE(fd >= 0, "open: %s", strerror(errno));
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		ssize_t n;
+
+		CHECK(write(fd, cmds[i], strlen(cmds[i])) == (ssize_t)strlen(cmds[i]),
+		      "write %s: %s", cmds[i], strerror(errno));
+		n = read(fd, out, sizeof(out) - 1);
+		out[n > 0 ? n : 0] = '\0';
+		CHECK(!strncmp(out, firsts[i], strlen(firsts[i])), "command %zu (%s) read back:\n%s",
+		      i + 1, cmds[i], out);
+	}
+	close(fd);
+}
+
 static void trigger_runs_are_counted_in_stats(void)
 {
 	long long before = stat_value("trigger.runs");
@@ -535,6 +559,7 @@ static const struct tcase cases[] = {
 	{ "trigger_empty_and_malformed_are_einval", "empty, wrong arity, bad numbers: -EINVAL", trigger_empty_and_malformed_are_einval },
 	{ "trigger_oversized_write_is_e2big", "writes of 256 bytes and more: -E2BIG", trigger_oversized_write_is_e2big },
 	{ "trigger_binary_garbage_is_rejected", "random bytes: -EINVAL, module still answers", trigger_binary_garbage_is_rejected },
+	{ "trigger_reused_fd_reads_each_result", "one descriptor, three commands: each read returns its own result", trigger_reused_fd_reads_each_result },
 	{ "trigger_runs_are_counted_in_stats", "trigger.runs counts commands that ran", trigger_runs_are_counted_in_stats },
 	{ "unload_removes_debugfs_and_module", "modprobe -r removes debugfs and the module", unload_removes_debugfs_and_module },
 	{ "reload_starts_from_zero", "a reloaded ntwq starts with fresh counters", reload_starts_from_zero },

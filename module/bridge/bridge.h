@@ -86,8 +86,6 @@ void ntwq_init_work(struct work_struct *work, ntwq_work_func_t func,
 void ntwq_destroy_work(struct work_struct *work);
 bool ntwq_queue_work(struct workqueue_struct *wq, struct work_struct *work);
 bool ntwq_cancel_work(struct work_struct *work);
-bool ntwq_flush_work(struct work_struct *work);
-struct work_struct *ntwq_current_work(void);
 
 /* kref.c */
 void ntwq_kref_init(struct kref *kref);
@@ -112,9 +110,6 @@ void ntwq_wait_for_completion(struct completion *done);
 void *ntwq_alloc_percpu_u64(size_t count);
 bool ntwq_percpu_any_equals(void *base, size_t index, unsigned long long value);
 void ntwq_free_percpu(void *base);
-void ntwq_percpu_inc(void *base, size_t index);
-void ntwq_percpu_inc_max(void *base, size_t inc_index, size_t max_index,
-			 unsigned long long value);
 unsigned long long ntwq_percpu_sum(void *base, size_t index);
 unsigned long long ntwq_percpu_max(void *base, size_t index);
 unsigned int ntwq_nr_cpu_ids(void);

@@ -74,6 +74,8 @@ static ssize_t ntwq_command_write(struct file *file, const char __user *ubuf,
 	ret = cf->ops->run(cf->ops->data, cmd, cf->result, sizeof(cf->result));
 	cf->result[sizeof(cf->result) - 1] = '\0';
 	cf->len = strlen(cf->result);
+	/* The next read of this open file starts at this result's beginning. */
+	*ppos = 0;
 	return ret ? ret : count;
 }
 

@@ -2,10 +2,11 @@
 /*
  * percpu.c - bridge to per-CPU arrays of u64 counters.
  *
- * The C++ statistics keep one array of counters per CPU, so the queue and
- * dispatch paths bump a counter with one this_cpu operation (no shared cache
- * line, no lock, safe against interrupts) and readers add up the CPUs.
- * @base is the value ntwq_alloc_percpu_u64() returned; indexes count u64s.
+ * The C++ statistics keep one array of counters per CPU; the queue and
+ * dispatch paths bump them inline (lib/percpu.h: one %gs-relative
+ * instruction, no call), and these functions allocate them and let readers
+ * add up the CPUs.  @base is the value ntwq_alloc_percpu_u64() returned;
+ * indexes count u64s.
  */
 #include <linux/percpu.h>
 #include <linux/cpumask.h>
@@ -38,45 +39,6 @@ void *ntwq_alloc_percpu_u64(size_t count)
 void ntwq_free_percpu(void *base)
 {
 	free_percpu((void __percpu __force *)base);
-}
-
-/**
- * ntwq_percpu_inc - this_cpu_inc() of counter @index.
- * @base: the per-CPU array.
- * @index: the counter.
- *
- * Context: any context, including hard irq.
- */
-void ntwq_percpu_inc(void *base, size_t index)
-{
-	this_cpu_inc(*ntwq_pcpu(base, index));
-}
-
-/**
- * ntwq_percpu_inc_max - bump counter @inc_index and raise @max_index to @value.
- * @base: the per-CPU array.
- * @inc_index: the counter to increment.
- * @max_index: the per-CPU maximum to raise.
- * @value: the new sample.
- *
- * Context: any context.
- */
-void ntwq_percpu_inc_max(void *base, size_t inc_index, size_t max_index,
-			 unsigned long long value)
-{
-	u64 __percpu *max = ntwq_pcpu(base, max_index);
-	u64 old;
-
-	this_cpu_inc(*ntwq_pcpu(base, inc_index));
-	old = this_cpu_read(*max);
-	/* Rarely loops: only an interrupt that raised the same maximum races. */
-	while (value > old) {
-		u64 seen = this_cpu_cmpxchg(*max, old, value);
-
-		if (seen == old)
-			break;
-		old = seen;
-	}
 }
 
 /**

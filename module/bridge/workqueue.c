@@ -86,25 +86,3 @@ bool ntwq_cancel_work(struct work_struct *work)
 	return cancel_work(work);
 }
 
-/**
- * ntwq_flush_work - flush_work(): wait for @work's last queueing to finish.
- * @work: the work item.
- *
- * Context: process context; sleeps.
- * Return: true if it waited.
- */
-bool ntwq_flush_work(struct work_struct *work)
-{
-	return flush_work(work);
-}
-
-/**
- * ntwq_current_work - current_work().
- *
- * Context: any context.
- * Return: the work item the current kworker is running, or NULL.
- */
-struct work_struct *ntwq_current_work(void)
-{
-	return current_work();
-}

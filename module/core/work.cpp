@@ -391,18 +391,6 @@ bool WorkItem::Retire(const char *api_name) noexcept
 	return true;
 }
 
-void WorkItem::Flush() noexcept
-{
-	ntwq_flush_work(work.Get());
-}
-
-bool WorkItem::Pending() const noexcept
-{
-	WorkState s = state.Load();
-
-	return s == WorkState::Claimed || s == WorkState::Queued;
-}
-
 void WorkItem::PutMemory() noexcept
 {
 	if (storage == WorkStorage::Kmdf) {

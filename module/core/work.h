@@ -269,10 +269,6 @@ struct WorkItem {
 	 * item was retired already.
 	 */
 	bool Retire(const char *api_name) noexcept;
-	/* Waits for the current run, if any; process context. */
-	void Flush() noexcept;
-	/* Is the item queued or being queued now? */
-	bool Pending() const noexcept;
 
 	inline void GetMemory() noexcept;
 	/* Drops a memory reference; the last one frees the item. */
