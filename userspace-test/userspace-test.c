@@ -529,6 +529,101 @@ static void ntwq_unload_waits_for_its_own_ex_work(void)
 	REQUIRE(run_quiet("modprobe ntwq") == 0, "reload failed");
 }
 
+/* ---- cases: every allocation of the trigger's commands fails in turn ---- */
+
+#define FAILSLAB "/sys/kernel/debug/failslab"
+
+/*
+ * The scenarios swept so far: the KMDF ones (each checks every create and
+ * gives up with -ENOMEM) and io.delete_pending.  The other Io and Ex
+ * scenarios still wait out their bounded waits (10 s) when an allocation
+ * fails, which makes a sweep of them take too long for make test.
+ */
+static int sweep_this(const char *scenario)
+{
+	static const char *const slow[] = {
+		"wdf.flush_endless", "wdf.flush_requeuing", "wdf.serialization",
+		"wdf.flush_waits", "wdf.delete_running",
+	};
+
+	for (size_t k = 0; k < sizeof(slow) / sizeof(slow[0]); k++)
+		if (!strcmp(scenario, slow[k]))
+			return 0;
+	return !strncmp(scenario, "wdf.", 4) || !strcmp(scenario, "io.delete_pending");
+}
+
+/* Runs @cmd with its @nth fault point failing; 1 if that point was reached. */
+static int run_failing(int nth_fd, const char *cmd, unsigned int nth, int *err)
+{
+	char buf[32];
+	int fd = open(NTWQ_DIR "/trigger", O_RDWR);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	snprintf(buf, sizeof(buf), "%u", nth);
+	if (pwrite(nth_fd, buf, strlen(buf), 0) < 0) {
+		close(fd);
+		return -1;
+	}
+	*err = write(fd, cmd, strlen(cmd)) < 0 ? errno : 0;
+	n = pread(nth_fd, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	/* Not reached: the count is still armed; disarm it. */
+	if (atoi(buf) != 0) {
+		pwrite(nth_fd, "0", 1, 0);
+		close(fd);
+		return 0;
+	}
+	close(fd);
+	return 1;
+}
+
+/*
+ * Trigger commands (the scenarios of expect.h that sweep_this() picks), their 1st, 2nd, ...
+ * allocation failing in turn (failslab through /proc/thread-self/fail-nth,
+ * ntwq's own allocations through fail_alloc), until it runs without
+ * reaching the armed point.  Each command must answer 0 or -ENOMEM;
+ * nothing may crash, and the kernel log (KASAN, kmemleak at the end) must
+ * stay clean.  Debug kernel only (stock kernels lack fault injection).
+ */
+static void fault_sweep_trigger_commands(void)
+{
+	unsigned int points = 0, commands = 0;
+	int nth_fd;
+
+	if (!exists(FAILSLAB))
+		SKIP("kernel without CONFIG_FAILSLAB");
+	/* GFP_KERNEL allocations too; one line per failure, no stack dump. */
+	REQUIRE(write_file(FAILSLAB "/ignore-gfp-wait", "N") == 0, "failslab ignore-gfp-wait");
+	REQUIRE(write_file(FAILSLAB "/verbose", "0") == 0, "failslab verbose");
+	nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
+	REQUIRE(nth_fd >= 0, "fail-nth: %s", strerror(errno));
+	for (size_t i = 0; i < sizeof(ntwq_expectations) / sizeof(ntwq_expectations[0]); i++) {
+		const struct ntwq_expect *e = &ntwq_expectations[i];
+		char cmd[64];
+
+		if (!sweep_this(e->scenario))
+			continue;
+		snprintf(cmd, sizeof(cmd), e->arg ? "%s %u" : "%s", e->scenario, e->arg);
+		commands++;
+		for (unsigned int nth = 1; nth <= 64; nth++) {
+			int err = 0, reached = run_failing(nth_fd, cmd, nth, &err);
+
+			CHECK(reached >= 0, "%s: cannot arm fail-nth %u", cmd, nth);
+			if (reached <= 0)
+				break;
+			points++;
+			CHECK(err == 0 || err == ENOMEM || err == EOPNOTSUPP,
+			      "%s with allocation %u failing: %s", cmd, nth, strerror(err));
+		}
+	}
+	close(nth_fd);
+	write_file(FAILSLAB "/ignore-gfp-wait", "Y");
+	printf("    # swept %u fault points over %u trigger commands\n", points, commands);
+	CHECK(points > commands, "only %u fault points reached", points);
+}
+
 /* ---- cases: the scenarios of module/selftest, checked against expect.h ---- */
 
 static const struct ntwq_expect *current_expect;
@@ -560,6 +655,7 @@ static const struct tcase cases[] = {
 	{ "trigger_oversized_write_is_e2big", "writes of 256 bytes and more: -E2BIG", trigger_oversized_write_is_e2big },
 	{ "trigger_binary_garbage_is_rejected", "random bytes: -EINVAL, module still answers", trigger_binary_garbage_is_rejected },
 	{ "trigger_reused_fd_reads_each_result", "one descriptor, three commands: each read returns its own result", trigger_reused_fd_reads_each_result },
+	{ "fault_sweep_trigger_commands", "every allocation of every trigger command fails in turn: 0 or -ENOMEM, nothing crashes", fault_sweep_trigger_commands },
 	{ "trigger_runs_are_counted_in_stats", "trigger.runs counts commands that ran", trigger_runs_are_counted_in_stats },
 	{ "unload_removes_debugfs_and_module", "modprobe -r removes debugfs and the module", unload_removes_debugfs_and_module },
 	{ "reload_starts_from_zero", "a reloaded ntwq starts with fresh counters", reload_starts_from_zero },

@@ -342,14 +342,14 @@ int ntwq_scn_ex_many(unsigned int arg, struct ntwq_scn_result *r)
 						 CriticalWorkQueue, BackgroundWorkQueue };
 	int baseline = module_refcount(THIS_MODULE);
 	unsigned int n = arg ? min(arg, 100000u) : 10000, i, once = 0, never = 0, more = 0;
-	struct ex_many_param *params = vcalloc(n, sizeof(*params));
+	struct ex_many_param *params = __vcalloc(n, sizeof(*params), GFP_KERNEL | __GFP_NOWARN);
 	struct ex_many m = { .n = n };
 	struct scn s;
 
 	memset(&s, 0, sizeof(s));
 	scn_snapshot(&s);
-	m.items = vcalloc(n, sizeof(*m.items));
-	m.counts = vcalloc(n, sizeof(*m.counts));
+	m.items = __vcalloc(n, sizeof(*m.items), GFP_KERNEL | __GFP_NOWARN);
+	m.counts = __vcalloc(n, sizeof(*m.counts), GFP_KERNEL | __GFP_NOWARN);
 	if (!params || !m.items || !m.counts) {
 		vfree(params);
 		vfree(m.items);

@@ -381,6 +381,11 @@ int ntwq_scn_io_delete_pending(unsigned int arg, struct ntwq_scn_result *r)
 	p = s.p;
 	ntwq_scn_put(r, "refs_created", ntwq_object_refs(s.device));
 	item = IoAllocateWorkItem(s.device);
+	if (!item) {
+		/* Without the item nothing pins the device: do not delete it here. */
+		scn_finish(&s, NULL);
+		return -ENOMEM;
+	}
 	ntwq_scn_put(r, "refs_with_item", ntwq_object_refs(s.device));
 	IoQueueWorkItemEx(item, deleted_device_routine, DelayedWorkQueue, p);
 	ntwq_scn_put(r, "refs_queued", ntwq_object_refs(s.device));

@@ -116,6 +116,13 @@ static int wdf_finish(struct wdf_scn *w, struct ntwq_scn_result *r)
 	return scn_finish(&w->s, r);
 }
 
+/* A scenario whose setup could not allocate: undo it and say so. */
+static int wdf_abort(struct wdf_scn *w)
+{
+	wdf_finish(w, NULL);
+	return -ENOMEM;
+}
+
 /* A work item under @parent whose context points at @p. */
 static NTSTATUS make_item(WDFOBJECT parent, PFN_WDF_WORKITEM fn, BOOLEAN serialize,
 			  struct probe *p, WDFWORKITEM *out)
@@ -174,7 +181,8 @@ int ntwq_scn_wdf_create(unsigned int arg, struct ntwq_scn_result *r)
 
 	WDF_OBJECT_ATTRIBUTES_INIT(&a);
 	a.ParentObject = w.device;
-	WdfObjectCreate(&a, &child);
+	if (!NT_SUCCESS(WdfObjectCreate(&a, &child)))
+		return wdf_abort(&w);
 	a.ParentObject = child;
 	st = WdfWorkItemCreate(&cfg, &a, &wi);
 	ntwq_scn_put(r, "device_chain_accepted", NT_SUCCESS(st));
@@ -218,7 +226,8 @@ int ntwq_scn_wdf_context(unsigned int arg, struct ntwq_scn_result *r)
 
 	WDF_OBJECT_ATTRIBUTES_INIT(&a);
 	a.ParentObject = w.device;
-	WdfObjectCreate(&a, &plain);
+	if (!NT_SUCCESS(WdfObjectCreate(&a, &plain)))
+		return wdf_abort(&w);
 	ntwq_scn_put(r, "no_context_null", BigContext(plain) == NULL);
 
 	WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(&a, BIG_CONTEXT);
@@ -241,7 +250,8 @@ int ntwq_scn_wdf_callback(unsigned int arg, struct ntwq_scn_result *r)
 
 	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
 		return -ENOMEM;
-	make_item(w.device, probe_cb, TRUE, w.s.p, &wi);
+	if (!NT_SUCCESS(make_item(w.device, probe_cb, TRUE, w.s.p, &wi)))
+		return wdf_abort(&w);
 	WdfWorkItemEnqueue(wi);
 	ntwq_scn_put(r, "completed", probe_wait(w.s.p, &w.s.p->done));
 	WdfWorkItemFlush(wi);
@@ -267,7 +277,8 @@ int ntwq_scn_wdf_coalesce(unsigned int arg, struct ntwq_scn_result *r)
 
 	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
 		return -ENOMEM;
-	make_item(w.device, probe_cb, TRUE, w.s.p, &wi);
+	if (!NT_SUCCESS(make_item(w.device, probe_cb, TRUE, w.s.p, &wi)))
+		return wdf_abort(&w);
 	/* Irqs off: this CPU's workers cannot start it in between. */
 	local_irq_save(flags);
 	for (i = 0; i < 5; i++)
@@ -296,7 +307,8 @@ int ntwq_scn_wdf_enqueue_from_callback(unsigned int arg, struct ntwq_scn_result 
 	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
 		return -ENOMEM;
 	w.s.p->target = 3;
-	make_item(w.device, requeue_cb, TRUE, w.s.p, &wi);
+	if (!NT_SUCCESS(make_item(w.device, requeue_cb, TRUE, w.s.p, &wi)))
+		return wdf_abort(&w);
 	ItemContext(wi)->requeue_until = 3;
 	WdfWorkItemEnqueue(wi);
 	ntwq_scn_put(r, "completed", probe_wait(w.s.p, &w.s.p->done));
@@ -322,7 +334,8 @@ int ntwq_scn_wdf_flush_waits(unsigned int arg, struct ntwq_scn_result *r)
 
 	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
 		return -ENOMEM;
-	make_item(w.device, slow_cb, TRUE, w.s.p, &wi);
+	if (!NT_SUCCESS(make_item(w.device, slow_cb, TRUE, w.s.p, &wi)))
+		return wdf_abort(&w);
 	WdfWorkItemEnqueue(wi);
 	WdfWorkItemFlush(wi);
 	ntwq_scn_put(r, "done_at_flush_return", READ_ONCE(w.s.p->done_flag));
@@ -336,7 +349,8 @@ int ntwq_scn_wdf_flush_idle(unsigned int arg, struct ntwq_scn_result *r)
 
 	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
 		return -ENOMEM;
-	make_item(w.device, probe_cb, TRUE, w.s.p, &wi);
+	if (!NT_SUCCESS(make_item(w.device, probe_cb, TRUE, w.s.p, &wi)))
+		return wdf_abort(&w);
 	WdfWorkItemFlush(wi); /* never enqueued: returns at once, runs nothing */
 	return wdf_finish(&w, r);
 }
@@ -400,7 +414,8 @@ int ntwq_scn_wdf_flush_in_callback(unsigned int arg, struct ntwq_scn_result *r)
 
 	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
 		return -ENOMEM;
-	make_item(w.device, flush_self_cb, TRUE, w.s.p, &wi);
+	if (!NT_SUCCESS(make_item(w.device, flush_self_cb, TRUE, w.s.p, &wi)))
+		return wdf_abort(&w);
 	WdfWorkItemEnqueue(wi);
 	ntwq_scn_put(r, "completed", probe_wait(w.s.p, &w.s.p->done));
 	ntwq_scn_put(r, "flush_returned", ItemContext(wi)->flush_returned);
@@ -430,7 +445,8 @@ int ntwq_scn_wdf_flush_requeuing(unsigned int arg, struct ntwq_scn_result *r)
 	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
 		return -ENOMEM;
 	w.s.p->target = 0;
-	make_item(w.device, forever_cb, TRUE, w.s.p, &wi);
+	if (!NT_SUCCESS(make_item(w.device, forever_cb, TRUE, w.s.p, &wi)))
+		return wdf_abort(&w);
 	WdfWorkItemEnqueue(wi);
 	msleep(50);
 	WdfWorkItemFlush(wi); /* returns, diagnosed, although the item keeps re-enqueueing */
@@ -455,7 +471,8 @@ int ntwq_scn_wdf_delete_idle(unsigned int arg, struct ntwq_scn_result *r)
 
 	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
 		return -ENOMEM;
-	make_item(w.device, probe_cb, TRUE, w.s.p, &wi);
+	if (!NT_SUCCESS(make_item(w.device, probe_cb, TRUE, w.s.p, &wi)))
+		return wdf_abort(&w);
 	ItemContext(wi)->destroyed = &destroyed;
 	WdfObjectReference(wi);
 	WdfObjectDelete(wi);
@@ -501,7 +518,8 @@ int ntwq_scn_wdf_delete_running(unsigned int arg, struct ntwq_scn_result *r)
 
 	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
 		return -ENOMEM;
-	make_item(w.device, gated_cb, TRUE, w.s.p, &wi);
+	if (!NT_SUCCESS(make_item(w.device, gated_cb, TRUE, w.s.p, &wi)))
+		return wdf_abort(&w);
 	WdfWorkItemEnqueue(wi);
 	/* Delete only once the callback runs: then the delete must wait. */
 	for (i = 0; i < 1000 && !atomic_read(&w.s.p->running); i++)
@@ -540,7 +558,8 @@ int ntwq_scn_wdf_delete_in_callback(unsigned int arg, struct ntwq_scn_result *r)
 
 	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
 		return -ENOMEM;
-	make_item(w.device, delete_self_cb, TRUE, w.s.p, &wi);
+	if (!NT_SUCCESS(make_item(w.device, delete_self_cb, TRUE, w.s.p, &wi)))
+		return wdf_abort(&w);
 	c = ItemContext(wi);
 	WdfObjectReference(wi);
 	WdfWorkItemEnqueue(wi);
@@ -565,7 +584,8 @@ int ntwq_scn_wdf_delete_raised_irql(unsigned int arg, struct ntwq_scn_result *r)
 
 	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
 		return -ENOMEM;
-	make_item(w.device, probe_cb, TRUE, w.s.p, &wi);
+	if (!NT_SUCCESS(make_item(w.device, probe_cb, TRUE, w.s.p, &wi)))
+		return wdf_abort(&w);
 	c = ItemContext(wi);
 	c->destroyed = &destroyed;
 	WdfObjectReference(wi);
@@ -596,11 +616,14 @@ int ntwq_scn_wdf_cascade(unsigned int arg, struct ntwq_scn_result *r)
 		return -ENOMEM;
 	init_completion(&ItemContext(w.device)->cleaned);
 	recording_attributes(&a, w.device);
-	WdfObjectCreate(&a, &o1);
+	if (!NT_SUCCESS(WdfObjectCreate(&a, &o1)))
+		return wdf_abort(&w);
 	init_completion(&ItemContext(o1)->cleaned);
-	WdfObjectCreate(&a, &o2);
+	if (!NT_SUCCESS(WdfObjectCreate(&a, &o2)))
+		return wdf_abort(&w);
 	init_completion(&ItemContext(o2)->cleaned);
-	make_item(o1, probe_cb, TRUE, w.s.p, &wi);
+	if (!NT_SUCCESS(make_item(o1, probe_cb, TRUE, w.s.p, &wi)))
+		return wdf_abort(&w);
 	WdfObjectReference(w.device);
 	WdfObjectReference(o1);
 	WdfObjectReference(o2);
@@ -648,10 +671,12 @@ int ntwq_scn_wdf_destroy_order(unsigned int arg, struct ntwq_scn_result *r)
 	WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(&a, BIG_CONTEXT);
 	a.ParentObject = w.device;
 	a.EvtDestroyCallback = destroy_order_cb;
-	WdfObjectCreate(&a, &parent);
+	if (!NT_SUCCESS(WdfObjectCreate(&a, &parent)))
+		return wdf_abort(&w);
 	*(int **)BigContext(parent) = &parent_seq;
 	a.ParentObject = parent;
-	WdfObjectCreate(&a, &child);
+	if (!NT_SUCCESS(WdfObjectCreate(&a, &child)))
+		return wdf_abort(&w);
 	*(int **)BigContext(child) = &child_seq;
 	WdfObjectDelete(parent);
 	ntwq_scn_put(r, "both_destroyed", parent_seq && child_seq);
@@ -675,6 +700,7 @@ static void barrier_cb(WDFWORKITEM WorkItem)
 	probe_leave(c->p);
 }
 
+/* Runs two barrier callbacks; 1 if both ran, 0 if not, -ENOMEM without items. */
 static int run_pair(WDFDEVICE device, BOOLEAN serialize, struct probe *p, atomic_t *timeouts)
 {
 	DECLARE_WAIT_QUEUE_HEAD_ONSTACK(barrier);
@@ -683,7 +709,11 @@ static int run_pair(WDFDEVICE device, BOOLEAN serialize, struct probe *p, atomic
 	int i, done;
 
 	for (i = 0; i < 2; i++) {
-		make_item(device, barrier_cb, serialize, p, &wi[i]);
+		if (!NT_SUCCESS(make_item(device, barrier_cb, serialize, p, &wi[i]))) {
+			if (i)
+				WdfObjectDelete(wi[0]);
+			return -ENOMEM;
+		}
 		ItemContext(wi[i])->barrier = &barrier;
 		ItemContext(wi[i])->arrived = &arrived;
 		ItemContext(wi[i])->timeouts = timeouts;
@@ -703,6 +733,7 @@ int ntwq_scn_wdf_serialization(unsigned int arg, struct ntwq_scn_result *r)
 	WDF_OBJECT_ATTRIBUTES a;
 	struct probe *free_run;
 	struct wdf_scn w;
+	int done;
 
 	WDF_OBJECT_ATTRIBUTES_INIT(&a);
 	a.ExecutionLevel = WdfExecutionLevelPassive;
@@ -710,20 +741,26 @@ int ntwq_scn_wdf_serialization(unsigned int arg, struct ntwq_scn_result *r)
 	if (wdf_begin(&w, &a))
 		return -ENOMEM;
 	w.s.p->target = 2;
-	ntwq_scn_put(r, "serialized_completed", run_pair(w.device, TRUE, w.s.p, &timeouts));
+	done = run_pair(w.device, TRUE, w.s.p, &timeouts);
+	if (done < 0)
+		return wdf_abort(&w);
+	ntwq_scn_put(r, "serialized_completed", done);
 	ntwq_scn_put(r, "serialized_max_concurrent", atomic_read(&w.s.p->max_running));
 	ntwq_scn_put(r, "serialized_barrier_timeouts", atomic_read(&timeouts));
 
 	/* Control: the same pair without AutomaticSerialization overlaps. */
 	free_run = probe_new(2);
-	if (free_run) {
-		atomic_set(&timeouts, 0);
-		ntwq_scn_put(r, "free_completed", run_pair(w.device, FALSE, free_run, &timeouts));
+	if (!free_run)
+		return wdf_abort(&w);
+	atomic_set(&timeouts, 0);
+	done = run_pair(w.device, FALSE, free_run, &timeouts);
+	if (done >= 0) {
+		ntwq_scn_put(r, "free_completed", done);
 		ntwq_scn_put(r, "free_max_concurrent", atomic_read(&free_run->max_running));
 		ntwq_scn_put(r, "free_barrier_timeouts", atomic_read(&timeouts));
-		kfree(free_run);
 	}
-	return wdf_finish(&w, r);
+	kfree(free_run);
+	return done < 0 ? wdf_abort(&w) : wdf_finish(&w, r);
 }
 
 int ntwq_scn_wdf_incompatible_level(unsigned int arg, struct ntwq_scn_result *r)
@@ -762,13 +799,15 @@ int ntwq_scn_wdf_invalid_handles(unsigned int arg, struct ntwq_scn_result *r)
 		return -ENOMEM;
 	WDF_OBJECT_ATTRIBUTES_INIT(&a);
 	a.ParentObject = w.device;
-	WdfObjectCreate(&a, &plain);
+	if (!NT_SUCCESS(WdfObjectCreate(&a, &plain)))
+		return wdf_abort(&w);
 	WdfWorkItemEnqueue(WDF_NO_HANDLE);
 	WdfWorkItemEnqueue(plain);
 	WdfWorkItemFlush(w.device);
 	ntwq_scn_put(r, "parent_of_non_item_null", WdfWorkItemGetParentObject(plain) == NULL);
 
-	make_item(w.device, probe_cb, TRUE, w.s.p, &wi);
+	if (!NT_SUCCESS(make_item(w.device, probe_cb, TRUE, w.s.p, &wi)))
+		return wdf_abort(&w);
 	WdfObjectReference(wi);
 	WdfObjectDelete(wi);
 	WdfWorkItemEnqueue(wi); /* deleted: refused */
