@@ -609,7 +609,7 @@ int ntwq_scn_wdf_cascade(unsigned int arg, struct ntwq_scn_result *r)
 	WDFOBJECT o1, o2;
 	WDFWORKITEM wi;
 	struct wdf_scn w;
-	ITEM_CONTEXT dev, c1, c2, cw;
+	ITEM_CONTEXT *dev, *c1, *c2, *cw; /* the objects stay referenced */
 
 	recording_attributes(&a, WDF_NO_HANDLE);
 	if (wdf_begin(&w, &a))
@@ -629,19 +629,19 @@ int ntwq_scn_wdf_cascade(unsigned int arg, struct ntwq_scn_result *r)
 	WdfObjectReference(o2);
 	WdfObjectReference(wi);
 	WdfObjectDelete(w.device);
-	cw = *ItemContext(wi);
-	c1 = *ItemContext(o1);
-	c2 = *ItemContext(o2);
-	dev = *ItemContext(w.device);
-	ntwq_scn_put(r, "all_cleaned", cw.cleanup_seq && c1.cleanup_seq && c2.cleanup_seq &&
-					       dev.cleanup_seq);
+	cw = ItemContext(wi);
+	c1 = ItemContext(o1);
+	c2 = ItemContext(o2);
+	dev = ItemContext(w.device);
+	ntwq_scn_put(r, "all_cleaned", cw->cleanup_seq && c1->cleanup_seq && c2->cleanup_seq &&
+					       dev->cleanup_seq);
 	ntwq_scn_put(r, "child_cleanup_first",
-		     cw.cleanup_seq < c1.cleanup_seq && c1.cleanup_seq < dev.cleanup_seq &&
-			     c2.cleanup_seq < dev.cleanup_seq);
+		     cw->cleanup_seq < c1->cleanup_seq && c1->cleanup_seq < dev->cleanup_seq &&
+			     c2->cleanup_seq < dev->cleanup_seq);
 	ntwq_scn_put(r, "none_destroyed_while_referenced",
-		     !cw.destroy_seq && !c1.destroy_seq && !c2.destroy_seq && !dev.destroy_seq);
-	ntwq_scn_put(r, "cleanup_irql", max(max(cw.cleanup_irql, c1.cleanup_irql),
-					    max(c2.cleanup_irql, dev.cleanup_irql)));
+		     !cw->destroy_seq && !c1->destroy_seq && !c2->destroy_seq && !dev->destroy_seq);
+	ntwq_scn_put(r, "cleanup_irql", max(max(cw->cleanup_irql, c1->cleanup_irql),
+					    max(c2->cleanup_irql, dev->cleanup_irql)));
 	/* Dropping the last references destroys them, children before parents. */
 	WdfObjectDereference(wi);
 	WdfObjectDereference(o2);
