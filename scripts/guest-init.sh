@@ -38,6 +38,8 @@ probe)
 	poweroff -f
 	;;
 run)
+	# Verifier mode on, so debugfs items lists the Io items one by one.
+	modprobe ntwq verifier=1 || fail "modprobe ntwq"
 	# The sample's routine sleeps 1 s per pass, so its work is visible.
 	modprobe ntwq_sample_wdm work_ms=1000 passes=3 || fail "modprobe ntwq_sample_wdm"
 	echo "--- lsmod (the pending work item pins ntwq_sample_wdm)"

@@ -534,22 +534,23 @@ static void ntwq_unload_waits_for_its_own_ex_work(void)
 #define FAILSLAB "/sys/kernel/debug/failslab"
 
 /*
- * The scenarios swept so far: the KMDF ones (each checks every create and
- * gives up with -ENOMEM) and io.delete_pending.  The other Io and Ex
- * scenarios still wait out their bounded waits (10 s) when an allocation
- * fails, which makes a sweep of them take too long for make test.
+ * Every scenario but those that take seconds each (repeated once per fault
+ * point they would dominate make test) and those that arm fault injection
+ * themselves.
  */
 static int sweep_this(const char *scenario)
 {
-	static const char *const slow[] = {
-		"wdf.flush_endless", "wdf.flush_requeuing", "wdf.serialization",
-		"wdf.flush_waits", "wdf.delete_running",
+	static const char *const left_out[] = {
+		"io.concurrency", "ex.concurrency", "ex.many", "ex.pin_self",
+		"io.delete_driver_waits", "wdf.flush_endless", "wdf.flush_requeuing",
+		"wdf.serialization", "wdf.flush_waits", "wdf.delete_running",
+		"io.alloc_fail", "wdf.alloc_fail",
 	};
 
-	for (size_t k = 0; k < sizeof(slow) / sizeof(slow[0]); k++)
-		if (!strcmp(scenario, slow[k]))
+	for (size_t k = 0; k < sizeof(left_out) / sizeof(left_out[0]); k++)
+		if (!strcmp(scenario, left_out[k]))
 			return 0;
-	return !strncmp(scenario, "wdf.", 4) || !strcmp(scenario, "io.delete_pending");
+	return 1;
 }
 
 /* Runs @cmd with its @nth fault point failing; 1 if that point was reached. */

@@ -145,6 +145,27 @@ int scn_begin(struct scn *s, int target, ULONG ext)
 }
 
 /* Tears down (if the scenario has not), reports the probe and the totals. */
+int scn_alloc_items(struct scn *s, PIO_WORKITEM *items, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		items[i] = IoAllocateWorkItem(s->device);
+		if (!items[i]) {
+			while (i--)
+				IoFreeWorkItem(items[i]);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+int scn_abort(struct scn *s)
+{
+	scn_finish(s, NULL);
+	return -ENOMEM;
+}
+
 int scn_finish(struct scn *s, struct ntwq_scn_result *r)
 {
 	scn_teardown(s);

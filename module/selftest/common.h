@@ -68,6 +68,13 @@ int scn_setup(struct scn *s, ULONG ext);
 void scn_teardown(struct scn *s);
 /* scn_setup() plus a probe expecting @target runs. */
 int scn_begin(struct scn *s, int target, ULONG ext);
+/*
+ * @n work items for the scenario's device into @items; on a failure frees
+ * those it got and returns -ENOMEM (the caller then gives up: scn_abort).
+ */
+int scn_alloc_items(struct scn *s, PIO_WORKITEM *items, unsigned int n);
+/* A scenario that could not set itself up: tear down, report nothing. */
+int scn_abort(struct scn *s);
 /* Tears down, reports the probe and the totals into @r (if not NULL). */
 int scn_finish(struct scn *s, struct ntwq_scn_result *r);
 

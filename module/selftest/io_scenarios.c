@@ -57,7 +57,8 @@ int ntwq_scn_io_queue(unsigned int arg, struct ntwq_scn_result *r)
 	if (scn_begin(&s, 1, 0))
 		return -ENOMEM;
 	p = s.p;
-	item = IoAllocateWorkItem(s.device);
+	if (scn_alloc_items(&s, &item, 1))
+		return scn_abort(&s);
 	ntwq_scn_put(r, "allocated", item != NULL);
 	IoQueueWorkItem(item, probe_routine, DelayedWorkQueue, p);
 	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
@@ -76,7 +77,8 @@ int ntwq_scn_io_queue_ex(unsigned int arg, struct ntwq_scn_result *r)
 	if (scn_begin(&s, 1, 0))
 		return -ENOMEM;
 	p = s.p;
-	item = IoAllocateWorkItem(s.device);
+	if (scn_alloc_items(&s, &item, 1))
+		return scn_abort(&s);
 	IoQueueWorkItemEx(item, probe_routine_ex, NormalWorkQueue, p);
 	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
 	ntwq_scn_put(r, "object_is_device", p->object == s.device);
@@ -95,7 +97,8 @@ int ntwq_scn_io_try_queue(unsigned int arg, struct ntwq_scn_result *r)
 	if (scn_begin(&s, 1, 0))
 		return -ENOMEM;
 	p = s.p;
-	item = IoAllocateWorkItem(s.device);
+	if (scn_alloc_items(&s, &item, 1))
+		return scn_abort(&s);
 	ntwq_scn_put(r, "returned",
 		     IoTryQueueWorkItem(item, probe_routine_ex, CriticalWorkQueue, p));
 	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
@@ -143,10 +146,10 @@ int ntwq_scn_io_queue_types(unsigned int arg, struct ntwq_scn_result *r)
 	if (scn_begin(&s, ARRAY_SIZE(types), 0))
 		return -ENOMEM;
 	p = s.p;
-	for (i = 0; i < ARRAY_SIZE(types); i++) {
-		items[i] = IoAllocateWorkItem(s.device);
+	if (scn_alloc_items(&s, items, ARRAY_SIZE(types)))
+		return scn_abort(&s);
+	for (i = 0; i < ARRAY_SIZE(types); i++)
 		IoQueueWorkItem(items[i], probe_routine, types[i], p);
-	}
 	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
 	for (i = 0; i < ARRAY_SIZE(types); i++)
 		IoFreeWorkItem(items[i]);
@@ -169,8 +172,8 @@ int ntwq_scn_io_from_atomic(unsigned int arg, struct ntwq_scn_result *r)
 	if (scn_begin(&s, 4, 0))
 		return -ENOMEM;
 	p = s.p;
-	for (i = 0; i < 4; i++)
-		items[i] = IoAllocateWorkItem(s.device);
+	if (scn_alloc_items(&s, items, 4))
+		return scn_abort(&s);
 
 	spin_lock(&lock);
 	irql[0] = KeGetCurrentIrql();
@@ -239,7 +242,10 @@ static int scn_io_from_irq(bool hard, struct ntwq_scn_result *r)
 	}
 	p = s.p;
 	q->p = p;
-	q->item = IoAllocateWorkItem(s.device);
+	if (scn_alloc_items(&s, &q->item, 1)) {
+		kfree(q);
+		return scn_abort(&s);
+	}
 	if (hard) {
 		init_irq_work(&q->work, queuer_irq_work);
 		irq_work_queue(&q->work);
@@ -282,13 +288,16 @@ static void free_self_routine(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWork
 
 int ntwq_scn_io_free_in_routine(unsigned int arg, struct ntwq_scn_result *r)
 {
+	PIO_WORKITEM item;
 	struct probe *p;
 	struct scn s;
 
 	if (scn_begin(&s, 1, 0))
 		return -ENOMEM;
 	p = s.p;
-	IoQueueWorkItemEx(IoAllocateWorkItem(s.device), free_self_routine, NormalWorkQueue, p);
+	if (scn_alloc_items(&s, &item, 1))
+		return scn_abort(&s);
+	IoQueueWorkItemEx(item, free_self_routine, NormalWorkQueue, p);
 	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
 	return scn_finish(&s, r);
 }
@@ -344,7 +353,8 @@ int ntwq_scn_io_requeue(unsigned int arg, struct ntwq_scn_result *r)
 		return -ENOMEM;
 	p = s.p;
 	p->requeue_until = 5;
-	item = IoAllocateWorkItem(s.device);
+	if (scn_alloc_items(&s, &item, 1))
+		return scn_abort(&s);
 	IoQueueWorkItemEx(item, requeue_routine, NormalWorkQueue, p);
 	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
 	scn_teardown(&s);
@@ -380,12 +390,9 @@ int ntwq_scn_io_delete_pending(unsigned int arg, struct ntwq_scn_result *r)
 		return -ENOMEM;
 	p = s.p;
 	ntwq_scn_put(r, "refs_created", ntwq_object_refs(s.device));
-	item = IoAllocateWorkItem(s.device);
-	if (!item) {
-		/* Without the item nothing pins the device: do not delete it here. */
-		scn_finish(&s, NULL);
-		return -ENOMEM;
-	}
+	/* Without the item nothing would pin the device: give up, do not delete it here. */
+	if (scn_alloc_items(&s, &item, 1))
+		return scn_abort(&s);
 	ntwq_scn_put(r, "refs_with_item", ntwq_object_refs(s.device));
 	IoQueueWorkItemEx(item, deleted_device_routine, DelayedWorkQueue, p);
 	ntwq_scn_put(r, "refs_queued", ntwq_object_refs(s.device));
@@ -415,13 +422,16 @@ static void slow_routine(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkItem)
 
 int ntwq_scn_io_delete_driver_waits(unsigned int arg, struct ntwq_scn_result *r)
 {
+	PIO_WORKITEM item;
 	struct probe *p;
 	struct scn s;
 
 	if (scn_begin(&s, 1, 0))
 		return -ENOMEM;
 	p = s.p;
-	IoQueueWorkItemEx(IoAllocateWorkItem(s.device), slow_routine, NormalWorkQueue, p);
+	if (scn_alloc_items(&s, &item, 1))
+		return scn_abort(&s);
+	IoQueueWorkItemEx(item, slow_routine, NormalWorkQueue, p);
 	/* Unload at once, as a module_exit would: no wait by the driver. */
 	scn_teardown(&s);
 	ntwq_scn_put(r, "routine_done_at_return", READ_ONCE(p->done_flag));
@@ -445,7 +455,8 @@ int ntwq_scn_io_double_queue(unsigned int arg, struct ntwq_scn_result *r)
 	if (scn_begin(&s, 1, 0))
 		return -ENOMEM;
 	p = s.p;
-	item = IoAllocateWorkItem(s.device);
+	if (scn_alloc_items(&s, &item, 1))
+		return scn_abort(&s);
 	local_irq_save(flags);
 	IoQueueWorkItem(item, probe_routine, NormalWorkQueue, p);
 	IoQueueWorkItem(item, probe_routine, NormalWorkQueue, p);
@@ -469,7 +480,8 @@ int ntwq_scn_io_free_queued(unsigned int arg, struct ntwq_scn_result *r)
 	if (scn_begin(&s, 1, 0))
 		return -ENOMEM;
 	p = s.p;
-	item = IoAllocateWorkItem(s.device);
+	if (scn_alloc_items(&s, &item, 1))
+		return scn_abort(&s);
 	ntwq_scn_put(r, "refs_before", ntwq_object_refs(s.device));
 	local_irq_save(flags);
 	IoQueueWorkItem(item, probe_routine, NormalWorkQueue, p);
@@ -576,7 +588,8 @@ int ntwq_scn_io_invalid_type(unsigned int arg, struct ntwq_scn_result *r)
 	if (scn_begin(&s, 1, 0))
 		return -ENOMEM;
 	p = s.p;
-	item = IoAllocateWorkItem(s.device);
+	if (scn_alloc_items(&s, &item, 1))
+		return scn_abort(&s);
 	IoQueueWorkItem(item, probe_routine, MaximumWorkQueue, p);
 	IoQueueWorkItem(item, probe_routine, (WORK_QUEUE_TYPE)99, p);
 	ntwq_scn_put(r, "try_returned",
@@ -604,7 +617,10 @@ int ntwq_scn_io_null_args(unsigned int arg, struct ntwq_scn_result *r)
 		return -ENOMEM;
 	}
 	p = s.p;
-	item = IoAllocateWorkItem(s.device);
+	if (scn_alloc_items(&s, &item, 1)) {
+		kfree(storage);
+		return scn_abort(&s);
+	}
 	IoQueueWorkItem(NULL, probe_routine, NormalWorkQueue, p);
 	IoQueueWorkItem(item, NULL, NormalWorkQueue, p);
 	IoFreeWorkItem(NULL);
@@ -635,7 +651,8 @@ int ntwq_scn_io_foreign_routine(unsigned int arg, struct ntwq_scn_result *r)
 	if (scn_begin(&s, 1, 0))
 		return -ENOMEM;
 	p = s.p;
-	item = IoAllocateWorkItem(s.device);
+	if (scn_alloc_items(&s, &item, 1))
+		return scn_abort(&s);
 	/* Kernel code, not the driver's: refused (harmless if it ever ran). */
 	IoQueueWorkItem(item, (PIO_WORKITEM_ROUTINE)(void *)ktime_get, NormalWorkQueue, p);
 	/* The driver's module, but data, not code: refused too. */
@@ -668,8 +685,8 @@ int ntwq_scn_io_bad_irql_return(unsigned int arg, struct ntwq_scn_result *r)
 	if (scn_begin(&s, 3, 0))
 		return -ENOMEM;
 	p = s.p;
-	for (i = 0; i < 3; i++)
-		items[i] = IoAllocateWorkItem(s.device);
+	if (scn_alloc_items(&s, items, 3))
+		return scn_abort(&s);
 	IoQueueWorkItem(items[0], leave_preempt_off_routine, NormalWorkQueue, p);
 	IoQueueWorkItem(items[1], leave_irqs_off_routine, NormalWorkQueue, p);
 	/* The workers were repaired: a later item on the same queue runs. */
@@ -759,10 +776,14 @@ int ntwq_scn_io_concurrency(unsigned int arg, struct ntwq_scn_result *r)
 	b->p.all_in_task = 1;
 	b->expected = n;
 	init_waitqueue_head(&b->wq);
-	for (i = 0; i < n; i++) {
-		items[i] = IoAllocateWorkItem(s.device);
-		IoQueueWorkItemEx(items[i], barrier_routine, DelayedWorkQueue, b);
+	if (scn_alloc_items(&s, items, n)) {
+		scn_teardown(&s);
+		kfree(items);
+		kfree(b);
+		return -ENOMEM;
 	}
+	for (i = 0; i < n; i++)
+		IoQueueWorkItemEx(items[i], barrier_routine, DelayedWorkQueue, b);
 	ntwq_scn_put(r, "completed",
 		     wait_for_completion_timeout(&b->p.done, BARRIER_JIFFIES) > 0);
 	scn_teardown(&s);
