@@ -54,35 +54,32 @@ TARGETS = [
 ]
 
 
-def parse(paths):
-    """{cpus: {contender: {metric: [values]}}}"""
-    data = {}
+def results(paths):
+    """The key=value fields of every "ntwq_bench: result" line in @paths."""
     for path in paths:
         for raw in open(path, errors='replace'):
             m = LINE.search(raw)
-            if not m:
-                continue
-            kv = dict(x.split('=', 1) for x in m.group(1).split())
-            cpus = int(kv['cpus'])
-            for metric, (scenario, key, div, _, _) in METRICS.items():
-                if kv.get('scenario') == scenario and key in kv:
-                    (data.setdefault(cpus, {}).setdefault(kv['contender'], {})
-                     .setdefault(metric, []).append(int(kv[key]) / div))
+            if m:
+                yield dict(x.split('=', 1) for x in m.group(1).split())
+
+
+def parse(paths):
+    """{cpus: {contender: {metric: [values]}}}"""
+    data = {}
+    for kv in results(paths):
+        cpus = int(kv['cpus'])
+        for metric, (scenario, key, div, _, _) in METRICS.items():
+            if kv.get('scenario') == scenario and key in kv:
+                (data.setdefault(cpus, {}).setdefault(kv['contender'], {})
+                 .setdefault(metric, []).append(int(kv[key]) / div))
     return data
 
 
 def chain_shape(paths):
     """{cpus: (chains, chain_len)} from the chain scenario's lines."""
-    shape = {}
-    for path in paths:
-        for raw in open(path, errors='replace'):
-            m = LINE.search(raw)
-            if not m:
-                continue
-            kv = dict(x.split('=', 1) for x in m.group(1).split())
-            if kv.get('scenario') == 'chain' and 'chain_len' in kv:
-                shape[int(kv['cpus'])] = (int(kv['chains']), int(kv['chain_len']))
-    return shape
+    return {int(kv['cpus']): (int(kv['chains']), int(kv['chain_len']))
+            for kv in results(paths)
+            if kv.get('scenario') == 'chain' and 'chain_len' in kv}
 
 
 def summary(values):

@@ -384,10 +384,8 @@ int ntwq_scn_wdf_flush_other_in_callback(unsigned int arg, struct ntwq_scn_resul
 	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
 		return -ENOMEM;
 	if (!NT_SUCCESS(make_item(w.device, slow_cb, FALSE, w.s.p, &b)) ||
-	    !NT_SUCCESS(make_item(w.device, flush_other_cb, FALSE, w.s.p, &a))) {
-		wdf_finish(&w, NULL);
-		return -ENOMEM;
-	}
+	    !NT_SUCCESS(make_item(w.device, flush_other_cb, FALSE, w.s.p, &a)))
+		return wdf_abort(&w);
 	ItemContext(a)->other = b;
 	WdfWorkItemEnqueue(a);
 	WdfWorkItemFlush(a);
@@ -1052,10 +1050,8 @@ int ntwq_scn_wdf_requeue_then_delete(unsigned int arg, struct ntwq_scn_result *r
 	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
 		return -ENOMEM;
 	w.s.p->target = 2;
-	if (!NT_SUCCESS(make_item(w.device, requeue_delete_cb, FALSE, w.s.p, &wi))) {
-		wdf_finish(&w, NULL);
-		return -ENOMEM;
-	}
+	if (!NT_SUCCESS(make_item(w.device, requeue_delete_cb, FALSE, w.s.p, &wi)))
+		return wdf_abort(&w);
 	c = ItemContext(wi);
 	WdfObjectReference(wi); /* read the context after the delete */
 	WdfWorkItemEnqueue(wi);
@@ -1289,10 +1285,8 @@ int ntwq_scn_wdf_flush_chain(unsigned int arg, struct ntwq_scn_result *r)
 	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
 		return -ENOMEM;
 	w.s.p->target = 5;
-	if (!NT_SUCCESS(make_item(w.device, chain_cb, FALSE, w.s.p, &wi))) {
-		wdf_finish(&w, NULL);
-		return -ENOMEM;
-	}
+	if (!NT_SUCCESS(make_item(w.device, chain_cb, FALSE, w.s.p, &wi)))
+		return wdf_abort(&w);
 	ItemContext(wi)->requeue_until = 5;
 	ItemContext(wi)->waiter = current;
 	WdfWorkItemEnqueue(wi);
