@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../module/selftest/expect.h"
@@ -315,6 +317,129 @@ static void trigger_binary_garbage_is_rejected(void)
 	}
 	/* The module still answers. */
 	CHECK(trigger_str("help", NULL, 0) == 0, "help failed after garbage");
+}
+
+/* One bad write: 0 if refused with @want (or any errno when @want is 0), -1 if not. */
+static int bad_write(const char *path, const void *buf, size_t len, int want)
+{
+	static int reported;
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+	int err;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, buf, len);
+	err = errno;
+	close(fd);
+	if (n < 0 && (!want || err == want))
+		return 0;
+	if (reported++ < 5)
+		printf("    # %s: %zu bytes (%.*s): %s\n", path, len, len < 40 ? (int)len : 40,
+		       (const char *)buf, n < 0 ? strerror(err) : "accepted");
+	return -1;
+}
+
+static unsigned int next_rand(unsigned int *seed)
+{
+	*seed = *seed * 1103515245 + 12345;
+	return *seed >> 16;
+}
+
+/* Writes every kind of bad input @rounds times; returns how many were wrongly accepted. */
+static int bad_input_rounds(unsigned int seed, int rounds, int *writes)
+{
+	static const char *const near_misses[] = {
+		"io.que", "wdf.", "ex", "cxx.alloc 99999999999", "cxx.alloc -1",
+		"cxx.virtual 1 2", "io.concurrency x", "help me", "a b c d e f g h i j",
+		"IO.QUEUE", " \t\n", "cxx.alloc 0x10",
+	};
+	static const char *const not_bools[] = { "maybe", "2", "-1", "x", "", "\n\n" };
+	unsigned char junk[300];
+	int bad = 0;
+
+	for (int round = 0; round < rounds; round++) {
+		size_t len = next_rand(&seed) % sizeof(junk);
+		const char *s;
+
+		for (size_t i = 0; i < len; i++)
+			junk[i] = next_rand(&seed);
+		if (len)
+			junk[0] = 0xff; /* never a command */
+		/* random bytes: -EINVAL, or -E2BIG from 256 bytes on */
+		bad += bad_write(NTWQ_DIR "/trigger", junk, len, len >= 256 ? E2BIG : 0) != 0 &&
+		       len != 0;
+		s = near_misses[round % (sizeof(near_misses) / sizeof(near_misses[0]))];
+		bad += bad_write(NTWQ_DIR "/trigger", s, strlen(s), EINVAL) != 0;
+		/* a truncated command: the first bytes of a real one */
+		bad += bad_write(NTWQ_DIR "/trigger", "cxx.virtual", 1 + round % 10, EINVAL) != 0;
+		s = not_bools[round % (sizeof(not_bools) / sizeof(not_bools[0]))];
+		bad += bad_write(NTWQ_DIR "/verifier", s, strlen(s), 0) != 0 && *s;
+		*writes += 4;
+	}
+	return bad;
+}
+
+/*
+ * Malformed, random, truncated, oversized, unmapped and concurrent writes to
+ * every writable file: each gets an errno; reads at odd offsets of every
+ * readable file return data or an errno, never a raw kernel address; the
+ * module still answers and the verifier is still off.
+ */
+static void debugfs_bad_input_gets_errors(void)
+{
+	static const char *const readable[] = { "/stats", "/items", "/trigger", "/verifier" };
+	static const long offsets[] = { 0, 1, 7, 4095, 4096, 65537, 1L << 30 };
+	char buf[RESULT_MAX], path[128];
+	int writes = 0, bad, status;
+	void *unmapped;
+	pid_t kids[4];
+
+	bad = bad_input_rounds(7, 1000, &writes);
+	/* four writers at once */
+	for (int k = 0; k < 4; k++) {
+		kids[k] = fork();
+		if (kids[k] == 0) {
+			int w = 0;
+
+			_exit(bad_input_rounds(100 + k, 500, &w) ? 1 : 0);
+		}
+	}
+	for (int k = 0; k < 4; k++) {
+		CHECK(kids[k] > 0 && waitpid(kids[k], &status, 0) == kids[k] &&
+			      WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "concurrent writer %d saw a bad write accepted", k);
+		writes += 2000;
+	}
+	/* a buffer the kernel cannot read */
+	unmapped = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	REQUIRE(unmapped != MAP_FAILED, "mmap");
+	bad += bad_write(NTWQ_DIR "/trigger", unmapped, 16, EFAULT) != 0;
+	bad += bad_write(NTWQ_DIR "/verifier", unmapped, 1, 0) != 0;
+	writes += 2;
+	munmap(unmapped, 4096);
+	CHECK(bad == 0, "%d of %d bad writes were accepted (or got the wrong errno)", bad, writes);
+
+	for (size_t f = 0; f < sizeof(readable) / sizeof(readable[0]); f++) {
+		snprintf(path, sizeof(path), NTWQ_DIR "%s", readable[f]);
+		for (size_t o = 0; o < sizeof(offsets) / sizeof(offsets[0]); o++) {
+			int fd = open(path, O_RDONLY);
+			ssize_t n;
+
+			REQUIRE(fd >= 0, "%s: %s", path, strerror(errno));
+			n = pread(fd, buf, 1 + o * 37 % (sizeof(buf) - 1), offsets[o]);
+			if (n < 0)
+				n = read(fd, buf, sizeof(buf) - 1);
+			buf[n > 0 ? n : 0] = '\0';
+			CHECK(!strstr(buf, "0xffff"), "%s at %ld shows a kernel address", path,
+			      offsets[o]);
+			close(fd);
+		}
+	}
+	REQUIRE(read_file(NTWQ_DIR "/verifier", buf, sizeof(buf)) == 0, "verifier unreadable");
+	CHECK(buf[0] == 'N', "bad input switched the verifier: %s", buf);
+	CHECK(trigger_str("help", NULL, 0) == 0, "help failed after the bad input");
+	printf("    # %d bad writes, all refused\n", writes);
 }
 
 /* Several commands on one open descriptor: each read returns that command's result. */
@@ -655,6 +780,7 @@ static const struct tcase cases[] = {
 	{ "trigger_empty_and_malformed_are_einval", "empty, wrong arity, bad numbers: -EINVAL", trigger_empty_and_malformed_are_einval },
 	{ "trigger_oversized_write_is_e2big", "writes of 256 bytes and more: -E2BIG", trigger_oversized_write_is_e2big },
 	{ "trigger_binary_garbage_is_rejected", "random bytes: -EINVAL, module still answers", trigger_binary_garbage_is_rejected },
+	{ "debugfs_bad_input_gets_errors", "10,000 malformed, random, truncated, oversized, unmapped and concurrent writes: each an errno", debugfs_bad_input_gets_errors },
 	{ "trigger_reused_fd_reads_each_result", "one descriptor, three commands: each read returns its own result", trigger_reused_fd_reads_each_result },
 	{ "fault_sweep_trigger_commands", "every allocation of every trigger command fails in turn: 0 or -ENOMEM, nothing crashes", fault_sweep_trigger_commands },
 	{ "trigger_runs_are_counted_in_stats", "trigger.runs counts commands that ran", trigger_runs_are_counted_in_stats },

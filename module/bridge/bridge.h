@@ -171,7 +171,7 @@ struct dentry *ntwq_debugfs_create_show(const char *name, struct dentry *parent,
 struct dentry *ntwq_debugfs_create_command(const char *name,
 					   struct dentry *parent,
 					   const struct ntwq_command_ops *ops);
-void ntwq_debugfs_create_bool(const char *name, struct dentry *parent, bool *value);
+void ntwq_debugfs_create_switch(const char *name, struct dentry *parent, bool *value);
 void ntwq_debugfs_remove(struct dentry *dentry);
 bool ntwq_debugfs_valid(struct dentry *dentry);
 void ntwq_seq_printf(struct seq_file *seq, const char *fmt, ...)

@@ -150,17 +150,51 @@ struct dentry *ntwq_debugfs_create_command(const char *name,
 				   &ntwq_command_fops);
 }
 
+static ssize_t ntwq_switch_read(struct file *file, char __user *ubuf, size_t count,
+				loff_t *ppos)
+{
+	const bool *value = file->private_data;
+	char text[2] = { READ_ONCE(*value) ? 'Y' : 'N', '\n' };
+
+	return simple_read_from_buffer(ubuf, count, ppos, text, sizeof(text));
+}
+
+static ssize_t ntwq_switch_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	bool *value = file->private_data;
+	bool on;
+	int ret;
+
+	/* Unlike debugfs_create_bool(), bad input is an error, not ignored. */
+	ret = kstrtobool_from_user(ubuf, count, &on);
+	if (ret)
+		return ret;
+	WRITE_ONCE(*value, on);
+	return count;
+}
+
+static const struct file_operations ntwq_switch_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = ntwq_switch_read,
+	.write = ntwq_switch_write,
+	.llseek = default_llseek,
+};
+
 /**
- * ntwq_debugfs_create_bool - debugfs_create_bool(), root-only read-write.
+ * ntwq_debugfs_create_switch - a root-only read-write file over a bool.
  * @name: file name.
  * @parent: its directory.
- * @value: the switch the file reads and writes ("0"/"1", "N"/"Y").
+ * @value: the switch: reads "Y"/"N"; writes take kstrtobool() input
+ *         ("1"/"0", "y"/"n", "on"/"off") and fail with -EINVAL on anything
+ *         else.
  *
  * Context: process context.
  */
-void ntwq_debugfs_create_bool(const char *name, struct dentry *parent, bool *value)
+void ntwq_debugfs_create_switch(const char *name, struct dentry *parent, bool *value)
 {
-	debugfs_create_bool(name, 0600, parent, value);
+	debugfs_create_file(name, 0600, parent, value, &ntwq_switch_fops);
 }
 
 /**

@@ -66,7 +66,7 @@ extern "C" int ntwq_core_init(void)
 	if (ntwq_debugfs_valid(g_debugfs_dir)) {
 		ntwq_debugfs_create_show("stats", g_debugfs_dir, &kStatsOps);
 		ntwq_debugfs_create_show("items", g_debugfs_dir, &kItemsOps);
-		ntwq_debugfs_create_bool("verifier", g_debugfs_dir, &ntwq_verifier);
+		ntwq_debugfs_create_switch("verifier", g_debugfs_dir, &ntwq_verifier);
 		ntwq_debugfs_create_command("trigger", g_debugfs_dir, &kTriggerOps);
 		ntwq_fault_create_debugfs("fail_alloc", g_debugfs_dir);
 	}
