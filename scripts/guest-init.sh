@@ -52,7 +52,10 @@ run)
 	echo "--- modinfo ntwq"
 	modinfo ntwq
 	echo "--- /sys/kernel/debug/ntwq/stats"
-	grep -E '^(api|io )|^diag' $dbg/ntwq/stats | grep -vE ' 0 +0 +0 +0 +0 +0$'
+	# Every family's rows that moved (the sample queues Io and Ex items), and
+	# the diagnostics that fired.
+	grep -E '^(api|io |ex |wdf )' $dbg/ntwq/stats | grep -vE ' 0 +0 +0 +0 +0 +0$'
+	grep -E '^diag\.' $dbg/ntwq/stats | grep -v ' 0$' || echo "(no diagnostics)"
 	echo "--- kernel log (ntwq)"
 	dmesg | grep -E '\] ntwq[a-z_]*: '
 	echo "--- rmmod ntwq_sample_wdm now that its work is done"

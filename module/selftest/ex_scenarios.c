@@ -389,6 +389,7 @@ struct ex_barrier {
 	wait_queue_head_t wq;
 	atomic_t arrived;
 	atomic_t timeouts;
+	atomic_t gave_up; /* one routine timed out: the others stop waiting */
 	int expected;
 };
 
@@ -399,9 +400,12 @@ static void ex_barrier_routine(PVOID Parameter)
 	probe_enter(b->p, NULL, Parameter, NULL);
 	atomic_inc(&b->arrived);
 	wake_up_all(&b->wq);
-	if (!wait_event_timeout(b->wq, atomic_read(&b->arrived) >= b->expected,
-				BARRIER_JIFFIES))
+	if (!wait_event_timeout(b->wq, atomic_read(&b->arrived) >= b->expected ||
+				       atomic_read(&b->gave_up), BARRIER_JIFFIES)) {
 		atomic_inc(&b->timeouts);
+		atomic_set(&b->gave_up, 1);
+		wake_up_all(&b->wq);
+	}
 	probe_leave(b->p);
 }
 
