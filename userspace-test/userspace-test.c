@@ -578,6 +578,35 @@ static void rmmod_refused_while_work_pending(void)
 	CHECK(!exists("/sys/module/ntwq_sample_wdm"), "module still loaded");
 }
 
+static int module_param_value(const char *mod, const char *param)
+{
+	char path[160], buf[32];
+
+	snprintf(path, sizeof(path), "/sys/module/%s/parameters/%s", mod, param);
+	if (read_file(path, buf, sizeof(buf)))
+		return -1;
+	return atoi(buf);
+}
+
+/*
+ * A driver whose module_init queues a routine in its own init text (freed
+ * when module_init returns, whatever the refcount): refused with
+ * WORKER_INVALID(7), never run, and the driver loads and unloads cleanly.
+ */
+static void init_text_routine_refused(void)
+{
+	long long before = stat_value("diag.invalid_routine");
+
+	REQUIRE(before >= 0, "no diag.invalid_routine in stats");
+	REQUIRE(run_quiet("modprobe ntwq_init_text") == 0, "ntwq_init_text load failed");
+	CHECK(module_param_value("ntwq_init_text", "queued") == 1, "its item was not queued");
+	CHECK(module_param_value("ntwq_init_text", "ran") == 0, "the init-text routine ran %d times",
+	      module_param_value("ntwq_init_text", "ran"));
+	CHECK(stat_value("diag.invalid_routine") - before == 1, "diag.invalid_routine +%lld, want +1",
+	      stat_value("diag.invalid_routine") - before);
+	CHECK(run_quiet("rmmod ntwq_init_text") == 0, "rmmod ntwq_init_text failed");
+}
+
 /* With the verifier off (the default), Io items are not tracked one by one. */
 static void items_off_by_default(void)
 {
@@ -790,6 +819,7 @@ static const struct tcase cases[] = {
 	{ "ported_driver_pins_ntwq", "a loaded ported driver holds ntwq in memory", ported_driver_pins_ntwq },
 	{ "modprobe_sample_loads_ntwq_first", "depmod/modprobe resolve the ntwq dependency", modprobe_sample_loads_ntwq_first },
 	{ "rmmod_refused_while_work_pending", "a pending routine pins its driver's module", rmmod_refused_while_work_pending },
+	{ "init_text_routine_refused", "a routine in the driver's init text: WORKER_INVALID(7), never run (defect 7)", init_text_routine_refused },
 	{ "items_off_by_default", "without the verifier, Io items are not tracked one by one", items_off_by_default },
 	{ "items_lists_pending_work", "with the verifier on, debugfs items names pending work by routine and driver", items_lists_pending_work },
 	{ "rmmod_refused_while_ex_work_pending", "a pending ExQueueWorkItem routine pins its caller's module", rmmod_refused_while_ex_work_pending },

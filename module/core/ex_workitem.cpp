@@ -42,6 +42,8 @@ struct ExQueue {
 };
 
 LockClass g_ex_queue_class;
+/* Tests only: called with the routine right after its module pin is dropped. */
+void (*g_unpin_hook)(const void *routine);
 LockClass g_ex_work_class; /* lockdep class of the dispatchers' work_structs */
 ExQueue g_queues[kQueueCount];
 
@@ -114,6 +116,8 @@ extern "C" void ExDispatch(work_struct *work)
 		d->running = nullptr;
 		d->running_owner = nullptr;
 		pin.Release();
+		if (auto hook = __atomic_load_n(&g_unpin_hook, __ATOMIC_ACQUIRE))
+			hook(reinterpret_cast<const void *>(routine));
 	}
 	d->next_idle = q->idle;
 	q->idle = d;
@@ -237,3 +241,20 @@ void ExQueues::Show(seq_file *seq, u64 now_ns) noexcept
 }
 
 } /* namespace ntwq */
+
+extern "C" void ntwq_set_ex_unpin_hook(void (*hook)(const void *routine))
+{
+	__atomic_store_n(&ntwq::g_unpin_hook, hook, __ATOMIC_RELEASE);
+}
+
+extern "C" bool ntwq_ex_names_routine(const void *routine)
+{
+	for (ntwq::u32 i = 0; i < ntwq::kQueueCount; i++) {
+		const ntwq::ExQueue *q = &ntwq::g_queues[i];
+
+		for (ntwq::u32 j = 0; j < ntwq::kExDispatchers; j++)
+			if (__atomic_load_n(&q->slots[j].running, __ATOMIC_RELAXED) == routine)
+				return true;
+	}
+	return false;
+}

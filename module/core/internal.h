@@ -45,6 +45,14 @@ long ntwq_live_drivers(void);
  * address before the dispatcher reads the item (NULL: no hook).
  */
 void ntwq_set_dispatch_hook(void (*hook)(const void *item));
+/*
+ * Tests only: @hook is called by an Ex dispatcher with the routine it ran,
+ * right after it dropped the routine's module pin (NULL: no hook); it may run
+ * under a spinlock.  ntwq_ex_names_routine() says, without locking, whether
+ * any dispatcher still names @routine as running (what debugfs `items` prints).
+ */
+void ntwq_set_ex_unpin_hook(void (*hook)(const void *routine));
+bool ntwq_ex_names_routine(const void *routine);
 /* Items retired while a worker held them whose worker has not come by yet. */
 unsigned int ntwq_graves(void);
 

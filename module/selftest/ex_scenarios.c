@@ -102,6 +102,54 @@ int ntwq_scn_ex_parameter(unsigned int arg, struct ntwq_scn_result *r)
 	return ex_finish(&s, c, r);
 }
 
+static struct {
+	atomic_t unpins;	/* module pins of unpin_routine dropped */
+	atomic_t named;		/* ... while debugfs `items` still named it */
+} unpin;
+
+static void unpin_routine(PVOID Parameter)
+{
+	ex_probe_routine(Parameter);
+}
+
+static void unpin_hook(const void *routine)
+{
+	if (routine != unpin_routine)
+		return;
+	atomic_inc(&unpin.unpins);
+	if (ntwq_ex_names_routine(routine))
+		atomic_inc(&unpin.named);
+}
+
+/*
+ * When a dispatcher drops the module pin of the routine it ran, debugfs
+ * `items` must already have stopped naming that routine and its module: from
+ * then on the module may be freed, and `cat items` would print its name.
+ * The hook looks at the instant the pin goes.
+ */
+int ntwq_scn_ex_unpin_after_items(unsigned int arg, struct ntwq_scn_result *r)
+{
+	unsigned long deadline;
+	struct ex_ctx *c;
+	struct scn s;
+
+	if (ex_begin(&s, &c, 1))
+		return -ENOMEM;
+	atomic_set(&unpin.unpins, 0);
+	atomic_set(&unpin.named, 0);
+	ntwq_set_ex_unpin_hook(unpin_hook);
+	ExInitializeWorkItem(&c->item, unpin_routine, c);
+	ExQueueWorkItem(&c->item, DelayedWorkQueue);
+	ntwq_scn_put(r, "completed", probe_wait(c->p, &c->p->done));
+	deadline = jiffies + WAIT_JIFFIES;
+	while (!atomic_read(&unpin.unpins) && time_before(jiffies, deadline))
+		msleep(1);
+	ntwq_set_ex_unpin_hook(NULL);
+	ntwq_scn_put(r, "unpins", atomic_read(&unpin.unpins));
+	ntwq_scn_put(r, "named_after_unpin", atomic_read(&unpin.named));
+	return ex_finish(&s, c, r);
+}
+
 /* A queued item is linked through List: Flink non-NULL until dequeued. */
 int ntwq_scn_ex_flink_while_queued(unsigned int arg, struct ntwq_scn_result *r)
 {

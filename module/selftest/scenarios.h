@@ -37,6 +37,7 @@ NTWQ_SCN(ntwq_scn_io_init_queued);
 
 NTWQ_SCN(ntwq_scn_ex_layout);
 NTWQ_SCN(ntwq_scn_ex_parameter);
+NTWQ_SCN(ntwq_scn_ex_unpin_after_items);
 NTWQ_SCN(ntwq_scn_ex_flink_while_queued);
 NTWQ_SCN(ntwq_scn_ex_free_in_routine);
 NTWQ_SCN(ntwq_scn_ex_on_stack);
@@ -109,6 +110,7 @@ NTWQ_SCN(ntwq_scn_wdf_flush_endless);
 #define NTWQ_EX_SCENARIOS \
 	{ "ex.layout", "ex.layout", ntwq_scn_ex_layout }, \
 	{ "ex.parameter", "ex.parameter", ntwq_scn_ex_parameter }, \
+	{ "ex.unpin_after_items", "ex.unpin_after_items", ntwq_scn_ex_unpin_after_items }, \
 	{ "ex.flink_while_queued", "ex.flink_while_queued", ntwq_scn_ex_flink_while_queued }, \
 	{ "ex.free_in_routine", "ex.free_in_routine", ntwq_scn_ex_free_in_routine }, \
 	{ "ex.on_stack", "ex.on_stack", ntwq_scn_ex_on_stack }, \
