@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Provide one of the three test kernels and print where it is:
+# Provide one of the test kernels and print where it is:
 #
-#   scripts/kernels.sh stock-6.1 | stock-6.12 | debug
+#   scripts/kernels.sh stock-6.1 | stock-6.12 | debug | kcsan
 #
 # prints shell assignments KVER=, KDIR= (a tree to build modules against) and
 # IMAGE= (a bzImage to boot).  Stock kernels come from Debian's archive: the
 # headers are installed with apt, the image package is only downloaded and
 # unpacked into the cache, so the host's /boot is left alone.  The debug kernel
-# is built from Debian's linux-source-6.12 with configs/debug.config and cached
-# under a key made of the source version and the fragment's hash.
+# (KASAN, lockdep, kmemleak, ...) and the kcsan kernel (KCSAN) are built from
+# Debian's linux-source-6.12 with configs/base.config plus their own fragment
+# and cached under a key made of the source version and the fragments' hash.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -60,35 +61,40 @@ stock() {
 	echo "IMAGE=$(fetch_image "$kver")"
 }
 
-debug() {
+# built NAME: build (once) and cache the kernel configs/base.config plus
+# configs/NAME.config describe, from Debian's linux-source-6.12.  The cache key
+# is the source version and a hash of both fragments and of this recipe, so a
+# changed fragment gets a fresh kernel and an unchanged one is reused.
+built() {
 	need_pkgs linux-source-6.12 flex bison bc libelf-dev libssl-dev cpio xz-utils python3
-	local ver key dir tarball
+	local name=$1 ver key dir tarball
+	local base="$NTWQ_ROOT/configs/base.config" frag="$NTWQ_ROOT/configs/$1.config"
 	ver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
-	key=$(cat "$NTWQ_ROOT/configs/debug.config" "$0" | sha256sum | cut -c1-12)
-	dir="$NTWQ_CACHE/debug/linux-$ver-$key"
+	key=$({ cat "$base" "$frag"; declare -f built; } | sha256sum | cut -c1-12)
+	dir="$NTWQ_CACHE/$name/linux-$ver-$key"
 	tarball=$(ls /usr/src/linux-source-6.12.tar.xz)
 	if [ ! -f "$dir/.complete" ]; then
 		rm -rf "$dir"
 		mkdir -p "$dir/build"
-		say "building the debug kernel (linux-source $ver, config $key); this takes a few minutes"
+		say "building the $name kernel (linux-source $ver, config $key); this takes a few minutes"
 		tar -C "$dir" -xJf "$tarball"
 		local src="$dir/linux-source-6.12" log="$dir/build.log"
 		local mk=(make -C "$src" O="$dir/build" ARCH=x86_64 -j"$(nproc)")
 		{
 			"${mk[@]}" tinyconfig &&
 			"$src/scripts/kconfig/merge_config.sh" -m -O "$dir/build" \
-				"$dir/build/.config" "$NTWQ_ROOT/configs/debug.config" &&
+				"$dir/build/.config" "$base" "$frag" &&
 			"${mk[@]}" olddefconfig &&
 			"$src/scripts/config" --file "$dir/build/.config" -d WERROR &&
 			"${mk[@]}" bzImage modules_prepare &&
 			"${mk[@]}" modules
-		} >"$log" 2>&1 || { tail -30 "$log" >&2; die "debug kernel build failed (log: $log)"; }
-		# Every option the fragment asks for must have survived olddefconfig.
+		} >"$log" 2>&1 || { tail -30 "$log" >&2; die "$name kernel build failed (log: $log)"; }
+		# Every option the fragments ask for must have survived olddefconfig.
 		local opt missing=()
 		while read -r opt; do
 			grep -qx "$opt" "$dir/build/.config" || missing+=("$opt")
-		done < <(grep -E '^CONFIG_[A-Z0-9_]+=' "$NTWQ_ROOT/configs/debug.config")
-		[ ${#missing[@]} -eq 0 ] || die "debug config lost: ${missing[*]}"
+		done < <(grep -hE '^CONFIG_[A-Z0-9_]+=' "$base" "$frag")
+		[ ${#missing[@]} -eq 0 ] || die "$name config lost: ${missing[*]}"
 		touch "$dir/.complete"
 	fi
 	echo "KVER=$(cat "$dir/build/include/config/kernel.release")"
@@ -99,6 +105,6 @@ debug() {
 case ${1:-} in
 stock-6.1) stock 6.1 ;;
 stock-6.12) stock 6.12 ;;
-debug) debug ;;
-*) die "usage: $0 stock-6.1|stock-6.12|debug" ;;
+debug | kcsan) built "$1" ;;
+*) die "usage: $0 stock-6.1|stock-6.12|debug|kcsan" ;;
 esac

@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # test.sh - what `make test` runs.
 #
-# Installs what is missing from Debian's archive, provides the three kernels
-# (stock 6.1, stock 6.12, the debug 6.12 built from linux-source-6.12), builds
+# Installs what is missing from Debian's archive, provides the four kernels
+# (stock 6.1, stock 6.12, and two 6.12 kernels built from linux-source-6.12:
+# debug, with KASAN, lockdep and kmemleak, and kcsan, with KCSAN), builds
 # every module for each with zero warnings, boots each kernel in QEMU with a
-# test initramfs, runs the KUnit suites (debug kernel) and userspace-test
+# test initramfs, runs the KUnit suites (built kernels) and userspace-test
 # (every kernel), and reports.  The last line is "N passed, N failed"; the
 # exit status is non-zero on any failure, timeout or kernel-log report.
 #
-# NTWQ_KERNELS="stock-6.1 stock-6.12 debug" picks kernels; NTWQ_ACCEL=tcg|kvm
+# NTWQ_KERNELS="stock-6.1 stock-6.12 debug kcsan" picks kernels; NTWQ_ACCEL=tcg|kvm
 # skips the KVM probe.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-kernels=(${NTWQ_KERNELS:-stock-6.1 stock-6.12 debug})
+kernels=(${NTWQ_KERNELS:-stock-6.1 stock-6.12 debug kcsan})
 need_pkgs "${NTWQ_HOST_PKGS[@]}"
 make -s -C "$NTWQ_ROOT" userspace-test || die "userspace-test does not build"
 
@@ -48,7 +49,7 @@ for kid in "${kernels[@]}"; do
 	eval "$info"
 	image[$kid]=$IMAGE
 	kver[$kid]=$KVER
-	if [ "$kid" = debug ]; then
+	if [ "$kid" = debug ] || [ "$kid" = kcsan ]; then
 		kunit_py="$(dirname "$KDIR")/linux-source-6.12/tools/testing/kunit/kunit.py"
 	fi
 	if "$NTWQ_ROOT/scripts/build.sh" "$kid" "$KDIR"; then
@@ -66,13 +67,16 @@ for kid in "${kernels[@]}"; do
 	"$NTWQ_ROOT/scripts/initramfs.sh" "${kver[$kid]}" "$dir/src" "$dir/initramfs.cpio.gz" ||
 		{ echo "fail initramfs" >"$dir/build.status"; continue; }
 	[ -n "$accel" ] || accel=$(probe_accel "${image[$kid]}" "$dir/initramfs.cpio.gz")
+	smp=2
 	case $kid in
 	debug) limit=900 extra="" ;;
+	# Data races need CPUs racing: four of them.
+	kcsan) limit=900 extra="" smp=4 ;;
 	# Stock kernels have no KASAN; slab poisoning still catches use-after-free.
 	*) limit=300 extra="slub_debug=FZP" ;;
 	esac
 	say "booting $kid (${kver[$kid]}) under $accel"
-	NTWQ_ACCEL=$accel "$NTWQ_ROOT/scripts/vm.sh" "${image[$kid]}" \
+	NTWQ_ACCEL=$accel NTWQ_VM_SMP=$smp "$NTWQ_ROOT/scripts/vm.sh" "${image[$kid]}" \
 		"$dir/initramfs.cpio.gz" test "$dir/vm.log" "$limit" "$extra"
 	echo $? >"$dir/vm.rc"
 done

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -779,6 +780,126 @@ static void fault_sweep_trigger_commands(void)
 	CHECK(points > commands, "only %u fault points reached", points);
 }
 
+/*
+ * Loads ntwq.ko with its @nth allocation failing (the kernel's module loader
+ * and ntwq's init alike).  Returns 1 if that point was reached, 0 if the load
+ * made fewer allocations, -1 if fail-nth could not be armed; *err is the
+ * load's errno (0: loaded).
+ */
+static int load_failing(int nth_fd, const char *path, unsigned int nth, int *err)
+{
+	char buf[32];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	snprintf(buf, sizeof(buf), "%u", nth);
+	if (pwrite(nth_fd, buf, strlen(buf), 0) < 0) {
+		close(fd);
+		return -1;
+	}
+	*err = syscall(SYS_finit_module, fd, "", 0) ? errno : 0;
+	n = pread(nth_fd, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
+	if (atoi(buf) != 0) {
+		pwrite(nth_fd, "0", 1, 0);
+		return 0;
+	}
+	return 1;
+}
+
+/* The address just past the kernel image (its `_end`), 0 if unknown. */
+static unsigned long long kernel_image_end(void)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	unsigned long long addr, end = 0;
+	char type, name[128];
+
+	if (!f)
+		return 0;
+	while (fscanf(f, "%llx %c %127s%*[^\n]", &addr, &type, name) == 3)
+		if (!strcmp(name, "_end")) {
+			end = addr;
+			break;
+		}
+	fclose(f);
+	return end;
+}
+
+/*
+ * Loading ntwq with the 1st, 2nd, ... allocation its own code makes failing
+ * in turn (module_init and everything it calls: workqueues, per-CPU counters,
+ * debugfs, the dispatchers), until a load reaches no armed point.  Every
+ * load either succeeds (the failure was one ntwq can do without, such as a
+ * debugfs file) and unloads without leaving anything, or fails with ENOMEM
+ * and leaves nothing behind (no module, no debugfs directory); kmemleak, at
+ * the end of the run, sees no leak.  failslab's stack filter counts only
+ * allocations with module code on the stack (everything above the kernel
+ * image, and ntwq is the only module loaded), so the kernel's own loader is
+ * not swept here: its allocations are the kernel's, and each would cost a
+ * full module load under KASAN.
+ */
+static void fault_sweep_module_load(void)
+{
+	unsigned int points = 0, refused = 0, nth;
+	unsigned long long image_end = kernel_image_end();
+	char path[256], start[32];
+	struct utsname u;
+	int nth_fd, reached = 1;
+
+	if (!exists(FAILSLAB "/require-start"))
+		SKIP("kernel without CONFIG_FAULT_INJECTION_STACKTRACE_FILTER");
+	REQUIRE(image_end, "no _end in /proc/kallsyms");
+	REQUIRE(uname(&u) == 0, "uname");
+	snprintf(path, sizeof(path), "/lib/modules/%s/extra/ntwq.ko", u.release);
+	REQUIRE(exists(path), "no %s", path);
+	REQUIRE(run_quiet("modprobe -r ntwq") == 0, "ntwq does not unload");
+	snprintf(start, sizeof(start), "%llu", image_end);
+	REQUIRE(write_file(FAILSLAB "/require-start", start) == 0, "failslab require-start");
+	REQUIRE(write_file(FAILSLAB "/stacktrace-depth", "32") == 0, "failslab stacktrace-depth");
+	REQUIRE(write_file(FAILSLAB "/ignore-gfp-wait", "N") == 0, "failslab ignore-gfp-wait");
+	REQUIRE(write_file(FAILSLAB "/verbose", "0") == 0, "failslab verbose");
+	nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
+	REQUIRE(nth_fd >= 0, "fail-nth: %s", strerror(errno));
+	/* The kernel warns, with a stack dump, when its vmalloc fails. */
+	write_file("/dev/kmsg", "ntwq-test: injected allocation failures begin\n");
+	for (nth = 1; reached > 0 && nth <= 5000; nth++) {
+		int err = 0;
+
+		reached = load_failing(nth_fd, path, nth, &err);
+		CHECK(reached >= 0, "cannot arm fail-nth %u", nth);
+		if (reached > 0)
+			points++;
+		if (err) {
+			refused++;
+			CHECK(err == ENOMEM, "load with allocation %u failing: %s", nth, strerror(err));
+			CHECK(!exists("/sys/module/ntwq"), "allocation %u: a failed load left the module",
+			      nth);
+			CHECK(!exists(NTWQ_DIR), "allocation %u: a failed load left debugfs", nth);
+			if (exists("/sys/module/ntwq"))
+				break;
+		} else {
+			/* Loaded (debugfs is optional: it may be missing). */
+			if (syscall(SYS_delete_module, "ntwq", O_NONBLOCK)) {
+				CHECK(0, "allocation %u: loaded ntwq does not unload: %s", nth,
+				      strerror(errno));
+				break;
+			}
+			CHECK(!exists(NTWQ_DIR), "allocation %u: unload left debugfs", nth);
+		}
+	}
+	close(nth_fd);
+	write_file("/dev/kmsg", "ntwq-test: injected allocation failures end\n");
+	write_file(FAILSLAB "/require-start", "0");
+	write_file(FAILSLAB "/ignore-gfp-wait", "Y");
+	printf("    # swept %u fault points of loading ntwq (%u loads refused)\n", points, refused);
+	CHECK(reached == 0, "the sweep stopped at allocation %u", nth - 1);
+	CHECK(refused > 0, "no failed allocation refused the load");
+	REQUIRE(run_quiet("modprobe ntwq") == 0, "ntwq does not load after the sweep");
+}
+
 /* ---- cases: the scenarios of module/selftest, checked against expect.h ---- */
 
 static const struct ntwq_expect *current_expect;
@@ -811,6 +932,7 @@ static const struct tcase cases[] = {
 	{ "trigger_binary_garbage_is_rejected", "random bytes: -EINVAL, module still answers", trigger_binary_garbage_is_rejected },
 	{ "debugfs_bad_input_gets_errors", "10,000 malformed, random, truncated, oversized, unmapped and concurrent writes: each an errno", debugfs_bad_input_gets_errors },
 	{ "trigger_reused_fd_reads_each_result", "one descriptor, three commands: each read returns its own result", trigger_reused_fd_reads_each_result },
+	{ "fault_sweep_module_load", "loading ntwq with each allocation failing in turn: ENOMEM and nothing left, or loaded", fault_sweep_module_load },
 	{ "fault_sweep_trigger_commands", "every allocation of every trigger command fails in turn: 0 or -ENOMEM, nothing crashes", fault_sweep_trigger_commands },
 	{ "trigger_runs_are_counted_in_stats", "trigger.runs counts commands that ran", trigger_runs_are_counted_in_stats },
 	{ "unload_removes_debugfs_and_module", "modprobe -r removes debugfs and the module", unload_removes_debugfs_and_module },

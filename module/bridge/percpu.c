@@ -22,11 +22,16 @@ static u64 __percpu *ntwq_pcpu(void *base, size_t index)
  * ntwq_alloc_percpu_u64 - a zeroed per-CPU array of @count u64s.
  * @count: number of counters.
  *
+ * The per-CPU allocator has no failslab hook: ntwq's own fault attribute
+ * (fail_alloc, and fail-nth) stands in for it.
+ *
  * Context: process context; may sleep.
  * Return: the per-CPU base, or NULL.
  */
 void *ntwq_alloc_percpu_u64(size_t count)
 {
+	if (ntwq_fault_should_fail_alloc(count * sizeof(u64)))
+		return NULL;
 	return (void __force *)__alloc_percpu(count * sizeof(u64), sizeof(u64));
 }
 

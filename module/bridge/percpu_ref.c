@@ -10,11 +10,16 @@
  * @ref: the counter.
  * @release: called when the count reaches zero after ntwq_percpu_ref_kill().
  *
+ * Its per-CPU counter can fail through ntwq's own fault attribute (the
+ * per-CPU allocator has no failslab hook).
+ *
  * Context: process context; allocates with GFP_KERNEL.
  * Return: 0 or -ENOMEM.
  */
 int ntwq_percpu_ref_init(struct percpu_ref *ref, void (*release)(struct percpu_ref *ref))
 {
+	if (ntwq_fault_should_fail_alloc(sizeof(unsigned long)))
+		return -ENOMEM;
 	return percpu_ref_init(ref, release, 0, GFP_KERNEL);
 }
 
