@@ -24,16 +24,32 @@ stress_stat() {
 	awk -v k="$1" '$1 == k { print $2 }' $dbg/ntwq/stats
 }
 
+# stress_cs VAR: uptime in centiseconds into VAR (no fork: the debug
+# kernel under TCG takes a good part of a second per fork).
+stress_cs() {
+	read -r up _ </proc/uptime
+	up=${up%.*}${up#*.}
+	eval "$1=\${up#0}"
+}
+
 # Diagnostics since ntwq was loaded, all kinds.
 stress_diags() {
 	awk '/^diag\./ { s += $2 } END { print s + 0 }' $dbg/ntwq/stats
 }
 
-# stress_smoke: one trigger command; its key=value report on stdout.
+# stress_smoke: run io.queue through the trigger; 0 if its report says the
+# routine ran once, with no diagnostic and nothing left allocated.
 stress_smoke() {
 	exec 3<>$dbg/ntwq/trigger || return 1
-	echo io.queue >&3 && cat <&3
+	echo io.queue >&3 || { exec 3>&-; return 1; }
+	seen=0
+	while read -r kv <&3; do
+		case $kv in
+		runs=1 | diag_total=0 | runtime_live_delta=0) seen=$((seen + 1)) ;;
+		esac
+	done
 	exec 3>&-
+	[ "$seen" = 3 ]
 }
 
 # stress_churn CYCLES: load and unload the sample until the stress is done
@@ -64,8 +80,11 @@ stress_churn() {
 }
 
 # stress_slab FILE: "name active_objects" of every slab cache, and the
-# per-CPU memory in kB as the line "percpu_kb N".
+# per-CPU memory in kB as the line "percpu_kb N", once objects freed through
+# RCU have gone back: Debian's kernels batch lazy RCU callbacks for up to
+# 10 s (workqueues, for one, free their pool_workqueues that way).
 stress_slab() {
+	sleep 12
 	: >"$1"
 	[ -r /proc/slabinfo ] && awk 'NR > 2 { print $1, $2 }' /proc/slabinfo >"$1"
 	awk '$1 == "Percpu:" { print "percpu_kb", $2 }' /proc/meminfo >>"$1"
@@ -89,13 +108,14 @@ stress_run() {
 	stress_churn "$cycles" &
 	churn_pid=$!
 	modprobe ntwq_stress ops="$ops" threads="$threads" || fail "modprobe ntwq_stress"
+	ts=$(cut -d. -f1 /proc/uptime)
 	line=$(dmesg | grep 'ntwq_stress: result ' | tail -1)
 	echo "NTWQ-STRESS-RESULT ${line#*ntwq_stress: result }"
 	rmmod ntwq_stress || fail "rmmod ntwq_stress"
 	: >/tmp/stress.done
 	wait "$churn_pid"
 	t1=$(cut -d. -f1 /proc/uptime)
-	echo "NTWQ-STRESS-CHURN $(cat /tmp/churn.out 2>/dev/null || echo 'cycles=0 failures=1') seconds=$((t1 - t0))"
+	echo "NTWQ-STRESS-CHURN $(cat /tmp/churn.out 2>/dev/null || echo 'cycles=0 failures=1') seconds=$((t1 - t0)) stress_seconds=$((ts - t0))"
 	[ -e /sys/module/ntwq_sample_wdm ] && fail "ntwq_sample_wdm still loaded after the churn"
 
 	# Everything the stress and the sample made is gone again.  Objects
@@ -110,26 +130,28 @@ stress_run() {
 
 	# ntwq itself, unloaded and loaded again and again, used once each time.
 	stress_slab /tmp/slab.before
-	i=0 done_reloads=0
+	t1=$(cut -d. -f1 /proc/uptime)
+	i=0 done_reloads=0 load_cs=0 smoke_cs=0 unload_cs=0
 	while [ "$i" -lt "$reloads" ]; do
 		i=$((i + 1))
+		stress_cs c0
 		modprobe ntwq || { fail "reload $i: modprobe ntwq"; break; }
-		out=$(stress_smoke)
-		for kv in runs=1 diag_total=0 runtime_live_delta=0; do
-			echo "$out" | grep -qx "$kv" || { fail "reload $i: io.queue did not report $kv"; break 2; }
-		done
+		stress_cs c1
+		stress_smoke || { fail "reload $i: io.queue did not report runs=1 diag_total=0 runtime_live_delta=0"; break; }
+		stress_cs c2
 		modprobe -r ntwq || { fail "reload $i: modprobe -r ntwq"; break; }
+		stress_cs c3
+		load_cs=$((load_cs + c1 - c0)) smoke_cs=$((smoke_cs + c2 - c1))
+		unload_cs=$((unload_cs + c3 - c2))
 		done_reloads=$i
 	done
 	t2=$(cut -d. -f1 /proc/uptime)
-	echo "NTWQ-STRESS-RELOADS asked=$reloads done=$done_reloads seconds=$((t2 - t1))"
+	echo "NTWQ-STRESS-RELOADS asked=$reloads done=$done_reloads seconds=$((t2 - t1)) load_cs=$load_cs smoke_cs=$smoke_cs unload_cs=$unload_cs"
 	[ -e /sys/module/ntwq ] && fail "ntwq still loaded after the reloads"
 
-	# Slab objects and per-CPU memory after the reloads, once RCU-freed
-	# objects have gone back.
-	sleep 2
+	# Slab objects and per-CPU memory after the reloads.
 	stress_slab /tmp/slab.after
-	echo "NTWQ-SLAB-BEGIN"
+	echo "NTWQ-SLAB-BEGIN caches=$(grep -vc percpu_kb /tmp/slab.before)"
 	awk 'NR == FNR { b[$1] = $2; next } { d = $2 - b[$1]; if (d) print $1, b[$1], $2, d }' \
 		/tmp/slab.before /tmp/slab.after
 	echo "NTWQ-SLAB-END"

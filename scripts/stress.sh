@@ -43,7 +43,7 @@ stress_boot() {
 		ops=100000 cycles=10 reloads=10 limit=600
 	else
 		dir="$NTWQ_BUILD/$kid/stress-full"
-		ops=1000000 cycles=100 reloads=100 limit=2400
+		ops=1000000 cycles=100 reloads=100 limit=7200
 		[ "$kid" = debug ] || ops=300000
 	fi
 	ops=${NTWQ_STRESS_OPS:-$ops}

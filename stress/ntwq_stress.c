@@ -8,14 +8,16 @@
  * module_init and prints one line (scripts/guest-init.sh, mode stress, and
  * scripts/report.py read it):
  *
- *	ntwq_stress: result ops=N threads=T accepted=A runs=R io=a/r ex=a/r
- *	wdf=a/r coalesced=C atomic=X devices=D flushes=F deletes=L frees=E
- *	refused=U errors=0 ok
+ *	ntwq_stress: result ops=N threads=T thread_ops=O requeues=Q
+ *	accepted=A runs=R io=a/r ex=a/r wdf=a/r coalesced=C atomic=X devices=D
+ *	flushes=F deletes=L frees=E refused=U wdf_items=c/d
+ *	overlaps=io:0,ex:0,wdf:0 errors=0 ok
  *
  * or the same ending in "FAIL <first reason>".
  *
- * Each of `threads` kthreads makes `ops / threads` operations, chosen at
- * random (seeded: a run can be repeated) over its own 16 slots, each slot
+ * `threads` kthreads make operations until `ops` have been made in all
+ * (their own and the routines' re-queues), each chosen at random (seeded:
+ * a run can be repeated) over the thread's own 16 slots, each slot
  * one work item of one kind: an allocated IO_WORKITEM, one in caller storage
  * (IoInitializeWorkItem), a WORK_QUEUE_ITEM, a KMDF work item.  Operations:
  *	queue     create the item if needed and queue it once; the run may
@@ -47,7 +49,10 @@
  * (IoAllocateWorkItem returns NULL, WdfWorkItemCreate a failure status),
  * which the API documents.  Routines also check what they are given (device,
  * context, item), the IRQL, and that no item runs beside itself; KMDF
- * destroy callbacks are counted against creations.
+ * destroy callbacks are counted against creations.  A run that starts while
+ * the same item's previous run is still in its routine is counted in
+ * `overlaps` and is an error for the families in overlap_check (SPEC: the
+ * same item never runs concurrently with itself).
  *
  * Waits are bounded (a chain that does not end within STUCK_SECONDS is a
  * failure).  The module does nothing at unload: all its work is over when
@@ -77,6 +82,9 @@ MODULE_PARM_DESC(seed, "seed of the operation mix (default 1)");
 static bool retype = true;
 module_param(retype, bool, 0444);
 MODULE_PARM_DESC(retype, "routines re-queue their item on another queue type (default Y)");
+static unsigned int overlap_check = 7;
+module_param(overlap_check, uint, 0444);
+MODULE_PARM_DESC(overlap_check, "families where a run beside the same item's run is an error: 1 Io, 2 Ex, 4 KMDF (default 7; always counted)");
 
 enum {
 	SLOTS = 16,
@@ -147,7 +155,7 @@ struct stress_thread {
 };
 
 static struct {
-	atomic64_t accepted[FAM_COUNT], runs[FAM_COUNT];
+	atomic64_t accepted[FAM_COUNT], runs[FAM_COUNT], overlaps[FAM_COUNT];
 	atomic64_t made;       /* operations: the threads' and the routines' re-queues */
 	atomic64_t requeues, coalesced, atomic_calls, devices, flushes, deletes, frees, refused;
 	atomic64_t wdf_created, wdf_destroyed, errors;
@@ -193,8 +201,11 @@ static void run_begins(struct slot *s, enum family fam, bool context_ok)
 		"a KMDF work item ran beside itself",
 	};
 
-	if (xchg(&s->running, 1))
-		stress_error(beside[fam]);
+	if (xchg(&s->running, 1)) {
+		atomic64_inc(&st.overlaps[fam]);
+		if (overlap_check & (1U << fam))
+			stress_error(beside[fam]);
+	}
 	if (!context_ok)
 		stress_error("a routine was given the wrong device, context or item");
 	if (KeGetCurrentIrql() != PASSIVE_LEVEL)
@@ -758,8 +769,8 @@ static int __init stress_init(void)
 	struct stress_thread *ts;
 	u64 accepted = 0, runs = 0, total_ops = 0;
 	unsigned long deadline;
-	char fams[96];
-	int len = 0;
+	char fams[96], overlaps[64];
+	int len = 0, olen = 0;
 	unsigned int i, j;
 
 	if (!threads || threads > 64) {
@@ -817,6 +828,9 @@ static int __init stress_init(void)
 		runs += r;
 		len += scnprintf(fams + len, sizeof(fams) - len, " %s=%llu/%llu",
 				 family_names[i], a, r);
+		olen += scnprintf(overlaps + olen, sizeof(overlaps) - olen, "%s%s:%lld",
+				  i ? "," : "", family_names[i],
+				  atomic64_read(&st.overlaps[i]));
 		if (a != r)
 			stress_error("accepted queue calls and runs differ");
 	}
@@ -825,13 +839,13 @@ static int __init stress_init(void)
 	if (atomic64_read(&st.made) < ops)
 		stress_error("fewer operations made than asked");
 
-	pr_info("ntwq_stress: result ops=%lld threads=%u thread_ops=%llu requeues=%lld accepted=%llu runs=%llu%s coalesced=%lld atomic=%lld devices=%lld flushes=%lld deletes=%lld frees=%lld refused=%lld wdf_items=%lld/%lld errors=%lld %s%s\n",
+	pr_info("ntwq_stress: result ops=%lld threads=%u thread_ops=%llu requeues=%lld accepted=%llu runs=%llu%s coalesced=%lld atomic=%lld devices=%lld flushes=%lld deletes=%lld frees=%lld refused=%lld wdf_items=%lld/%lld overlaps=%s errors=%lld %s%s\n",
 		atomic64_read(&st.made), threads, total_ops, atomic64_read(&st.requeues),
 		accepted, runs, fams, atomic64_read(&st.coalesced),
 		atomic64_read(&st.atomic_calls), atomic64_read(&st.devices),
 		atomic64_read(&st.flushes), atomic64_read(&st.deletes), atomic64_read(&st.frees),
 		atomic64_read(&st.refused), atomic64_read(&st.wdf_created),
-		atomic64_read(&st.wdf_destroyed), atomic64_read(&st.errors),
+		atomic64_read(&st.wdf_destroyed), overlaps, atomic64_read(&st.errors),
 		first_error ? "FAIL " : "ok", first_error ? first_error : "");
 
 	/* Waits for any work still running (none, unless a thread got stuck). */
