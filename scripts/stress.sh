@@ -40,7 +40,7 @@ stress_boot() {
 	local kid=$1 image=$2 dir ops cycles reloads threads limit extra
 	if [ "$short" = 1 ]; then
 		dir="$NTWQ_BUILD/$kid/stress-short"
-		ops=100000 cycles=10 reloads=10 limit=600
+		ops=100000 cycles=10 reloads=10 limit=900
 	else
 		dir="$NTWQ_BUILD/$kid/stress-full"
 		ops=1000000 cycles=100 reloads=100 limit=7200
