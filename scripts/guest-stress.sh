@@ -75,6 +75,11 @@ stress_churn() {
 		done
 		refused=$((refused + n))
 		c=$((c + 1))
+		# A console line now and then for whoever watches a long run.
+		if [ $((c % 20)) = 0 ]; then
+			p=$(dmesg | grep 'ntwq_stress: progress' | tail -1)
+			echo "NTWQ-STRESS-PROGRESS cycles=$c refused=$refused ${p#*ntwq_stress: progress }"
+		fi
 	done
 	echo "cycles=$c refused=$refused failures=$bad" >/tmp/churn.out
 }

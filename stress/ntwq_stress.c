@@ -740,7 +740,11 @@ static int stress_thread_fn(void *arg)
 
 	while (atomic64_read(&st.made) < ops && !t->stuck) {
 		one_op(t);
-		atomic64_inc(&st.made);
+		/* A line per tenth, for whoever watches a long run. */
+		if (atomic64_inc_return(&st.made) % (ops / 10 + 1) == 0)
+			pr_info("ntwq_stress: progress ops=%lld runs io=%lld ex=%lld wdf=%lld\n",
+				atomic64_read(&st.made), atomic64_read(&st.runs[FAM_IO]),
+				atomic64_read(&st.runs[FAM_EX]), atomic64_read(&st.runs[FAM_WDF]));
 		t->done_ops++;
 		if (!(t->done_ops & 31))
 			cond_resched();
