@@ -7,6 +7,8 @@
 #   make test            build for three kernels, run every test in QEMU
 #   make bench           benchmark against native queue_work() (stock 6.12,
 #                        -smp 2 and 4); results under results/
+#   make stress          the stress with load/unload churn (debug kernel and
+#                        stock 6.12, -smp 4); see scripts/stress.sh
 #   make clean           remove build outputs (the kernel cache stays)
 #
 # Kbuild does the real work (see Kbuild and scripts/Kbuild.cxx).
@@ -14,7 +16,7 @@
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(sort $(wildcard /lib/modules/*/build))))
 
-.PHONY: all modules clean run test bench userspace-test
+.PHONY: all modules clean run test bench stress userspace-test
 
 all: modules
 
@@ -36,6 +38,9 @@ test:
 
 bench:
 	scripts/bench.sh
+
+stress:
+	scripts/stress.sh
 
 clean:
 	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi

@@ -15,7 +15,7 @@ mkdir -p "$src"
 # Copy the sources, never build outputs, into the kernel's own tree: the
 # files git tracks or would track (.gitignore names every build output; an
 # in-place build's layout.s for another kernel must not leak in).
-dirs=(Kbuild Makefile include module kunit samples bench testmods scripts)
+dirs=(Kbuild Makefile include module kunit samples bench testmods stress shims scripts)
 if git -C "$NTWQ_ROOT" rev-parse --git-dir >/dev/null 2>&1; then
 	(cd "$NTWQ_ROOT" && git ls-files -z -c -o --exclude-standard -- "${dirs[@]}" |
 		tar --null -T - -cf -) | tar -C "$src" -xf -

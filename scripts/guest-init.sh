@@ -33,6 +33,13 @@ bench)
 	rmmod ntwq_bench
 	finish
 	;;
+stress)
+	# ntwqstress=OPS,CYCLES,RELOADS,THREADS on the kernel command line.
+	set -- $(sed -n 's/.*ntwqstress=\([0-9,]*\).*/\1/p' /proc/cmdline | tr ',' ' ')
+	. /stress.sh
+	stress_run "${1:-100000}" "${2:-10}" "${3:-10}" "${4:-4}"
+	finish
+	;;
 probe)
 	echo "NTWQ-PROBE-OK"
 	poweroff -f

@@ -4,7 +4,7 @@
 # busybox-static for the shell and tools, the kmod tools (with the shared
 # libraries they need) for modprobe/modinfo, the modules from MODDIR in
 # /lib/modules/KVER/extra indexed by depmod, userspace-test, and
-# scripts/guest-init.sh as /init.
+# scripts/guest-init.sh as /init (with scripts/guest-stress.sh as /stress.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -40,6 +40,7 @@ depmod -b "$root" "$kver"
 
 cp "$NTWQ_BUILD/userspace-test" "$root/bin/userspace-test"
 cp "$NTWQ_ROOT/scripts/guest-init.sh" "$root/init"
+cp "$NTWQ_ROOT/scripts/guest-stress.sh" "$root/stress.sh"
 chmod +x "$root/init"
 
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"

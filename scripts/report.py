@@ -16,6 +16,10 @@ What counts, per kernel:
   - the kernel log: any WARNING/BUG/KASAN/lockdep/ODEBUG/... report fails it;
   - kmemleak (debug kernel): any unreferenced object fails it;
   - the KUnit totals agreeing with the kernel's own parser, kunit.py parse.
+
+A stress boot (ntwqmode=stress, scripts/stress.sh) is judged by its own
+checks instead of KUnit and userspace-test: see add_stress().
+--stress-summary adds one summary line per stress boot.
 """
 import argparse
 import os
@@ -54,6 +58,7 @@ class Results:
         self.kid = kid
         self.passed = self.failed = self.skipped = 0
         self.lines = []
+        self.summary = {}   # stress boots: the figures of the summary line
 
     def add(self, status, name, detail=''):
         if status == 'ok':
@@ -244,7 +249,6 @@ def report_kernel(kid, d, kunit_py):
     if status != 'ok':
         r.add('fail', 'build', status[5:] if status.startswith('fail') else status)
         return r
-    r.add('ok', 'build (no compiler, objtool or modpost warnings)')
 
     log_path = os.path.join(d, 'vm.log')
     lines = open(log_path, errors='replace').read().splitlines(keepends=True) \
@@ -253,6 +257,10 @@ def report_kernel(kid, d, kunit_py):
         if os.path.exists(os.path.join(d, 'vm.rc')) else '?'
     clean = [TIMESTAMP.sub('', l.rstrip('\r\n')) for l in lines]
     done = any(l.startswith('NTWQ-GUEST-DONE') for l in clean)
+    # A stress boot reuses a build the kernel's own entry already counted.
+    stress = any(re.match(r'NTWQ-GUEST-BEGIN .*mode=stress', l) for l in clean)
+    if not stress:
+        r.add('ok', 'build (no compiler, objtool or modpost warnings)')
     if done:
         r.add('ok', 'vm ran to completion')
     else:
@@ -263,8 +271,15 @@ def report_kernel(kid, d, kunit_py):
         if l.startswith('NTWQ-FAIL'):
             r.add('fail', 'guest step', l[len('NTWQ-FAIL'):].strip())
 
-    kunit_lines = block(clean, 'NTWQ-KUNIT-BEGIN', 'NTWQ-KUNIT-END')
     dmesg = block(clean, 'NTWQ-DMESG-BEGIN', 'NTWQ-DMESG-END')
+    if stress:
+        add_stress(r, clean, done)
+        # The whole console, the dump included (a long run's early reports
+        # may have left the kernel's log buffer), each line once.
+        add_log_scan(r, list(dict.fromkeys(l.rstrip('\r\n') for l in lines)))
+        return r
+
+    kunit_lines = block(clean, 'NTWQ-KUNIT-BEGIN', 'NTWQ-KUNIT-END')
     if kunit_lines is not None:
         leaves = add_ktap(r, kunit_lines, 'kunit')
         if kunit_py:
@@ -293,16 +308,175 @@ def report_kernel(kid, d, kunit_py):
         else:
             r.add('fail', 'benchmark smoke pass runs to the end', 'no NTWQ-BENCH-SMOKE line')
 
-    leaks = block(clean, 'NTWQ-KMEMLEAK-BEGIN', 'NTWQ-KMEMLEAK-END')
-    if leaks is not None:
-        n = sum(1 for l in leaks if 'unreferenced object' in l)
-        if n:
-            r.add('fail', 'kmemleak finds no leak', f'{n} unreferenced objects')
-        else:
-            r.add('ok', 'kmemleak finds no leak')
-
+    add_kmemleak(r, clean)
     # The kernel log: the dmesg dump if the guest got that far, else the console.
-    reports = scan_kernel_log(dmesg if dmesg is not None else clean)
+    add_log_scan(r, dmesg if dmesg is not None else clean)
+    return r
+
+
+def marker_kv(clean, name):
+    """key=value pairs of the first line starting with marker name; None if
+    there is none.  The text after the last pair is under '_tail'."""
+    for line in clean:
+        if line == name or line.startswith(name + ' '):
+            rest = line[len(name):]
+            kv = dict(re.findall(r'(\w+)=(\S+)', rest))
+            kv['_tail'] = re.sub(r'^.*\S+=\S+\s*', '', rest)
+            return kv
+    return None
+
+
+def num(kv, key, default=-1):
+    try:
+        return int(kv.get(key, default))
+    except (TypeError, ValueError):
+        return default
+
+
+# Slab check (kernels without kmemleak): a cache ntwq allocates from whose
+# active objects grew by this share of the reloads or more fails.  Anything
+# ntwq leaked once per load would grow its cache by one object per reload
+# or more; what else moves in the idle guest is a handful of objects (see
+# README "Reliability").  ntwq's memory is all kmalloc (its C++ runtime, the
+# debugfs bridge, alloc_workqueue) plus its workqueues' pool_workqueues;
+# the dentry and inode caches move with the guest's own shell and /proc and
+# are shown, not judged.
+SLAB_LEAK_SHARE = 0.5
+SLAB_JUDGED = re.compile(r'^(kmalloc-|pool_workqueue$)')
+# Per-CPU memory (kB) that may grow over the reloads: the allocator keeps
+# chunks populated once used.
+PERCPU_SLACK_KB = 256
+
+
+def add_stress(r, clean, done):
+    """The checks of a stress boot (scripts/guest-stress.sh's markers)."""
+    begin = marker_kv(clean, 'NTWQ-STRESS-BEGIN')
+    if begin is None:
+        r.add('fail', 'stress started', 'no NTWQ-STRESS-BEGIN line')
+        return
+    asked = {k: num(begin, k) for k in ('ops', 'cycles', 'reloads', 'threads', 'cpus')}
+    s = r.summary
+    s['cpus'] = asked['cpus']
+
+    res = marker_kv(clean, 'NTWQ-STRESS-RESULT')
+    if res is None or 'ops' not in res:
+        r.add('fail', 'stress module printed its result', 'no result line')
+    else:
+        ops, threads = num(res, 'ops'), num(res, 'threads')
+        acc, runs = num(res, 'accepted'), num(res, 'runs')
+        s.update(ops=ops, threads=threads, accepted=acc, runs=runs)
+        name = f'stress: {ops} operations from {threads} threads at once'
+        if ops >= asked['ops'] and threads >= asked['threads']:
+            r.add('ok', name, f"{res.get('thread_ops')} by the threads, "
+                  f"{res.get('requeues')} re-queues from routines, {res.get('atomic')} at "
+                  f"DISPATCH_LEVEL, {res.get('devices')} devices")
+        else:
+            r.add('fail', name, f"asked {asked['ops']} from {asked['threads']}")
+        fams = {f: res.get(f, '?/?').split('/') for f in ('io', 'ex', 'wdf')}
+        same = all(len(v) == 2 and v[0] == v[1] for v in fams.values())
+        detail = (f'accepted={acc} runs={runs} (' +
+                  ', '.join(f'{f} {"/".join(v)}' for f, v in fams.items()) +
+                  f"; {res.get('coalesced')} coalesced KMDF enqueues not counted)")
+        r.add('ok' if same and acc == runs and acc > 0 else 'fail',
+              'stress: every accepted queue call ran exactly once', detail)
+        # SPEC 2: the same item never runs concurrently with itself.
+        over = dict(p.split(':') for p in res.get('overlaps', '').split(',') if ':' in p)
+        n_over = sum(int(v) for v in over.values() if v.isdigit())
+        errors = num(res, 'errors')
+        name = 'stress: no work item ran beside itself (re-queued from its routine)'
+        if n_over == 0:
+            r.add('ok', name)
+        elif errors == 0:
+            r.add('skip', name, f"overlaps {res.get('overlaps')} counted, not checked (overlap_check)")
+        else:
+            r.add('fail', name, f"overlaps {res.get('overlaps')}")
+        r.add('ok' if errors == 0 and res['_tail'].strip() == 'ok' else 'fail',
+              'stress: no routine saw a wrong argument, IRQL or overlap, no wait ran out',
+              '' if errors == 0 else f"{errors} errors: {res['_tail'].strip()}")
+
+    churn = marker_kv(clean, 'NTWQ-STRESS-CHURN')
+    if churn is None:
+        r.add('fail', 'sample driver load/unload cycles', 'no NTWQ-STRESS-CHURN line')
+    else:
+        cycles, refused = num(churn, 'cycles'), num(churn, 'refused')
+        s['cycles'] = cycles
+        r.add('ok' if cycles >= asked['cycles'] and num(churn, 'failures') == 0 else 'fail',
+              f'sample driver loaded and unloaded {cycles} times during the stress',
+              f"asked {asked['cycles']}; failures={churn.get('failures')}")
+        # Work in flight: some rmmod must have been refused while the
+        # sample's routines pinned it, and retried.
+        r.add('ok' if refused > 0 else 'fail', 'rmmod refused while work was in flight, then retried',
+              f'{refused} refusals')
+
+    state = marker_kv(clean, 'NTWQ-STRESS-NTWQ')
+    if state is None:
+        r.add('fail', 'ntwq state after the stress', 'no NTWQ-STRESS-NTWQ line')
+    else:
+        r.add('ok' if num(state, 'diag') == 0 else 'fail', 'no ntwq diagnostic during the stress',
+              f"diag={state.get('diag')}")
+        live_ok = state.get('live_before') == state.get('live_after') and 'live_before' in state
+        r.add('ok' if live_ok else 'fail',
+              'ntwq runtime objects back to their count after loading',
+              f"{state.get('live_before')} -> {state.get('live_after')}")
+        s['live'] = 0 if live_ok else 1
+
+    rel = marker_kv(clean, 'NTWQ-STRESS-RELOADS')
+    if rel is None:
+        r.add('fail', 'ntwq reloads', 'no NTWQ-STRESS-RELOADS line')
+    else:
+        s['reloads'] = num(rel, 'done')
+        r.add('ok' if num(rel, 'done') >= asked['reloads'] and asked['reloads'] >= 0 else 'fail',
+              f"ntwq unloaded and reloaded {rel.get('done')} times, a trigger command each time",
+              f"asked {asked['reloads']}; {rel.get('seconds')} s")
+
+    leaks = add_kmemleak(r, clean)
+    slab = block(clean, 'NTWQ-SLAB-BEGIN', 'NTWQ-SLAB-END')
+    if leaks is None and slab is not None:
+        # No kmemleak (a stock kernel): the slab caches and per-CPU memory.
+        limit = max(1, int(asked['reloads'] * SLAB_LEAK_SHARE))
+        grown, percpu = [], 0
+        head = next((l for l in clean if l.startswith('NTWQ-SLAB-BEGIN')), '')
+        if num(marker_kv([head], 'NTWQ-SLAB-BEGIN') or {}, 'caches', 0) <= 0:
+            grown.append('no slab counts (/proc/slabinfo unreadable)')
+        for l in slab:
+            f = l.split()
+            if len(f) != 4:
+                continue
+            if f[0] == 'percpu_kb':
+                percpu = int(f[3])
+            elif SLAB_JUDGED.match(f[0]) and int(f[3]) >= limit:
+                grown.append(f'{f[0]} +{f[3]}')
+        moved = ', '.join(f'{l.split()[0]} {int(l.split()[3]):+d}' for l in slab
+                          if len(l.split()) == 4) or 'nothing moved'
+        s['slab_grown'] = len(grown)
+        r.add('fail' if grown else 'ok',
+              f'no kmalloc or pool_workqueue cache grew by {limit} or more objects over the reloads',
+              ', '.join(grown) if grown else moved[:300])
+        r.add('fail' if percpu > PERCPU_SLACK_KB else 'ok',
+              f'per-CPU memory grew by at most {PERCPU_SLACK_KB} kB over the reloads',
+              f'{percpu:+d} kB')
+        leaks = len(grown) + (percpu > PERCPU_SLACK_KB)
+    s['leaks'] = leaks
+    if done and not any(l.startswith('NTWQ-STRESS-END') for l in clean):
+        r.add('fail', 'stress ran to its end', 'no NTWQ-STRESS-END line')
+
+
+def add_kmemleak(r, clean):
+    """The kmemleak block, if the guest printed one; its leak count or None."""
+    leaks = block(clean, 'NTWQ-KMEMLEAK-BEGIN', 'NTWQ-KMEMLEAK-END')
+    if leaks is None:
+        return None
+    n = sum(1 for l in leaks if 'unreferenced object' in l)
+    if n:
+        r.add('fail', 'kmemleak finds no leak', f'{n} unreferenced objects')
+    else:
+        r.add('ok', 'kmemleak finds no leak')
+    return n
+
+
+def add_log_scan(r, lines):
+    """Fail on any report in the kernel log; returns how many report lines."""
+    reports = scan_kernel_log(lines)
     if reports:
         kinds = sorted({k for k, _ in reports})
         r.add('fail', 'kernel log has no reports', f'{len(reports)} report lines ({", ".join(kinds)})')
@@ -310,16 +484,20 @@ def report_kernel(kid, d, kunit_py):
             r.lines.append(f'       | {line}')
     else:
         r.add('ok', 'kernel log has no reports')
-    return r
+    r.summary['reports'] = len(reports)
+    return len(reports)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--kunit-py', help="the kernel's tools/testing/kunit/kunit.py")
+    ap.add_argument('--stress-summary', action='store_true',
+                    help='print a summary line per stress boot')
     ap.add_argument('kernels', nargs='+', metavar='KID:DIR')
     args = ap.parse_args()
 
     total_pass = total_fail = 0
+    summaries = []
     for spec in args.kernels:
         kid, d = spec.split(':', 1)
         r = report_kernel(kid, d, args.kunit_py)
@@ -328,6 +506,19 @@ def main():
         print(f'   {kid}: {r.passed} passed, {r.failed} failed, {r.skipped} skipped')
         total_pass += r.passed
         total_fail += r.failed
+        if r.summary:
+            secs = os.path.join(d, 'vm.seconds')
+            r.summary['seconds'] = open(secs).read().strip() if os.path.exists(secs) else '?'
+            summaries.append((kid, r))
+    if args.stress_summary and summaries:
+        print('== summary')
+        for kid, r in summaries:
+            g = r.summary.get
+            print(f"   {kid}: -smp {g('cpus', '?')}, ops={g('ops', '?')} threads={g('threads', '?')} "
+                  f"accepted={g('accepted', '?')} runs={g('runs', '?')} cycles={g('cycles', '?')} "
+                  f"reloads={g('reloads', '?')} reports={g('reports', '?')} "
+                  f"leaks={g('leaks', '?')} ({'kmemleak' if 'slab_grown' not in r.summary else 'slab count'}) "
+                  f"vm={g('seconds')}s: {'PASS' if not r.failed else 'FAIL'}")
     print(f'{total_pass} passed, {total_fail} failed')
     return 1 if total_fail else 0
 

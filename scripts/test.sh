@@ -6,7 +6,8 @@
 # debug, with KASAN, lockdep and kmemleak, and kcsan, with KCSAN), builds
 # every module for each with zero warnings, boots each kernel in QEMU with a
 # test initramfs, runs the KUnit suites (built kernels) and userspace-test
-# (every kernel), and reports.  The last line is "N passed, N failed"; the
+# (every kernel), and a short stress pass (scripts/stress.sh: debug, kcsan and
+# stock 6.12), and reports.  The last line is "N passed, N failed"; the
 # exit status is non-zero on any failure, timeout or kernel-log report.
 #
 # NTWQ_KERNELS="stock-6.1 stock-6.12 debug kcsan" picks kernels; NTWQ_ACCEL=tcg|kvm
@@ -81,6 +82,17 @@ for kid in "${kernels[@]}"; do
 	echo $? >"$dir/vm.rc"
 done
 
+# The short stress pass (scripts/stress.sh --short): its own boot at -smp 4
+# and its own lines in the report, on the debug and kcsan kernels and stock 6.12.
+stress_args=()
+for kid in "${kernels[@]}"; do
+	case $kid in debug | kcsan | stock-6.12) ;; *) continue ;; esac
+	[ "$(cat "$NTWQ_BUILD/$kid/build.status")" = ok ] || continue
+	NTWQ_ACCEL=$accel "$NTWQ_ROOT/scripts/stress.sh" --boot --short "$kid"
+	stress_args+=("$kid-stress:$NTWQ_BUILD/$kid/stress-short")
+done
+
 args=()
 for kid in "${kernels[@]}"; do args+=("$kid:$NTWQ_BUILD/$kid"); done
+args+=("${stress_args[@]}")
 exec python3 "$NTWQ_ROOT/scripts/report.py" ${kunit_py:+--kunit-py "$kunit_py"} "${args[@]}"

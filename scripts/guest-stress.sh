@@ -1,0 +1,174 @@
+# shellcheck shell=sh
+# guest-stress.sh - the stress mode of the test initramfs (/stress.sh,
+# sourced by /init for ntwqmode=stress; busybox sh).
+#
+# stress_run OPS CYCLES RELOADS THREADS:
+#   1. loads ntwq; runs ntwq_stress (OPS mixed Io/Ex/WDF operations from
+#      THREADS kthreads, counted) while a loop loads and unloads the sample
+#      driver with work in flight, at least CYCLES times: an rmmod refused
+#      while the sample's work is pending is retried until it unloads;
+#   2. checks that ntwq is back where it started: no diagnostic, as many
+#      live runtime objects as right after loading;
+#   3. unloads and reloads ntwq RELOADS times, with one trigger command
+#      (io.queue) each time;
+#   4. the leak check: kmemleak (scan, wait, scan) where the kernel has it,
+#      and on every kernel the slab caches' active objects and the per-CPU
+#      memory before and after the reloads.
+# Markers on the console (NTWQ-STRESS-...) are what scripts/report.py reads;
+# NTWQ-FAIL lines are failed steps.
+
+dbg=/sys/kernel/debug
+
+# stress_stat KEY: the value of KEY in ntwq's debugfs stats.
+stress_stat() {
+	awk -v k="$1" '$1 == k { print $2 }' $dbg/ntwq/stats
+}
+
+# stress_cs VAR: uptime in centiseconds into VAR (no fork: the debug
+# kernel under TCG takes a good part of a second per fork).
+stress_cs() {
+	read -r up _ </proc/uptime
+	up=${up%.*}${up#*.}
+	eval "$1=\${up#0}"
+}
+
+# Diagnostics since ntwq was loaded, all kinds.
+stress_diags() {
+	awk '/^diag\./ { s += $2 } END { print s + 0 }' $dbg/ntwq/stats
+}
+
+# stress_smoke: run io.queue through the trigger; 0 if its report says the
+# routine ran once, with no diagnostic and nothing left allocated.
+stress_smoke() {
+	exec 3<>$dbg/ntwq/trigger || return 1
+	echo io.queue >&3 || { exec 3>&-; return 1; }
+	seen=0
+	while read -r kv <&3; do
+		case $kv in
+		runs=1 | diag_total=0 | runtime_live_delta=0) seen=$((seen + 1)) ;;
+		esac
+	done
+	exec 3>&-
+	[ "$seen" = 3 ]
+}
+
+# stress_churn CYCLES: load and unload the sample until the stress is done
+# and CYCLES cycles are made.  The sample's routine runs 3 passes of 200 ms,
+# so rmmod right after modprobe is refused (the work pins the module); it is
+# retried every 10 ms, at most 3000 times a cycle.  Writes its counts to
+# /tmp/churn.out.
+stress_churn() {
+	c=0 refused=0 bad=0
+	while [ "$c" -lt "$1" ] || [ ! -e /tmp/stress.done ]; do
+		if ! modprobe ntwq_sample_wdm passes=3 work_ms=200 ex_ms=200; then
+			bad=$((bad + 1))
+			break
+		fi
+		n=0
+		until rmmod ntwq_sample_wdm 2>/dev/null; do
+			n=$((n + 1))
+			if [ "$n" -ge 3000 ]; then
+				bad=$((bad + 1))
+				break 2
+			fi
+			sleep 0.01
+		done
+		refused=$((refused + n))
+		c=$((c + 1))
+		# A console line now and then for whoever watches a long run.
+		if [ $((c % 20)) = 0 ]; then
+			p=$(dmesg | grep 'ntwq_stress: progress' | tail -1)
+			echo "NTWQ-STRESS-PROGRESS cycles=$c refused=$refused ${p#*ntwq_stress: progress }"
+		fi
+	done
+	echo "cycles=$c refused=$refused failures=$bad" >/tmp/churn.out
+}
+
+# stress_slab FILE: "name active_objects" of every slab cache, and the
+# per-CPU memory in kB as the line "percpu_kb N", once objects freed through
+# RCU have gone back: Debian's kernels batch lazy RCU callbacks for up to
+# 10 s (workqueues, for one, free their pool_workqueues that way).
+stress_slab() {
+	sleep 12
+	: >"$1"
+	[ -r /proc/slabinfo ] && awk 'NR > 2 { print $1, $2 }' /proc/slabinfo >"$1"
+	awk '$1 == "Percpu:" { print "percpu_kb", $2 }' /proc/meminfo >>"$1"
+}
+
+stress_run() {
+	ops=$1 cycles=$2 reloads=$3 threads=$4
+	echo "NTWQ-STRESS-BEGIN ops=$ops cycles=$cycles reloads=$reloads threads=$threads cpus=$(nproc)"
+	# Leaks from boot are not ours: let boot's allocations age (kmemleak
+	# judges objects older than 5 s), scan, and forget what it finds.
+	if [ -e $dbg/kmemleak ]; then
+		while [ "$(cut -d. -f1 /proc/uptime)" -lt 6 ]; do sleep 1; done
+		echo scan >$dbg/kmemleak
+		echo clear >$dbg/kmemleak
+	fi
+
+	modprobe ntwq || { fail "modprobe ntwq"; return; }
+	live0=$(stress_stat runtime.live)
+	t0=$(cut -d. -f1 /proc/uptime)
+	rm -f /tmp/stress.done /tmp/churn.out
+	stress_churn "$cycles" &
+	churn_pid=$!
+	modprobe ntwq_stress ops="$ops" threads="$threads" || fail "modprobe ntwq_stress"
+	ts=$(cut -d. -f1 /proc/uptime)
+	line=$(dmesg | grep 'ntwq_stress: result ' | tail -1)
+	echo "NTWQ-STRESS-RESULT ${line#*ntwq_stress: result }"
+	rmmod ntwq_stress || fail "rmmod ntwq_stress"
+	: >/tmp/stress.done
+	wait "$churn_pid"
+	t1=$(cut -d. -f1 /proc/uptime)
+	echo "NTWQ-STRESS-CHURN $(cat /tmp/churn.out 2>/dev/null || echo 'cycles=0 failures=1') seconds=$((t1 - t0)) stress_seconds=$((ts - t0))"
+	[ -e /sys/module/ntwq_sample_wdm ] && fail "ntwq_sample_wdm still loaded after the churn"
+
+	# Everything the stress and the sample made is gone again.  Objects
+	# freed at PASSIVE_LEVEL by ntwq's own queue may lag: settle, bounded.
+	n=0
+	while [ "$(stress_stat runtime.live)" != "$live0" ] && [ "$n" -lt 50 ]; do
+		sleep 0.2
+		n=$((n + 1))
+	done
+	echo "NTWQ-STRESS-NTWQ diag=$(stress_diags) live_before=$live0 live_after=$(stress_stat runtime.live)"
+	modprobe -r ntwq || fail "modprobe -r ntwq"
+
+	# ntwq itself, unloaded and loaded again and again, used once each time.
+	stress_slab /tmp/slab.before
+	t1=$(cut -d. -f1 /proc/uptime)
+	i=0 done_reloads=0 load_cs=0 smoke_cs=0 unload_cs=0
+	while [ "$i" -lt "$reloads" ]; do
+		i=$((i + 1))
+		stress_cs c0
+		modprobe ntwq || { fail "reload $i: modprobe ntwq"; break; }
+		stress_cs c1
+		stress_smoke || { fail "reload $i: io.queue did not report runs=1 diag_total=0 runtime_live_delta=0"; break; }
+		stress_cs c2
+		modprobe -r ntwq || { fail "reload $i: modprobe -r ntwq"; break; }
+		stress_cs c3
+		load_cs=$((load_cs + c1 - c0)) smoke_cs=$((smoke_cs + c2 - c1))
+		unload_cs=$((unload_cs + c3 - c2))
+		done_reloads=$i
+	done
+	t2=$(cut -d. -f1 /proc/uptime)
+	echo "NTWQ-STRESS-RELOADS asked=$reloads done=$done_reloads seconds=$((t2 - t1)) load_cs=$load_cs smoke_cs=$smoke_cs unload_cs=$unload_cs"
+	[ -e /sys/module/ntwq ] && fail "ntwq still loaded after the reloads"
+
+	# Slab objects and per-CPU memory after the reloads.
+	stress_slab /tmp/slab.after
+	echo "NTWQ-SLAB-BEGIN caches=$(grep -vc percpu_kb /tmp/slab.before)"
+	awk 'NR == FNR { b[$1] = $2; next } { d = $2 - b[$1]; if (d) print $1, b[$1], $2, d }' \
+		/tmp/slab.before /tmp/slab.after
+	echo "NTWQ-SLAB-END"
+
+	if [ -e $dbg/kmemleak ]; then
+		# kmemleak reports objects unreferenced for 5 s or more: scan, wait, scan.
+		echo scan >$dbg/kmemleak
+		sleep 6
+		echo scan >$dbg/kmemleak
+		echo "NTWQ-KMEMLEAK-BEGIN"
+		cat $dbg/kmemleak
+		echo "NTWQ-KMEMLEAK-END"
+	fi
+	echo "NTWQ-STRESS-END"
+}
