@@ -23,6 +23,8 @@
  *	                line, when the ntwq loaded exports no ntwq_verifier
  *	ex            - ExQueueWorkItem (DelayedWorkQueue)
  *	wdf           - WdfWorkItemEnqueue
+ *	ex_verifier, wdf_verifier - ex and wdf with the verifier on, as
+ *	                io_verifier (the basic scenarios only)
  *	ndisw         - the way existing compat layers do it: one ordered
  *	                single-threaded workqueue for everything and a
  *	                kmalloc'd node per queue call
@@ -261,6 +263,12 @@ static void io_verifier_teardown(struct bench *b)
 	WRITE_ONCE(ntwq_verifier, false);
 }
 
+/* ex_verifier, wdf_verifier: the same, for the other two families. */
+static int ex_verifier_setup(struct bench *b);
+static void ex_verifier_teardown(struct bench *b);
+static int wdf_verifier_setup(struct bench *b);
+static void wdf_verifier_teardown(struct bench *b);
+
 static void ex_fn(PVOID Parameter)
 {
 	if (slot_ran(Parameter))
@@ -392,6 +400,30 @@ static void ndisw_teardown(struct bench *b)
 		destroy_workqueue(b->wq);
 }
 
+static int ex_verifier_setup(struct bench *b)
+{
+	WRITE_ONCE(ntwq_verifier, true);
+	return ex_setup(b);
+}
+
+static void ex_verifier_teardown(struct bench *b)
+{
+	ex_teardown(b);
+	WRITE_ONCE(ntwq_verifier, false);
+}
+
+static int wdf_verifier_setup(struct bench *b)
+{
+	WRITE_ONCE(ntwq_verifier, true);
+	return wdf_setup(b);
+}
+
+static void wdf_verifier_teardown(struct bench *b)
+{
+	wdf_teardown(b);
+	WRITE_ONCE(ntwq_verifier, false);
+}
+
 static struct contender contenders[] = {
 	{ "native_bound", native_bound_setup, native_queue, native_teardown, .drivers = true },
 	{ "native_mapped", native_mapped_setup, native_queue, native_teardown },
@@ -400,6 +432,8 @@ static struct contender contenders[] = {
 	  .verifier = true },
 	{ "ex", ex_setup, ex_queue, ex_teardown, .drivers = true },
 	{ "wdf", wdf_setup, wdf_queue, wdf_teardown, .drivers = true },
+	{ "ex_verifier", ex_verifier_setup, ex_queue, ex_verifier_teardown, .verifier = true },
+	{ "wdf_verifier", wdf_verifier_setup, wdf_queue, wdf_verifier_teardown, .verifier = true },
 	{ "ndisw", ndisw_setup, ndisw_queue, ndisw_teardown },
 };
 

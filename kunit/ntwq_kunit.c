@@ -453,8 +453,26 @@ static struct kunit_suite ntwq_wdf_suite = {
 	.test_cases = ntwq_wdf_cases,
 };
 
+/* ---- ntwq_verifier: verifier mode's checks ---- */
+
+static const void *vrf_params(const void *prev, char *desc)
+{
+	return expectation_params(prev, desc, "vrf.");
+}
+
+static struct kunit_case ntwq_verifier_cases[] = {
+	KUNIT_CASE_PARAM(scenario_observes_expected_values, vrf_params),
+	{}
+};
+
+static struct kunit_suite ntwq_verifier_suite = {
+	.name = "ntwq_verifier",
+	.test_cases = ntwq_verifier_cases,
+};
+
 kunit_test_suites(&ntwq_runtime_suite, &ntwq_lock_suite, &ntwq_irql_suite,
-		  &ntwq_trigger_suite, &ntwq_io_suite, &ntwq_ex_suite, &ntwq_wdf_suite);
+		  &ntwq_trigger_suite, &ntwq_io_suite, &ntwq_ex_suite, &ntwq_wdf_suite,
+		  &ntwq_verifier_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for ntwq");

@@ -18,7 +18,12 @@
 bool ntwq_verifier;
 module_param_named(verifier, ntwq_verifier, bool, 0644);
 MODULE_PARM_DESC(verifier,
-		 "verifier mode: track every queued and running item for debugfs items (default off)");
+		 "verifier mode (default off): records for debugfs items; leaked Io items and WDF objects reported with their call site and freed at NtwqDeleteDriver; queue calls above DISPATCH_LEVEL and call sites in queue diagnostics; long-running routines reported with the worker's stack; freed Io items poisoned and quarantined");
+
+unsigned int ntwq_verifier_long_ms = 5000;
+module_param_named(verifier_long_ms, ntwq_verifier_long_ms, uint, 0644);
+MODULE_PARM_DESC(verifier_long_ms,
+		 "verifier mode: report a routine still running after this many ms, once per run, with its worker's stack (default 5000)");
 
 static int __init ntwq_init(void)
 {
@@ -83,6 +88,11 @@ EXPORT_SYMBOL_NS_GPL(ntwq_trigger_run, NTWQ_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(ntwq_diag_count, NTWQ_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(ntwq_rt_get_stats, NTWQ_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(ntwq_verifier, NTWQ_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(ntwq_verifier_long_ms, NTWQ_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(ntwq_verifier_tracked_items, NTWQ_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(ntwq_verifier_drain_quarantine, NTWQ_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(ntwq_diag_recent, NTWQ_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(ntwq_diag_recent_clear, NTWQ_INTERNAL);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Windows kernel work items (Io, Ex, WDF) on Linux workqueues");

@@ -23,7 +23,10 @@ import sys
 
 LINE = re.compile(r'ntwq_bench: result (.*)$')
 NTWQ = ['io', 'ex', 'wdf']
-ORDER = ['native_bound', 'native_mapped', 'io', 'io_verifier', 'ex', 'wdf', 'ndisw']
+ORDER = ['native_bound', 'native_mapped', 'io', 'io_verifier', 'ex', 'ex_verifier', 'wdf',
+         'wdf_verifier', 'ndisw']
+# Each family and its contender with the verifier on.
+VERIFIER_PAIRS = [('io', 'io_verifier'), ('ex', 'ex_verifier'), ('wdf', 'wdf_verifier')]
 # The contenders of the driver-shaped scenarios, and their reference.
 DRIVER_ROWS = ['native_bound', 'io', 'io_verifier', 'ex', 'wdf']
 # metric -> (scenario, key, unit divisor, label, lower is better)
@@ -153,36 +156,40 @@ def driver_tables(table, cfg, shape):
 
 
 def verifier_table(table, cfg):
-    """The verifier's cost: io_verifier against io, in every scenario."""
+    """The verifier's cost: each family with verifier mode on against it off."""
     shown = [m for m in MAIN + DRIVER_METRICS if m != 'max_us']
-    if 'io_verifier' not in table:
+    pairs = [(base, v) for base, v in VERIFIER_PAIRS if v in table]
+    if not pairs:
         if 'io' in table:
             return ['Verifier: no io_verifier results (the ntwq measured exports no '
                     '`ntwq_verifier`).', '']
         return []
-    md = ['Verifier cost: io with ntwq\'s verifier mode on (io_verifier) against io, '
-          'same boot.  Ratio of medians io_verifier / io (for items/s, lower means the '
+    md = ['Verifier cost: each API with ntwq\'s verifier mode on (`*_verifier`) against '
+          'it off, same boot.  Ratio of medians (for items/s, lower means the '
           'verifier costs throughput).', '',
           '| | ' + ' | '.join(METRICS[m][3] for m in shown) + ' |',
           '|---|' + '---|' * len(shown)]
-    for c in ('io', 'io_verifier'):
-        md.append(f'| {c} | ' + ' | '.join(
-            fmt(table.get(c, {}).get(m), DIGITS.get(m, 1)) for m in shown) + ' |')
-    cells = []
     out = cfg.setdefault('verifier', {})
-    for m in shown:
-        a, b = table['io_verifier'].get(m), table.get('io', {}).get(m)
-        if m == 'allocs_per_call' and a is not None and b is not None:
-            # A count, not a cost ratio: show the difference.
-            diff = a['median'] - b['median']
-            out[m] = {'difference': diff}
-            cells.append(f'{diff:+.3f}')
-            continue
-        r, text = ratio_cell(a, b, METRICS[m][4])
-        if r is not None:
-            out[m] = r
-        cells.append(text)
-    md.append('| io_verifier / io | ' + ' | '.join(cells) + ' |')
+    for base, v in pairs:
+        for c in (base, v):
+            md.append(f'| {c} | ' + ' | '.join(
+                fmt(table.get(c, {}).get(m), DIGITS.get(m, 1)) for m in shown) + ' |')
+        cells = []
+        # io_verifier's figures keep their old place in results.json.
+        dest = out if base == 'io' else out.setdefault(v, {})
+        for m in shown:
+            a, b = table[v].get(m), table.get(base, {}).get(m)
+            if m == 'allocs_per_call' and a is not None and b is not None:
+                # A count, not a cost ratio: show the difference.
+                diff = a['median'] - b['median']
+                dest[m] = {'difference': diff}
+                cells.append(f'{diff:+.3f}')
+                continue
+            r, text = ratio_cell(a, b, METRICS[m][4])
+            if r is not None:
+                dest[m] = r
+            cells.append(text)
+        md.append(f'| {v} / {base} | ' + ' | '.join(cells) + ' |')
     return md + ['']
 
 

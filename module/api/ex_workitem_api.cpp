@@ -11,5 +11,5 @@
 extern "C" VOID (ExQueueWorkItem)(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE QueueType,
 				  module *NtwqCaller)
 {
-	ntwq::ExQueues::Queue(WorkItem, QueueType, NtwqCaller);
+	ntwq::ExQueues::Queue(WorkItem, QueueType, NtwqCaller, __builtin_return_address(0));
 }

@@ -26,12 +26,13 @@ ObjectHeader *LookupIoObject(PVOID object, ObjectKind kind, bool any, const char
 }
 
 /* A driver's routine must lie in its module: that is the module ntwq pins. */
-bool RoutineOk(WorkItem *item, const void *routine, const char *api)
+bool RoutineOk(WorkItem *item, const void *routine, const char *api, const void *site)
 {
 	if (item->driver->OwnsCode(routine))
 		return true;
 	Verifier::Report(NTWQ_DIAG_INVALID_ROUTINE, api, routine, item->driver->Name(),
-			 "routine is NULL or not in the driver's module; not queued");
+			 "routine is NULL or not in the driver's module; not queued",
+			 Verifier::Site(site));
 	return false;
 }
 
@@ -44,12 +45,14 @@ extern "C" PIO_WORKITEM IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject)
 
 	if (!device)
 		return nullptr;
-	return reinterpret_cast<PIO_WORKITEM>(WorkItem::Allocate(device));
+	return reinterpret_cast<PIO_WORKITEM>(
+		WorkItem::Allocate(device, __builtin_return_address(0)));
 }
 
 extern "C" VOID IoFreeWorkItem(PIO_WORKITEM IoWorkItem)
 {
-	WorkItem *item = WorkItem::FromHandle(IoWorkItem, "IoFreeWorkItem");
+	WorkItem *item = WorkItem::FromHandle(IoWorkItem, "IoFreeWorkItem",
+					      Verifier::Site(__builtin_return_address(0)));
 
 	if (!item)
 		return;
@@ -59,20 +62,27 @@ extern "C" VOID IoFreeWorkItem(PIO_WORKITEM IoWorkItem)
 				 "item from IoInitializeWorkItem; use IoUninitializeWorkItem");
 		return;
 	}
-	if (item->Retire("IoFreeWorkItem"))
-		item->PutMemory(); /* the owner's reference */
+	if (!item->Retire("IoFreeWorkItem"))
+		return;
+	if (item->tracked)
+		item->Untrack();
+	item->PutMemory(); /* the owner's reference */
 }
 
 namespace {
 
-/* The three queue routines: check the handle and routine, then queue. */
-bool QueueFromApi(PIO_WORKITEM handle, const void *routine, bool ex, WORK_QUEUE_TYPE type,
-		  PVOID context, const char *api)
+/*
+ * The three queue routines: check the handle and routine, then queue.
+ * @site: the API's caller, named by diagnostics in verifier mode.
+ */
+NTWQ_ALWAYS_INLINE bool QueueFromApi(PIO_WORKITEM handle, const void *routine, bool ex,
+				     WORK_QUEUE_TYPE type, PVOID context, const char *api,
+				     const void *site)
 {
-	WorkItem *item = WorkItem::FromHandle(handle, api);
+	WorkItem *item = WorkItem::FromHandle(handle, api, site);
 
-	return item && RoutineOk(item, routine, api) &&
-	       item->Queue(api, routine, ex, type, context, nullptr);
+	return item && RoutineOk(item, routine, api, site) &&
+	       item->Queue(api, routine, ex, type, context, nullptr, false, site);
 }
 
 } /* namespace */
@@ -81,7 +91,7 @@ extern "C" VOID IoQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE Wo
 				WORK_QUEUE_TYPE QueueType, PVOID Context)
 {
 	QueueFromApi(IoWorkItem, reinterpret_cast<const void *>(WorkerRoutine), false, QueueType,
-		     Context, "IoQueueWorkItem");
+		     Context, "IoQueueWorkItem", __builtin_return_address(0));
 }
 
 extern "C" VOID IoQueueWorkItemEx(PIO_WORKITEM IoWorkItem,
@@ -89,7 +99,7 @@ extern "C" VOID IoQueueWorkItemEx(PIO_WORKITEM IoWorkItem,
 				  WORK_QUEUE_TYPE QueueType, PVOID Context)
 {
 	QueueFromApi(IoWorkItem, reinterpret_cast<const void *>(WorkerRoutine), true, QueueType,
-		     Context, "IoQueueWorkItemEx");
+		     Context, "IoQueueWorkItemEx", __builtin_return_address(0));
 }
 
 /*
@@ -103,7 +113,7 @@ extern "C" BOOLEAN IoTryQueueWorkItem(PIO_WORKITEM IoWorkItem,
 				      WORK_QUEUE_TYPE QueueType, PVOID Context)
 {
 	return QueueFromApi(IoWorkItem, reinterpret_cast<const void *>(WorkerRoutine), true,
-			    QueueType, Context, "IoTryQueueWorkItem")
+			    QueueType, Context, "IoTryQueueWorkItem", __builtin_return_address(0))
 		       ? TRUE
 		       : FALSE;
 }
@@ -125,13 +135,18 @@ extern "C" VOID IoInitializeWorkItem(PVOID IoObject, PIO_WORKITEM IoWorkItem)
 				 DriverOf(object)->Name(), "NULL work item");
 		return;
 	}
+	/* Memory IoFreeWorkItem gave back, still in the verifier's quarantine. */
+	if (Verifier::ReportIfQuarantined(IoWorkItem, "IoInitializeWorkItem",
+					  Verifier::Site(__builtin_return_address(0))))
+		return;
 	reinterpret_cast<WorkItem *>(IoWorkItem)->Init(object, WorkStorage::Caller, Api::Io,
 						       "IoInitializeWorkItem");
 }
 
 extern "C" VOID IoUninitializeWorkItem(PIO_WORKITEM IoWorkItem)
 {
-	WorkItem *item = WorkItem::FromHandle(IoWorkItem, "IoUninitializeWorkItem");
+	WorkItem *item = WorkItem::FromHandle(IoWorkItem, "IoUninitializeWorkItem",
+					      Verifier::Site(__builtin_return_address(0)));
 
 	if (!item)
 		return;

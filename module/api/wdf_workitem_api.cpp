@@ -58,7 +58,8 @@ extern "C" NTSTATUS NtwqWdfDeviceCreate(PDEVICE_OBJECT DeviceObject,
 		return status;
 	if (Attributes && Attributes->ParentObject)
 		return STATUS_WDF_PARENT_ASSIGNMENT_NOT_ALLOWED;
-	status = FxCreateDevice(wdm, Attributes, &device);
+	status = FxCreateDevice(wdm, Attributes, &device,
+				Verifier::Site(__builtin_return_address(0)));
 	if (NT_SUCCESS(status))
 		*Device = device->obj.Handle();
 	return status;
@@ -89,7 +90,8 @@ extern "C" NTSTATUS WdfObjectCreate(PWDF_OBJECT_ATTRIBUTES Attributes, WDFOBJECT
 			return STATUS_INVALID_PARAMETER;
 	}
 	status = FxCreateObject(FxKind::Object, sizeof(FxObject), Attributes, parent,
-				parent ? parent->driver : nullptr, &obj);
+				parent ? parent->driver : nullptr, &obj,
+				Verifier::Site(__builtin_return_address(0)));
 	if (NT_SUCCESS(status))
 		*Object = obj->Handle();
 	return status;
@@ -169,7 +171,8 @@ extern "C" NTSTATUS WdfWorkItemCreate(PWDF_WORKITEM_CONFIG Config,
 				 driver->Name(), "callback not in the driver's module");
 		return STATUS_INVALID_PARAMETER;
 	}
-	status = FxCreateWorkItem(Config, Attributes, parent, device, &item);
+	status = FxCreateWorkItem(Config, Attributes, parent, device, &item,
+				  Verifier::Site(__builtin_return_address(0)));
 	if (NT_SUCCESS(status))
 		*WorkItem = item->obj.Handle();
 	return status;
@@ -180,7 +183,7 @@ extern "C" VOID WdfWorkItemEnqueue(WDFWORKITEM WorkItem)
 	FxObject *obj = FxObject::From(WorkItem, FxKind::WorkItem, "WdfWorkItemEnqueue");
 
 	if (obj)
-		reinterpret_cast<FxWorkItem *>(obj)->Enqueue();
+		reinterpret_cast<FxWorkItem *>(obj)->Enqueue(__builtin_return_address(0));
 }
 
 extern "C" VOID WdfWorkItemFlush(WDFWORKITEM WorkItem)

@@ -23,6 +23,7 @@ typedef gfp_t ntwq_gfp_t;
 #endif
 
 struct completion;
+struct delayed_work;
 struct dentry;
 struct kref;
 struct lock_class_key;
@@ -86,6 +87,14 @@ void ntwq_init_work(struct work_struct *work, ntwq_work_func_t func,
 void ntwq_destroy_work(struct work_struct *work);
 bool ntwq_queue_work(struct workqueue_struct *wq, struct work_struct *work);
 bool ntwq_cancel_work(struct work_struct *work);
+void ntwq_init_delayed_work(struct delayed_work *dwork, ntwq_work_func_t func);
+bool ntwq_schedule_delayed_work(struct delayed_work *dwork, unsigned int delay_ms);
+void ntwq_cancel_delayed_work_sync(struct delayed_work *dwork);
+
+/* stack.c */
+void ntwq_task_get(const void *task);
+void ntwq_task_put(const void *task);
+unsigned int ntwq_task_stack(const void *task, unsigned long *entries, unsigned int max);
 
 /* kref.c */
 void ntwq_kref_init(struct kref *kref);

@@ -28,6 +28,7 @@ void ntwq_layout(void)
 	LAYOUT(LOCK_CLASS_KEY, struct lock_class_key);
 	LAYOUT(KREF, struct kref);
 	LAYOUT(WORK_STRUCT, struct work_struct);
+	LAYOUT(DELAYED_WORK, struct delayed_work);
 	LAYOUT(COMPLETION, struct completion);
 	LAYOUT(MUTEX, struct mutex);
 	LAYOUT(PERCPU_REF, struct percpu_ref);

@@ -24,6 +24,7 @@ CHECK_LAYOUT(SPINLOCK, spinlock_t);
 CHECK_LAYOUT(LOCK_CLASS_KEY, struct lock_class_key);
 CHECK_LAYOUT(KREF, struct kref);
 CHECK_LAYOUT(WORK_STRUCT, struct work_struct);
+CHECK_LAYOUT(DELAYED_WORK, struct delayed_work);
 CHECK_LAYOUT(COMPLETION, struct completion);
 CHECK_LAYOUT(MUTEX, struct mutex);
 CHECK_LAYOUT(PERCPU_REF, struct percpu_ref);

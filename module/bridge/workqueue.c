@@ -86,3 +86,42 @@ bool ntwq_cancel_work(struct work_struct *work)
 	return cancel_work(work);
 }
 
+
+/**
+ * ntwq_init_delayed_work - INIT_DELAYED_WORK().
+ * @dwork: the delayed work, in static data.
+ * @func: what the worker calls once the delay has passed.
+ *
+ * One lockdep class for every caller: ntwq has one delayed work (the
+ * verifier's watchdog).
+ *
+ * Context: any context.
+ */
+void ntwq_init_delayed_work(struct delayed_work *dwork, work_func_t func)
+{
+	INIT_DELAYED_WORK(dwork, func);
+}
+
+/**
+ * ntwq_schedule_delayed_work - schedule_delayed_work() on system_wq.
+ * @dwork: an initialised delayed work.
+ * @delay_ms: how long from now, in milliseconds.
+ *
+ * Context: any context.
+ * Return: false if @dwork was already pending.
+ */
+bool ntwq_schedule_delayed_work(struct delayed_work *dwork, unsigned int delay_ms)
+{
+	return schedule_delayed_work(dwork, msecs_to_jiffies(delay_ms));
+}
+
+/**
+ * ntwq_cancel_delayed_work_sync - cancel_delayed_work_sync().
+ * @dwork: the delayed work; a run that re-schedules itself is stopped too.
+ *
+ * Context: process context; may sleep.
+ */
+void ntwq_cancel_delayed_work_sync(struct delayed_work *dwork)
+{
+	cancel_delayed_work_sync(dwork);
+}

@@ -29,6 +29,8 @@ struct ExDispatcher {
 	const void *running;
 	module *running_owner;	/* L */
 	u64 running_since_ns;	/* L */
+	const void *running_task; /* L: the worker calling it */
+	bool long_reported;	/* L: the verifier's watchdog reported this run */
 };
 
 struct ExQueue {
@@ -93,9 +95,13 @@ extern "C" void ExDispatch(work_struct *work)
 		d->running = reinterpret_cast<const void *>(routine);
 		d->running_owner = owner;
 		d->running_since_ns = ntwq_ktime_get_ns();
+		d->running_task = ntwq_current_task();
+		d->long_reported = false;
 		q->lock.UnlockIrqRestore(flags);
 
 		Start(q, next);
+		if (__builtin_expect(Verifier::On(), 0))
+			Verifier::Watch();
 		Stats::Started(Api::Ex, q->index, 0);
 
 		int preempt = ntwq_preempt_count();
@@ -168,26 +174,35 @@ void ExQueues::Exit() noexcept
 	}
 }
 
-void ExQueues::Queue(PWORK_QUEUE_ITEM item, unsigned int queue_type, module *caller) noexcept
+void ExQueues::Queue(PWORK_QUEUE_ITEM item, unsigned int queue_type, module *caller,
+		     const void *site) noexcept
 {
 	const char *who = ntwq_module_name(caller);
 
+	/* The one test of the verifier switch on the queue path. */
+	if (__builtin_expect(Verifier::On(), 0))
+		Verifier::CheckQueueIrql("ExQueueWorkItem",
+					 item ? reinterpret_cast<const void *>(item->WorkerRoutine)
+					      : nullptr,
+					 who, site);
+	else
+		site = nullptr;
 	if (!item) {
 		Verifier::Report(NTWQ_DIAG_INVALID_ITEM, "ExQueueWorkItem", nullptr, who,
-				 "NULL work item");
+				 "NULL work item", site);
 		return;
 	}
 	const void *routine = reinterpret_cast<const void *>(item->WorkerRoutine);
 	int index = Queues::IndexOf(queue_type);
 	if (index < 0) {
 		Verifier::Report(NTWQ_DIAG_INVALID_QUEUE_TYPE, "ExQueueWorkItem", routine, who,
-				 "invalid WORK_QUEUE_TYPE; not queued");
+				 "invalid WORK_QUEUE_TYPE; not queued", site);
 		return;
 	}
 	/* Code of built-in callers (no module) is not checked: nothing to pin. */
 	if (!routine || (caller && !ntwq_within_module_text(routine, caller))) {
 		Verifier::Report(NTWQ_DIAG_INVALID_ROUTINE, "ExQueueWorkItem", routine, who,
-				 "routine is NULL or not in the caller's module; not queued");
+				 "routine is NULL or not in the caller's module; not queued", site);
 		return;
 	}
 	/* Claim the item: List.Flink is NULL only for an item not queued. */
@@ -195,7 +210,8 @@ void ExQueues::Queue(PWORK_QUEUE_ITEM item, unsigned int queue_type, module *cal
 	if (!__atomic_compare_exchange_n(&item->List.Flink, &expected, kClaimed, false,
 					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
 		Verifier::Report(NTWQ_DIAG_QUEUE_QUEUED, "ExQueueWorkItem", routine, who,
-				 "List.Flink is not NULL: already queued (or never initialised); it runs once");
+				 "List.Flink is not NULL: already queued (or never initialised); it runs once",
+				 site);
 		return;
 	}
 
@@ -213,6 +229,31 @@ void ExQueues::Queue(PWORK_QUEUE_ITEM item, unsigned int queue_type, module *cal
 	}
 	Stats::Queued(Api::Ex, q->index);
 	Start(q, d);
+}
+
+bool ExQueues::TakeLongRunning(u64 now_ns, u64 threshold_ns, LongRun *out) noexcept
+{
+	for (u32 i = 0; i < kQueueCount; i++) {
+		ExQueue *q = &g_queues[i];
+		SpinGuard<IrqSave> guard(q->lock);
+
+		for (u32 s = 0; s < kExDispatchers; s++) {
+			ExDispatcher *d = &q->slots[s];
+
+			if (!d->running || d->long_reported || d->running_since_ns > now_ns ||
+			    now_ns - d->running_since_ns < threshold_ns)
+				continue;
+			d->long_reported = true;
+			out->api = "ExQueueWorkItem";
+			out->routine = d->running;
+			out->SetDriver(ntwq_module_name(d->running_owner));
+			out->ran_ns = now_ns - d->running_since_ns;
+			/* Running (cleared under this lock at return): its worker is alive. */
+			out->frames = ntwq_task_stack(d->running_task, out->stack, kLongRunFrames);
+			return true;
+		}
+	}
+	return false;
 }
 
 void ExQueues::Show(seq_file *seq, u64 now_ns) noexcept

@@ -45,6 +45,8 @@ struct seq_file;
 
 namespace ntwq {
 
+struct LongRun;
+
 /* Dispatchers per queue type: how many routines of one type run at once. */
 constexpr u32 kExDispatchers = 256;
 
@@ -54,10 +56,13 @@ public:
 	static int Init() noexcept;
 	/* After Queues::Exit() has drained the workqueues. */
 	static void Exit() noexcept;
+	/* @site: the caller of ExQueueWorkItem, named by diagnostics in verifier mode. */
 	static void Queue(PWORK_QUEUE_ITEM item, unsigned int queue_type,
-			  module *caller) noexcept;
+			  module *caller, const void *site) noexcept;
 	/* Lists running and queued items, for debugfs `items`; takes each queue lock. */
 	static void Show(seq_file *seq, u64 now_ns) noexcept;
+	/* The verifier watchdog's look at the dispatchers: see Registry::TakeLongRunning. */
+	static bool TakeLongRunning(u64 now_ns, u64 threshold_ns, LongRun *out) noexcept;
 };
 
 } /* namespace ntwq */

@@ -290,7 +290,8 @@ void FxObject::FinishDelete() noexcept
 }
 
 NTSTATUS FxCreateObject(FxKind kind, size_t size, PWDF_OBJECT_ATTRIBUTES attrs,
-			FxObject *parent, DriverBlock *driver, FxObject **out) noexcept
+			FxObject *parent, DriverBlock *driver, FxObject **out,
+			const void *site) noexcept
 {
 	PCWDF_OBJECT_CONTEXT_TYPE_INFO type = attrs ? attrs->ContextTypeInfo : nullptr;
 	size_t context_size = 0;
@@ -321,6 +322,7 @@ NTSTATUS FxCreateObject(FxKind kind, size_t size, PWDF_OBJECT_ATTRIBUTES attrs,
 	obj->context_type = type ? type->UniqueType : nullptr;
 	obj->context = type ? reinterpret_cast<char *>(obj) + context_offset : nullptr;
 	obj->driver = driver;
+	obj->alloc_site = site;
 	new (&obj->deferred_pin) WorkPin();
 	ntwq_init_work(obj->deferred.Get(), FxDeferredWork, g_fx_deferred_class.Key());
 
@@ -354,15 +356,42 @@ void FxInit() noexcept
 	g_tree.Init("ntwq_wdf_tree", g_tree_class);
 }
 
+namespace {
+
+/* Verifier mode: one leaked object, named by its routine and its create call site. */
+void ReportLeakedObject(FxObject *o, DriverBlock *driver)
+{
+	static const char *const kKindNames[] = { "object", "object", "device", "work item" };
+	const void *routine = o->kind == FxKind::WorkItem
+				      ? reinterpret_cast<const void *>(AsWorkItem(o)->func)
+				      : reinterpret_cast<const void *>(o->cleanup);
+	char what[96];
+
+	ntwq_snprintf(what, sizeof(what),
+		      "WDF %s (created at the call site) not deleted by the driver; deleting it",
+		      kKindNames[static_cast<u32>(o->kind) & 3]);
+	Verifier::Report(NTWQ_DIAG_WDF_OBJECTS_LEFT, "NtwqDeleteDriver", routine, driver->Name(),
+			 what, o->alloc_site);
+}
+
+} /* namespace */
+
 void FxDeleteDriverObjects(DriverBlock *driver) noexcept
 {
 	unsigned int left = 0;
 	{
 		SpinGuard<IrqSave> guard(g_tree);
 		ListNode *head = &driver->priv.fx_objects;
-		for (ListNode *n = head->next; n != head; n = n->next)
-			if (!NTWQ_CONTAINER_OF(n, FxObject, driver_link)->IsDeleted())
+		for (ListNode *n = head->next; n != head; n = n->next) {
+			FxObject *o = NTWQ_CONTAINER_OF(n, FxObject, driver_link);
+
+			if (o->IsDeleted())
+				continue;
+			if (o->alloc_site)
+				ReportLeakedObject(o, driver);
+			else
 				left++;
+		}
 	}
 	if (left) {
 		char what[96];
@@ -414,13 +443,14 @@ void FxOrphanDriverObjects(DriverBlock *driver) noexcept
 				 "WDF objects still referenced after the driver's delete; their callbacks will not run");
 }
 
-NTSTATUS FxCreateDevice(ObjectHeader *wdm, PWDF_OBJECT_ATTRIBUTES attrs, FxDevice **out) noexcept
+NTSTATUS FxCreateDevice(ObjectHeader *wdm, PWDF_OBJECT_ATTRIBUTES attrs, FxDevice **out,
+			const void *site) noexcept
 {
 	FxObject *obj;
 
 	*out = nullptr;
 	NTSTATUS status = FxCreateObject(FxKind::Device, sizeof(FxDevice), attrs, nullptr,
-					 DriverOf(wdm), &obj);
+					 DriverOf(wdm), &obj, site);
 	if (!NT_SUCCESS(status))
 		return status;
 	auto *d = reinterpret_cast<FxDevice *>(obj);
@@ -433,7 +463,8 @@ NTSTATUS FxCreateDevice(ObjectHeader *wdm, PWDF_OBJECT_ATTRIBUTES attrs, FxDevic
 }
 
 NTSTATUS FxCreateWorkItem(PWDF_WORKITEM_CONFIG config, PWDF_OBJECT_ATTRIBUTES attrs,
-			  FxObject *parent, FxDevice *device, FxWorkItem **out) noexcept
+			  FxObject *parent, FxDevice *device, FxWorkItem **out,
+			  const void *site) noexcept
 {
 	FxDevice *sync = nullptr;
 	FxObject *obj;
@@ -446,7 +477,7 @@ NTSTATUS FxCreateWorkItem(PWDF_WORKITEM_CONFIG config, PWDF_OBJECT_ATTRIBUTES at
 		sync = device;
 	}
 	NTSTATUS status = FxCreateObject(FxKind::WorkItem, sizeof(FxWorkItem), attrs, parent,
-					 DriverOf(device->wdm), &obj);
+					 DriverOf(device->wdm), &obj, site);
 	if (!NT_SUCCESS(status))
 		return status;
 	FxWorkItem *w = AsWorkItem(obj);
@@ -471,7 +502,7 @@ void FxWorkItem::EndOutstanding() noexcept
 		ntwq_wake_up_var(outstanding.Address());
 }
 
-void FxWorkItem::Enqueue() noexcept
+void FxWorkItem::Enqueue(const void *site) noexcept
 {
 	/* Counted before the deleted check: a delete that sees no enqueue
 	 * outstanding is one this enqueue sees as deleted (both are full
@@ -480,13 +511,15 @@ void FxWorkItem::Enqueue() noexcept
 	if (obj.IsDeleted()) {
 		Verifier::Report(NTWQ_DIAG_WDF_AFTER_DELETE, "WdfWorkItemEnqueue",
 				 reinterpret_cast<const void *>(func),
-				 io.driver->Name(), "work item already deleted; not enqueued");
+				 io.driver->Name(), "work item already deleted; not enqueued",
+				 Verifier::Site(site));
 		EndOutstanding();
 		return;
 	}
 	/* While one is pending, an enqueue coalesces with it (quietly). */
 	if (!io.Queue("WdfWorkItemEnqueue", reinterpret_cast<const void *>(FxWorkItemTrampoline),
-		      true, DelayedWorkQueue, this, reinterpret_cast<const void *>(func), true))
+		      true, DelayedWorkQueue, this, reinterpret_cast<const void *>(func), true,
+		      site))
 		EndOutstanding();
 }
 

@@ -82,6 +82,7 @@ struct FxObject {
 	PCWDF_OBJECT_CONTEXT_TYPE_INFO context_type; /* I */
 	void *context;          /* I */
 	DriverBlock *driver;    /* I: owner of the tree's work, or nullptr; cleared (T) when orphaned */
+	const void *alloc_site; /* I: verifier mode: the caller of the create call, else nullptr */
 	FxDeferred deferred_op; /* the queued job's; set before queueing it */
 	WorkPin deferred_pin;   /* the queued job's pins */
 	Opaque<work_struct, NTWQ_SIZEOF_WORK_STRUCT, NTWQ_ALIGNOF_WORK_STRUCT> deferred;
@@ -115,12 +116,14 @@ private:
  * Return: STATUS_SUCCESS or the KMDF failure status.
  */
 NTSTATUS FxCreateObject(FxKind kind, size_t size, PWDF_OBJECT_ATTRIBUTES attrs,
-			FxObject *parent, DriverBlock *driver, FxObject **out) noexcept;
+			FxObject *parent, DriverBlock *driver, FxObject **out,
+			const void *site) noexcept;
 /* Sets up what all KMDF objects share; at module load. */
 void FxInit() noexcept;
 /*
  * NtwqDeleteDriver's steps: delete the objects @driver left (one
- * diagnostic with their number), and, once its work has drained, let the
+ * diagnostic with their number; in verifier mode one per object created
+ * with a call site, naming it), and, once its work has drained, let the
  * ones still referenced live on without the driver's callbacks.
  */
 void FxDeleteDriverObjects(DriverBlock *driver) noexcept;
@@ -152,7 +155,8 @@ struct FxWorkItem {
 						      __builtin_offsetof(FxWorkItem, io));
 	}
 	bool InCallback() noexcept;
-	void Enqueue() noexcept;
+	/* @site: the caller of WdfWorkItemEnqueue (verifier diagnostics). */
+	void Enqueue(const void *site) noexcept;
 	void Flush() noexcept;
 	/*
 	 * Waits until the item is neither enqueued nor running, through at
@@ -164,10 +168,13 @@ struct FxWorkItem {
 	void EndOutstanding() noexcept;
 };
 
-NTSTATUS FxCreateDevice(ObjectHeader *wdm, PWDF_OBJECT_ATTRIBUTES attrs, FxDevice **out) noexcept;
+/* @site: the create call's caller in verifier mode, else nullptr (FxObject::alloc_site). */
+NTSTATUS FxCreateDevice(ObjectHeader *wdm, PWDF_OBJECT_ATTRIBUTES attrs, FxDevice **out,
+			const void *site) noexcept;
 /* @config and @attrs validated by the caller; @parent is live and chains to @device. */
 NTSTATUS FxCreateWorkItem(PWDF_WORKITEM_CONFIG config, PWDF_OBJECT_ATTRIBUTES attrs,
-			  FxObject *parent, FxDevice *device, FxWorkItem **out) noexcept;
+			  FxObject *parent, FxDevice *device, FxWorkItem **out,
+			  const void *site) noexcept;
 
 } /* namespace ntwq */
 

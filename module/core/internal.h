@@ -27,6 +27,11 @@ enum ntwq_diag {
 	NTWQ_DIAG_WDF_AFTER_DELETE,   /* WDF_VIOLATION: use of a deleted object */
 	NTWQ_DIAG_WDF_OBJECTS_LEFT,   /* ntwq: NtwqDeleteDriver with WDF objects left */
 	NTWQ_DIAG_WDF_FLUSH_ENDLESS,  /* WDF_VIOLATION: flush of a chain that never ends */
+	/* Verifier mode only (verifier.h): */
+	NTWQ_DIAG_QUEUE_IRQL,         /* IRQL_NOT_LESS_OR_EQUAL: queued above DISPATCH_LEVEL */
+	NTWQ_DIAG_ITEMS_LEFT,         /* DRIVER_VERIFIER_DETECTED_VIOLATION(0x62): Io item leaked */
+	NTWQ_DIAG_LONG_RUNNING,       /* ntwq: a routine ran longer than verifier_long_ms */
+	NTWQ_DIAG_FREED_ITEM,         /* PAGE_FAULT_IN_FREED_SPECIAL_POOL: freed item used */
 	NTWQ_DIAG_COUNT
 };
 
@@ -55,6 +60,27 @@ void ntwq_set_ex_unpin_hook(void (*hook)(const void *routine));
 bool ntwq_ex_names_routine(const void *routine);
 /* Items retired while a worker held them whose worker has not come by yet. */
 unsigned int ntwq_graves(void);
+
+/*
+ * Verifier mode (verifier.h).  The switch and the long-running threshold are
+ * the module parameters `verifier` and `verifier_long_ms`.
+ */
+extern bool ntwq_verifier;
+extern unsigned int ntwq_verifier_long_ms;
+/* Io items allocated in verifier mode and not yet freed, over all drivers. */
+long ntwq_verifier_tracked_items(void);
+/* Is @item in the quarantine of freed Io items?  (Compares addresses only.) */
+bool ntwq_verifier_quarantined(const void *item);
+/* Frees every quarantined item now (checking its poison first). */
+void ntwq_verifier_drain_quarantine(void);
+/* The poison byte of quarantined memory. */
+#define NTWQ_QUARANTINE_POISON 0x6b
+/*
+ * Diagnostic lines printed recently, newest first (@i = 0), rate limit or
+ * not: copies line @i into @buf and its kind into @kind; false past the end.
+ */
+bool ntwq_diag_recent(unsigned int i, unsigned int *kind, char *buf, unsigned long cap);
+void ntwq_diag_recent_clear(void);
 
 /* Completed work items of the Io / WDF APIs on any queue. */
 unsigned long long ntwq_io_completed(void);

@@ -42,6 +42,7 @@ using namespace ntwq;
 extern "C" int ntwq_core_init(void)
 {
 	FxInit();
+	Verifier::Init();
 	int err = WorkInit();
 	if (err)
 		return err;
@@ -93,9 +94,12 @@ extern "C" void ntwq_core_exit(void)
 	 * every driver is gone by now, as their modules depend on ntwq.
 	 */
 	Queues::Exit();
+	/* Nothing runs now: the watchdog stops before the records it reads go. */
+	Verifier::StopWatchdog();
 	ExQueues::Exit();
 	Stats::Exit();
 	Registry::Exit();
 	WorkExit();
+	Verifier::DrainQuarantine();
 	ntwq_printk(NTWQ_KERN_INFO, "unloaded\n");
 }

@@ -114,6 +114,7 @@ int DriverBlock::Create(module *owner, const char *name, DriverBlock **out) noex
 	}
 	p.lock.Init("ntwq_driver", g_driver_lock_class);
 	p.fx_objects.Init();
+	p.io_items.Init();
 	ntwq_init_completion(p.drained.Get());
 	if (ntwq_percpu_ref_init(p.work.Get(), DriverDrained)) {
 		ntwq_rt_free(d);
@@ -141,6 +142,8 @@ void DriverBlock::Delete() noexcept
 	ntwq_wait_for_completion(priv.drained.Get());
 	/* Objects still referenced: they outlive the driver without its callbacks. */
 	FxOrphanDriverObjects(this);
+	/* Verifier mode: Io items the driver never freed (none can be queued now). */
+	ReclaimDriverItems(this);
 
 	/* Devices the driver left behind: delete them, as unload should have. */
 	for (;;) {

@@ -72,6 +72,7 @@ struct DriverPriv {
 	WCHAR name_utf16[32];         /* I: DriverName.Buffer */
 	SpinLock lock;                /* guards the device list */
 	ListNode fx_objects;          /* T: the driver's live KMDF objects */
+	ListNode io_items;            /* L: Io items allocated in verifier mode, not freed */
 	/* A: one count per pinned run, plus the registration's; killed at delete */
 	Opaque<percpu_ref, NTWQ_SIZEOF_PERCPU_REF, NTWQ_ALIGNOF_PERCPU_REF> work;
 	Opaque<completion, NTWQ_SIZEOF_COMPLETION, NTWQ_ALIGNOF_COMPLETION> drained; /* A */

@@ -9,6 +9,7 @@
 #include "lib/spinlock.h"
 #include "lib/runtime.h"
 #include "queues.h"
+#include "verifier.h"
 
 namespace ntwq {
 namespace {
@@ -89,6 +90,30 @@ void Registry::Replace(ItemRecord *queued, ItemRecord *running) noexcept
 	/* Two steps when the CPU changed: `items` may miss the item meanwhile. */
 	Remove(queued);
 	Add(running);
+}
+
+bool Registry::TakeLongRunning(u64 now_ns, u64 threshold_ns, LongRun *out) noexcept
+{
+	for (u32 i = 0; i < g_shard_count; i++) {
+		Shard &shard = g_shards[i];
+		SpinGuard<IrqSave> guard(shard.lock);
+		for (ListNode *n = shard.items.next; n != &shard.items; n = n->next) {
+			ItemRecord *r = NTWQ_CONTAINER_OF(n, ItemRecord, node);
+
+			if (!r->running || r->reported || r->since_ns > now_ns ||
+			    now_ns - r->since_ns < threshold_ns)
+				continue;
+			r->reported = true;
+			out->api = ApiName(r->api);
+			out->routine = r->routine;
+			out->SetDriver(r->driver);
+			out->ran_ns = now_ns - r->since_ns;
+			/* Listed: the routine has not returned, so its worker is alive. */
+			out->frames = ntwq_task_stack(r->task, out->stack, kLongRunFrames);
+			return true;
+		}
+	}
+	return false;
 }
 
 int Registry::Show(seq_file *seq, void *)

@@ -26,6 +26,8 @@ struct seq_file;
 
 namespace ntwq {
 
+struct LongRun;
+
 struct ItemRecord {
 	ListNode node;       /* R */
 	Api api;             /* O */
@@ -34,6 +36,8 @@ struct ItemRecord {
 	const void *routine; /* O */
 	const char *driver;  /* O: the driver's name; the driver outlives the item */
 	u64 since_ns;        /* O: queued or started at (ktime) */
+	const void *task;    /* O: running: the worker (alive while the record is listed) */
+	bool reported;       /* R: running: the watchdog reported this run */
 	u32 shard;           /* R: the CPU list the record is on, set by Add */
 	bool listed;         /* R: Add sets it, Remove clears it; the owner reads it */
 };
@@ -48,6 +52,12 @@ public:
 	/* Removes @queued and adds @running. */
 	static void Replace(ItemRecord *queued, ItemRecord *running) noexcept;
 	static int Show(seq_file *seq, void *data);
+	/*
+	 * Verifier watchdog: one running record, not reported yet, that
+	 * started @threshold_ns or more before @now_ns; marks it reported and
+	 * copies it, the worker's stack included, into @out.  False if none.
+	 */
+	static bool TakeLongRunning(u64 now_ns, u64 threshold_ns, LongRun *out) noexcept;
 };
 
 } /* namespace ntwq */

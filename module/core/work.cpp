@@ -17,6 +17,7 @@ namespace ntwq {
 namespace {
 
 LockClass g_work_class; /* lockdep class of every Io/WDF work_struct */
+Atomic<long> g_tracked;  /* A: Io items on their drivers' io_items lists */
 
 /* ---- graves: caller storage retired while a worker holds its address ---- */
 
@@ -147,7 +148,10 @@ extern "C" void WorkDispatch(work_struct *work)
 		running = item->record;
 		running.running = true;
 		running.since_ns = ntwq_ktime_get_ns();
+		running.task = ntwq_current_task();
+		running.reported = false;
 		Registry::Replace(&item->record, &running);
+		Verifier::Watch();
 	}
 	from = WorkState::Dispatching;
 	item->Transition(WorkEvent::Dispatched, from, "dispatch", routine);
@@ -232,7 +236,7 @@ void WorkPin::Drop() noexcept
 /* ---- WorkItem ---- */
 
 bool WorkItem::TransitionSlow(WorkEvent event, WorkState &from, const char *api_name,
-			      const void *shown, bool quiet) noexcept
+			      const void *shown, bool quiet, const void *site) noexcept
 {
 	for (;;) {
 		const transition::Rule &rule = transition::At(event, from);
@@ -249,28 +253,82 @@ bool WorkItem::TransitionSlow(WorkEvent event, WorkState &from, const char *api_
 		case transition::Verdict::Illegal:
 			if (!quiet || rule.diag != NTWQ_DIAG_QUEUE_QUEUED)
 				Verifier::Report(rule.diag, api_name, shown,
-						 driver ? driver->Name() : nullptr, rule.what);
+						 driver ? driver->Name() : nullptr, rule.what, site);
 			return false;
 		}
 	}
 }
 
-void WorkItem::ReportBadHandle(const void *handle, const char *api_name) noexcept
+void WorkItem::ReportBadHandle(const void *handle, const char *api_name,
+			       const void *site) noexcept
 {
+	/* A freed item still in quarantine: it is ntwq's memory, safe to name. */
+	site = Verifier::Site(site);
+	if (Verifier::ReportIfQuarantined(handle, api_name, site))
+		return;
 	Verifier::Report(NTWQ_DIAG_INVALID_ITEM, api_name, nullptr, nullptr,
-			 handle ? "not a live work item" : "NULL work item");
+			 handle ? "not a live work item" : "NULL work item", site);
 }
 
-WorkItem *WorkItem::Allocate(ObjectHeader *device) noexcept
+WorkItem *WorkItem::Allocate(ObjectHeader *device, const void *site) noexcept
 {
 	/* Callable at DISPATCH_LEVEL, as in Windows. */
 	Gfp gfp = KeGetCurrentIrql() == PASSIVE_LEVEL ? Gfp::Kernel : Gfp::Atomic;
 	auto *item = static_cast<WorkItem *>(
 		ntwq_rt_alloc(sizeof(WorkItem), static_cast<unsigned int>(gfp)));
 
-	if (item)
-		item->Init(device, WorkStorage::Allocated, Api::Io, "IoAllocateWorkItem");
+	if (!item)
+		return nullptr;
+	item->Init(device, WorkStorage::Allocated, Api::Io, "IoAllocateWorkItem");
+	if (__builtin_expect(Verifier::On(), 0)) {
+		DriverPriv &p = item->driver->priv;
+
+		item->tracked = true;
+		item->alloc_site = site;
+		SpinGuard<IrqSave> guard(p.lock);
+		p.io_items.InsertTail(&item->tracked_link);
+		g_tracked.Inc();
+	}
 	return item;
+}
+
+void WorkItem::Untrack() noexcept
+{
+	SpinGuard<IrqSave> guard(driver->priv.lock);
+	if (!tracked_link.Empty()) {
+		tracked_link.Remove();
+		g_tracked.Dec();
+	}
+}
+
+void ReclaimDriverItems(DriverBlock *driver) noexcept
+{
+	for (;;) {
+		WorkItem *item = nullptr;
+		{
+			SpinGuard<IrqSave> guard(driver->priv.lock);
+			ListNode *head = &driver->priv.io_items;
+			if (!head->Empty()) {
+				item = NTWQ_CONTAINER_OF(head->next, WorkItem, tracked_link);
+				item->tracked_link.Remove();
+				g_tracked.Dec();
+			}
+		}
+		if (!item)
+			return;
+		/* Drained: the item is idle; its last routine names it. */
+		Verifier::Report(NTWQ_DIAG_ITEMS_LEFT, "NtwqDeleteDriver", item->routine,
+				 driver->Name(),
+				 "work item from IoAllocateWorkItem (at the call site) not freed by the driver; freed now",
+				 item->alloc_site);
+		if (item->Retire("NtwqDeleteDriver"))
+			item->PutMemory(); /* the owner's reference */
+	}
+}
+
+long TrackedItems() noexcept
+{
+	return g_tracked.Load();
 }
 
 bool WorkItem::Init(ObjectHeader *io_object, WorkStorage kind, Api family,
@@ -306,30 +364,50 @@ bool WorkItem::Init(ObjectHeader *io_object, WorkStorage kind, Api family,
 	record.listed = false;
 	record.api = family;
 	record.driver = driver->Name();
+	tracked = false;
+	alloc_site = nullptr;
+	tracked_link.Init();
 	ntwq_init_work(work.Get(), WorkDispatch, g_work_class.Key());
 	magic.StoreRelease(kWorkItemMagic);
 	return true;
 }
 
 bool WorkItem::Queue(const char *api_name, const void *worker_routine, bool is_ex,
-		     unsigned int queue_type, void *ctx, const void *shown, bool coalesce) noexcept
+		     unsigned int queue_type, void *ctx, const void *shown, bool coalesce,
+		     const void *site) noexcept
+{
+	/* The one test of the verifier switch on the queue path. */
+	if (__builtin_expect(Verifier::On(), 0))
+		return QueueImpl<true>(api_name, worker_routine, is_ex, queue_type, ctx, shown,
+				       coalesce, site);
+	return QueueImpl<false>(api_name, worker_routine, is_ex, queue_type, ctx, shown, coalesce,
+				nullptr);
+}
+
+template <bool kVerify>
+bool WorkItem::QueueImpl(const char *api_name, const void *worker_routine, bool is_ex,
+			 unsigned int queue_type, void *ctx, const void *shown, bool coalesce,
+			 const void *site) noexcept
 {
 	int q = Queues::IndexOf(queue_type);
+	const void *named = shown ? shown : worker_routine;
 
+	if (kVerify)
+		Verifier::CheckQueueIrql(api_name, named, driver->Name(), site);
 	if (q < 0) {
 		Verifier::Report(NTWQ_DIAG_INVALID_QUEUE_TYPE, api_name, worker_routine,
-				 driver->Name(), "invalid WORK_QUEUE_TYPE; not queued");
+				 driver->Name(), "invalid WORK_QUEUE_TYPE; not queued", site);
 		return false;
 	}
 	WorkPin ticket = WorkPin::TryBegin(driver, object,
 					   storage == WorkStorage::Caller ? nullptr : this);
 	if (!ticket) {
 		Verifier::Report(NTWQ_DIAG_DRIVER_GONE, api_name, worker_routine, driver->Name(),
-				 "driver already deleted; not queued");
+				 "driver already deleted; not queued", site);
 		return false;
 	}
 	WorkState from = WorkState::Idle;
-	if (!Transition(WorkEvent::Claim, from, api_name, shown ? shown : worker_routine, coalesce))
+	if (!Transition(WorkEvent::Claim, from, api_name, named, coalesce, site))
 		return false; /* the ticket goes back */
 
 	/* Claimed: these fields are ours until published. */
@@ -339,15 +417,15 @@ bool WorkItem::Queue(const char *api_name, const void *worker_routine, bool is_e
 	queue = static_cast<u32>(q);
 	queued_at = CyclesNow();
 	pin = Move(ticket);
-	if (__builtin_expect(Verifier::Tracking(), 0)) {
+	if (kVerify) {
 		record.queue = queue;
-		record.routine = shown ? shown : worker_routine;
+		record.routine = named;
 		record.running = false;
 		record.since_ns = ntwq_ktime_get_ns();
 		Registry::Add(&record);
 	}
 	from = WorkState::Claimed;
-	if (!Transition(WorkEvent::Publish, from, api_name, shown ? shown : worker_routine)) {
+	if (!Transition(WorkEvent::Publish, from, api_name, named, false, site)) {
 		/* Retired under us (a caller race): nothing was queued. */
 		WorkPin back = Move(pin);
 		if (record.listed)
@@ -399,7 +477,10 @@ void WorkItem::PutMemory() noexcept
 		ObjectHeader *io_object = object;
 
 		ntwq_destroy_work(work.Get());
-		ntwq_rt_free(this);
+		if (tracked)
+			Verifier::Quarantine(this, sizeof(*this)); /* poisoned, freed later */
+		else
+			ntwq_rt_free(this);
 		io_object->Dereference();
 	}
 }
@@ -427,4 +508,9 @@ extern "C" void ntwq_set_dispatch_hook(void (*hook)(const void *item))
 extern "C" unsigned int ntwq_graves(void)
 {
 	return ntwq::g_gate.graves.Load();
+}
+
+extern "C" long ntwq_verifier_tracked_items(void)
+{
+	return ntwq::TrackedItems();
 }

@@ -237,19 +237,30 @@ struct WorkItem {
 	WorkPin pin;             /* S: the queued run's pins */
 	ItemRecord record;       /* S: debugfs `items` record, verifier mode only */
 	Opaque<work_struct, NTWQ_SIZEOF_WORK_STRUCT, NTWQ_ALIGNOF_WORK_STRUCT> work; /* I */
+	/* Verifier mode, allocated items only; last, off the queue path's lines: */
+	bool tracked;            /* I: allocated in verifier mode: leak-checked, quarantined */
+	const void *alloc_site;  /* I: the caller of IoAllocateWorkItem (tracked) */
+	ListNode tracked_link;   /* L (driver's priv.lock): in priv.io_items until freed */
 
 	/* The item behind a handle, or nullptr (with a diagnostic). */
-	static WorkItem *FromHandle(PIO_WORKITEM handle, const char *api) noexcept
+	static WorkItem *FromHandle(PIO_WORKITEM handle, const char *api,
+				    const void *site = nullptr) noexcept
 	{
 		auto *item = reinterpret_cast<WorkItem *>(handle);
 
 		if (__builtin_expect(item && item->magic.LoadAcquire() == kWorkItemMagic, 1))
 			return item;
-		ReportBadHandle(handle, api);
+		ReportBadHandle(handle, api, site);
 		return nullptr;
 	}
-	/* Allocates an item for @device (GFP by IRQL), or nullptr. */
-	static WorkItem *Allocate(ObjectHeader *device) noexcept;
+	/*
+	 * Allocates an item for @device (GFP by IRQL), or nullptr.  In
+	 * verifier mode the item is tracked on its driver's list with @site,
+	 * the caller of IoAllocateWorkItem.
+	 */
+	static WorkItem *Allocate(ObjectHeader *device, const void *site) noexcept;
+	/* IoFreeWorkItem of a tracked item: off its driver's list. */
+	void Untrack() noexcept;
 	/*
 	 * Sets up caller storage (or fresh memory).  Refused, with a diagnostic,
 	 * when the storage holds a live item that is queued.
@@ -262,7 +273,8 @@ struct WorkItem {
 	 * @shown is what debugfs names (a KMDF callback, not its trampoline).
 	 */
 	bool Queue(const char *api, const void *worker_routine, bool is_ex, unsigned int queue_type,
-		   void *ctx, const void *shown, bool coalesce = false) noexcept;
+		   void *ctx, const void *shown, bool coalesce = false,
+		   const void *site = nullptr) noexcept;
 	/*
 	 * Ends the item's life: a queued run is cancelled (a diagnostic), or
 	 * left to the worker that holds it.  False (a diagnostic) if the
@@ -283,7 +295,8 @@ struct WorkItem {
 	 * (Dispatching) is waited out.
 	 */
 	NTWQ_ALWAYS_INLINE bool Transition(WorkEvent event, WorkState &from, const char *api,
-					   const void *routine, bool quiet = false) noexcept
+					   const void *routine, bool quiet = false,
+					   const void *site = nullptr) noexcept
 	{
 		/* The expected legal move, inline; anything else in TransitionSlow. */
 		const transition::Rule &rule = transition::At(event, from);
@@ -291,13 +304,17 @@ struct WorkItem {
 		if (rule.verdict == transition::Verdict::Move &&
 		    __builtin_expect(state.CompareExchange(from, rule.next), 1))
 			return true;
-		return TransitionSlow(event, from, api, routine, quiet);
+		return TransitionSlow(event, from, api, routine, quiet, site);
 	}
 
 private:
+	template <bool kVerify>
+	bool QueueImpl(const char *api, const void *worker_routine, bool is_ex,
+		       unsigned int queue_type, void *ctx, const void *shown, bool coalesce,
+		       const void *site) noexcept;
 	bool TransitionSlow(WorkEvent event, WorkState &from, const char *api, const void *routine,
-			    bool quiet) noexcept;
-	static void ReportBadHandle(const void *handle, const char *api) noexcept;
+			    bool quiet, const void *site) noexcept;
+	static void ReportBadHandle(const void *handle, const char *api, const void *site) noexcept;
 };
 
 /* A KMDF work item's memory references (fx_object.cpp). */
@@ -331,6 +348,15 @@ inline WorkPin WorkPin::TryBegin(DriverBlock *driver, ObjectHeader *object,
 	}
 	return pin;
 }
+
+/*
+ * NtwqDeleteDriver, after the driver's work drained: each Io item allocated
+ * in verifier mode and not freed is a diagnostic (routine, allocation call
+ * site) and is freed.
+ */
+void ReclaimDriverItems(DriverBlock *driver) noexcept;
+/* Io items tracked now, over all drivers. */
+long TrackedItems() noexcept;
 
 /* Sets up the graves and the dispatchers' hazards; at module load. */
 int WorkInit() noexcept;

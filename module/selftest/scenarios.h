@@ -81,6 +81,16 @@ NTWQ_SCN(ntwq_scn_wdf_delete_pending);
 NTWQ_SCN(ntwq_scn_wdf_flush_chain);
 NTWQ_SCN(ntwq_scn_wdf_flush_endless);
 
+NTWQ_SCN(ntwq_scn_vrf_leak_io);
+NTWQ_SCN(ntwq_scn_vrf_leak_io_off);
+NTWQ_SCN(ntwq_scn_vrf_leak_wdf);
+NTWQ_SCN(ntwq_scn_vrf_site_foreign);
+NTWQ_SCN(ntwq_scn_vrf_site_irql);
+NTWQ_SCN(ntwq_scn_vrf_site_ex);
+NTWQ_SCN(ntwq_scn_vrf_long_running);
+NTWQ_SCN(ntwq_scn_vrf_long_running_ex);
+NTWQ_SCN(ntwq_scn_vrf_quarantine);
+
 #define NTWQ_IO_SCENARIOS \
 	{ "io.queue", "io.queue", ntwq_scn_io_queue }, \
 	{ "io.queue_ex", "io.queue_ex", ntwq_scn_io_queue_ex }, \
@@ -154,5 +164,16 @@ NTWQ_SCN(ntwq_scn_wdf_flush_endless);
 	{ "wdf.delete_pending", "wdf.delete_pending", ntwq_scn_wdf_delete_pending }, \
 	{ "wdf.flush_chain", "wdf.flush_chain", ntwq_scn_wdf_flush_chain }, \
 	{ "wdf.flush_endless", "wdf.flush_endless", ntwq_scn_wdf_flush_endless },
+
+#define NTWQ_VRF_SCENARIOS \
+	{ "vrf.leak_io", "vrf.leak_io", ntwq_scn_vrf_leak_io }, \
+	{ "vrf.leak_io_off", "vrf.leak_io_off", ntwq_scn_vrf_leak_io_off }, \
+	{ "vrf.leak_wdf", "vrf.leak_wdf", ntwq_scn_vrf_leak_wdf }, \
+	{ "vrf.site_foreign", "vrf.site_foreign", ntwq_scn_vrf_site_foreign }, \
+	{ "vrf.site_irql", "vrf.site_irql", ntwq_scn_vrf_site_irql }, \
+	{ "vrf.site_ex", "vrf.site_ex", ntwq_scn_vrf_site_ex }, \
+	{ "vrf.long_running", "vrf.long_running", ntwq_scn_vrf_long_running }, \
+	{ "vrf.long_running_ex", "vrf.long_running_ex", ntwq_scn_vrf_long_running_ex }, \
+	{ "vrf.quarantine", "vrf.quarantine", ntwq_scn_vrf_quarantine },
 
 #endif /* _NTWQ_SELFTEST_SCENARIOS_H */
