@@ -939,4 +939,5 @@ static void __exit bench_exit(void)
 module_init(bench_init);
 module_exit(bench_exit);
 MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The ntwq maintainers");
 MODULE_DESCRIPTION("ntwq benchmark: work items against native queue_work()");
