@@ -68,6 +68,12 @@ install:
 deb:
 	scripts/make-deb.sh
 
+docs:
+	scripts/docs.sh
+
+check:
+	scripts/check.sh
+
 clean:
 	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	rm -rf build generated

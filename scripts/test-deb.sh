@@ -132,13 +132,13 @@ for kver in "${kvers[@]}"; do
 done
 
 # ---- a driver built against the installed files alone ----
-# build_external NAME KVER INCLUDE SYMVERS: build samples/sample_wdm.c as an
+# build_external TAG NAME KVER INCLUDE SYMVERS: build samples/sample_wdm.c as an
 # external module in its own directory with the given header directory and
 # Module.symvers; pass when it builds with no warning, modpost resolves every
 # ntwq symbol, and the module depends on ntwq.
 build_external() {
-	local name=$1 kver=$2 inc=$3 symvers=$4 dir log
-	dir="$work/ext-$name-$kver"
+	local name=$2 kver=$3 inc=$4 symvers=$5 dir log
+	dir="$work/ext-$1-$kver"
 	log="$dir/build.log"
 	rm -rf "$dir"
 	mkdir -p "$dir"
@@ -163,7 +163,7 @@ EOK
 }
 
 for kver in "${kvers[@]}"; do
-	build_external "deb: a driver builds against $src/include and DKMS's Module.symvers alone" \
+	build_external deb "deb: a driver builds against $src/include and DKMS's Module.symvers alone" \
 		"$kver" "$src/include" "/var/lib/dkms/ntwq/$version/$kver/x86_64/Module.symvers"
 done
 
@@ -193,7 +193,7 @@ if make -C "$copy" KDIR="/lib/modules/$kver/build" DESTDIR="$stage" install \
 	ls "$stage/lib/modules/$kver/updates/"ntwq_sample_wdm.ko* >/dev/null 2>&1 &&
 	[ -f "$devdir/include/ntwq/wdm.h" ] && [ -f "$devdir/$kver/Module.symvers" ]; then
 	result ok "install: make install puts the modules, <ntwq/*.h> and Module.symvers in place ($kver)"
-	build_external "install: a driver builds against make install's headers and Module.symvers alone" \
+	build_external install "install: a driver builds against make install's headers and Module.symvers alone" \
 		"$kver" "$devdir/include" "$devdir/$kver/Module.symvers"
 else
 	result fail "install: make install puts the modules, <ntwq/*.h> and Module.symvers in place ($kver)" \
@@ -203,8 +203,8 @@ fi
 # ---- removal ----
 purge
 left=()
-dpkg-query -W -f='${Status}' ntwq-dkms 2>/dev/null | grep -q 'not-installed' ||
-	left+=("dpkg: $(dpkg-query -W -f='${Status}' ntwq-dkms 2>/dev/null)")
+status=$(dpkg-query -W -f='${Status}' ntwq-dkms 2>/dev/null)
+[ -z "$status" ] || [ "$status" = "unknown ok not-installed" ] || left+=("dpkg: $status")
 for path in /usr/src/ntwq-* /var/lib/dkms/ntwq* /lib/modules/*/updates/dkms/ntwq* \
 	/lib/modules/*/updates/ntwq*; do
 	[ -e "$path" ] && left+=("$path")
