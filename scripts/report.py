@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turn the test VMs' serial logs into one verdict.
 
-    report.py [--kunit-py PATH] KID:DIR ...
+    report.py [--kunit-py PATH] [--host RESULTS] KID:DIR ...
 
 DIR holds build.status (one line: "ok" or "fail <why>") and, if the build
 worked, vm.log (the serial console) and vm.rc (the VM runner's exit code).
@@ -16,6 +16,10 @@ What counts, per kernel:
   - the kernel log: any WARNING/BUG/KASAN/lockdep/ODEBUG/... report fails it;
   - kmemleak (debug kernel): any unreferenced object fails it;
   - the KUnit totals agreeing with the kernel's own parser, kunit.py parse.
+
+RESULTS (--host) holds the checks run on the build machine itself (make
+check, the docs, the Debian package: see scripts/test.sh), one line each,
+"ok NAME" or "fail NAME -- why"; they are reported as the kernel "host".
 """
 import argparse
 import os
@@ -298,16 +302,37 @@ def report_kernel(kid, d, kunit_py):
     return r
 
 
+def report_host(path):
+    """The host checks' result lines (see the module docstring)."""
+    r = Results('host')
+    if not os.path.exists(path):
+        r.add('fail', 'host checks', f'no {path}')
+        return r
+    for line in open(path, errors='replace').read().splitlines():
+        status, _, rest = line.partition(' ')
+        name, _, detail = rest.partition(' -- ')
+        if status in ('ok', 'fail', 'skip') and name:
+            r.add(status, name, detail)
+        elif line.strip():
+            r.add('fail', 'host result line', line[:200])
+    if not r.lines:
+        r.add('fail', 'host checks', f'{path} is empty')
+    return r
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--kunit-py', help="the kernel's tools/testing/kunit/kunit.py")
+    ap.add_argument('--host', metavar='RESULTS', help='result lines of the host checks')
     ap.add_argument('kernels', nargs='+', metavar='KID:DIR')
     args = ap.parse_args()
 
     total_pass = total_fail = 0
-    for spec in args.kernels:
-        kid, d = spec.split(':', 1)
-        r = report_kernel(kid, d, args.kunit_py)
+    reports = [report_kernel(*spec.split(':', 1), args.kunit_py) for spec in args.kernels]
+    if args.host:
+        reports.append(report_host(args.host))
+    for r in reports:
+        kid = r.kid
         print(f'== {kid}')
         print('\n'.join(r.lines))
         print(f'   {kid}: {r.passed} passed, {r.failed} failed, {r.skipped} skipped')

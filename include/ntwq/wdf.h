@@ -222,7 +222,7 @@ PVOID WdfObjectGetTypedContextWorker(WDFOBJECT Handle, PCWDF_OBJECT_CONTEXT_TYPE
 #define WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(_contexttype, _castingfunction)     \
 	static const WDF_OBJECT_CONTEXT_TYPE_INFO _WDF_##_contexttype##_TYPE_INFO = { \
 		sizeof(WDF_OBJECT_CONTEXT_TYPE_INFO), #_contexttype,            \
-		sizeof(_contexttype), &_WDF_##_contexttype##_TYPE_INFO, 0,      \
+		sizeof(_contexttype), &_WDF_##_contexttype##_TYPE_INFO, (PVOID)0, \
 	};                                                                     \
 	static inline _contexttype *_castingfunction(WDFOBJECT Handle)         \
 	{                                                                      \
