@@ -148,6 +148,7 @@ static bool slot_ran(struct slot *s)
 		msleep(b->sleep_ms);
 	if (b->chain_len && ++s->runs < b->chain_len)
 		return true;
+	/* Pairs with the producer's smp_load_acquire(): it sees this run done. */
 	smp_store_release(&s->idle, 1);
 	if (atomic_inc_return(&b->done) == b->target)
 		complete(&b->all_done);
@@ -250,7 +251,8 @@ static void io_teardown(struct bench *b)
 }
 
 /* io_verifier: io, with the verifier on from before the first item exists
- * until after the last is freed. */
+ * until after the last is freed.
+ */
 static int io_verifier_setup(struct bench *b)
 {
 	WRITE_ONCE(ntwq_verifier, true);
@@ -522,7 +524,8 @@ static int cmp_u64(const void *a, const void *b)
 		scenario, (c)->name, rep, num_online_cpus(), ##__VA_ARGS__)
 
 /* (1) ns per queue call, no-op routine, burst items queued back to back;
- * (5) allocations per queue call, counted. */
+ * (5) allocations per queue call, counted.
+ */
 static void run_queue_cost(const struct contender *c, unsigned int rep)
 {
 	struct bench *b = bench_new(c, burst);
@@ -581,7 +584,8 @@ struct producer {
 	/* Once: queue items first .. first + count - 1, each once.  Cycling
 	 * (many_drivers): make count queue calls over the items first,
 	 * first + stride, ..., each queued again only once its routine has
-	 * run. */
+	 * run.
+	 */
 	unsigned int first, count, stride;
 	bool cycle;
 	bool gave_up; /* cycling: items stopped coming back before the deadline */
@@ -602,6 +606,7 @@ static void produce_cycling(struct producer *p)
 		for (j = p->first; j < b->n && left; j += p->stride) {
 			struct slot *s = &b->slots[j];
 
+			/* Pairs with the routine's smp_store_release(&s->idle). */
 			if (!smp_load_acquire(&s->idle))
 				continue;
 			WRITE_ONCE(s->idle, 0);
@@ -612,7 +617,8 @@ static void produce_cycling(struct producer *p)
 		if (queued)
 			continue;
 		/* All of ours are queued or running, most likely on this
-		 * CPU's workers: let them run. */
+		 * CPU's workers: let them run.
+		 */
 		if (time_after(jiffies, p->deadline)) {
 			p->gave_up = true;
 			return;
@@ -700,7 +706,8 @@ static u64 run_producers(const struct contender *c, struct bench *b, unsigned in
 		gave_up |= prod[i].gave_up;
 	}
 	/* Every queue call runs its routine once, so the target is reached
-	 * unless a producer gave up. */
+	 * unless a producer gave up.
+	 */
 	if (gave_up)
 		pr_info("ntwq_bench: %s: items stopped coming back within %u s\n", c->name,
 			PRODUCER_SECONDS);
@@ -911,11 +918,11 @@ fail:
 
 static int __init bench_init(void)
 {
-	unsigned int rep, k, n = ARRAY_SIZE(contenders);
 	void (*const scenarios[])(const struct contender *, unsigned int) = {
 		run_queue_cost, run_latency, run_throughput, run_blocking,
 		run_many_drivers, run_chain,
 	};
+	unsigned int rep, k, n = ARRAY_SIZE(contenders);
 	bool verifier_was = false;
 	unsigned int s;
 
@@ -973,4 +980,5 @@ static void __exit bench_exit(void)
 module_init(bench_init);
 module_exit(bench_exit);
 MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The ntwq maintainers");
 MODULE_DESCRIPTION("ntwq benchmark: work items against native queue_work()");

@@ -475,4 +475,5 @@ kunit_test_suites(&ntwq_runtime_suite, &ntwq_lock_suite, &ntwq_irql_suite,
 		  &ntwq_verifier_suite);
 
 MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The ntwq maintainers");
 MODULE_DESCRIPTION("KUnit tests for ntwq");

@@ -96,4 +96,5 @@ EXPORT_SYMBOL_NS_GPL(ntwq_diag_recent_clear, NTWQ_INTERNAL);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Windows kernel work items (Io, Ex, WDF) on Linux workqueues");
-MODULE_VERSION("0.1");
+MODULE_VERSION(NTWQ_VERSION);
+MODULE_AUTHOR("The ntwq maintainers");

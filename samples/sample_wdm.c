@@ -106,4 +106,5 @@ static void __exit sample_wdm_exit(void)
 module_init(sample_wdm_init);
 module_exit(sample_wdm_exit);
 MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The ntwq maintainers");
 MODULE_DESCRIPTION("ntwq sample: a WDM driver ported from Windows");

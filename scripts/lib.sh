@@ -46,3 +46,6 @@ NTWQ_HOST_PKGS=(make gcc g++ libc6-dev binutils flex bison bc libelf-dev
 	libssl-dev cpio xz-utils python3 kmod busybox-static qemu-system-x86)
 
 mkdir -p "$NTWQ_CACHE" "$NTWQ_BUILD"
+
+# `make deb` and its test (scripts/make-deb.sh, scripts/test-deb.sh).
+NTWQ_DEB_PKGS=(dpkg-dev debhelper dh-dkms dkms)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turn the test VMs' serial logs into one verdict.
 
-    report.py [--kunit-py PATH] KID:DIR ...
+    report.py [--kunit-py PATH] [--host RESULTS] KID:DIR ...
 
 DIR holds build.status (one line: "ok" or "fail <why>") and, if the build
 worked, vm.log (the serial console) and vm.rc (the VM runner's exit code).
@@ -20,6 +20,10 @@ What counts, per kernel:
 A stress boot (ntwqmode=stress, scripts/stress.sh) is judged by its own
 checks instead of KUnit and userspace-test: see add_stress().
 --stress-summary adds one summary line per stress boot.
+
+RESULTS (--host) holds the checks run on the build machine itself (make
+check, the docs, the Debian package: see scripts/test.sh), one line each,
+"ok NAME" or "fail NAME -- why"; they are reported as the kernel "host".
 """
 import argparse
 import os
@@ -488,25 +492,47 @@ def add_log_scan(r, lines):
     return len(reports)
 
 
+def report_host(path):
+    """The host checks' result lines (see the module docstring)."""
+    r = Results('host')
+    if not os.path.exists(path):
+        r.add('fail', 'host checks', f'no {path}')
+        return r
+    for line in open(path, errors='replace').read().splitlines():
+        status, _, rest = line.partition(' ')
+        name, _, detail = rest.partition(' -- ')
+        if status in ('ok', 'fail', 'skip') and name:
+            r.add(status, name, detail)
+        elif line.strip():
+            r.add('fail', 'host result line', line[:200])
+    if not r.lines:
+        r.add('fail', 'host checks', f'{path} is empty')
+    return r
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--kunit-py', help="the kernel's tools/testing/kunit/kunit.py")
     ap.add_argument('--stress-summary', action='store_true',
                     help='print a summary line per stress boot')
+    ap.add_argument('--host', metavar='RESULTS', help='result lines of the host checks')
     ap.add_argument('kernels', nargs='+', metavar='KID:DIR')
     args = ap.parse_args()
 
     total_pass = total_fail = 0
     summaries = []
-    for spec in args.kernels:
-        kid, d = spec.split(':', 1)
-        r = report_kernel(kid, d, args.kunit_py)
+    runs = [(spec.split(':', 1)[1], report_kernel(*spec.split(':', 1), args.kunit_py))
+            for spec in args.kernels]
+    if args.host:
+        runs.append((None, report_host(args.host)))
+    for d, r in runs:
+        kid = r.kid
         print(f'== {kid}')
         print('\n'.join(r.lines))
         print(f'   {kid}: {r.passed} passed, {r.failed} failed, {r.skipped} skipped')
         total_pass += r.passed
         total_fail += r.failed
-        if r.summary:
+        if d and r.summary:
             secs = os.path.join(d, 'vm.seconds')
             r.summary['seconds'] = open(secs).read().strip() if os.path.exists(secs) else '?'
             summaries.append((kid, r))

@@ -92,7 +92,36 @@ for kid in "${kernels[@]}"; do
 	stress_args+=("$kid-stress:$NTWQ_BUILD/$kid/stress-short")
 done
 
+# Checks on the host, after the VMs (they compile; the VMs' time limits
+# assume a quiet machine): the static checks, the API reference, and the
+# Debian package with the files drivers build against.  One "ok NAME" or
+# "fail NAME -- why" line each in build/host/results.  NTWQ_HOST_CHECKS=0
+# skips them.
+host="$NTWQ_BUILD/host"
+rm -rf "$host"
+mkdir -p "$host"
+host_check() { # host_check NAME LOG CMD...
+	local name=$1 log=$2
+	shift 2
+	if "$@" >"$log" 2>&1; then
+		echo "ok $name"
+	else
+		echo "fail $name -- see $log"
+	fi >>"$host/results"
+}
+if [ "${NTWQ_HOST_CHECKS:-1}" != 0 ]; then
+	say "host checks: make check, docs, the Debian package"
+	host_check "make check (kernel-doc, checkpatch, sparse C=2)" "$host/check.log" \
+		make -s -C "$NTWQ_ROOT" check
+	host_check "docs/api.md is current and documents every export and public type" \
+		"$host/docs.log" "$NTWQ_ROOT/scripts/docs.sh" --check
+	"$NTWQ_ROOT/scripts/test-deb.sh" "$host/results" >"$host/test-deb.log" 2>&1 ||
+		grep -q '^fail' "$host/results" ||
+		echo "fail scripts/test-deb.sh -- stopped early, see $host/test-deb.log" >>"$host/results"
+fi
+
 args=()
 for kid in "${kernels[@]}"; do args+=("$kid:$NTWQ_BUILD/$kid"); done
 args+=("${stress_args[@]}")
+[ "${NTWQ_HOST_CHECKS:-1}" = 0 ] || args=(--host "$host/results" "${args[@]}")
 exec python3 "$NTWQ_ROOT/scripts/report.py" ${kunit_py:+--kunit-py "$kunit_py"} "${args[@]}"

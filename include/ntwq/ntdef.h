@@ -19,6 +19,17 @@
 #define NTWQ_STATIC_ASSERT(expr, msg) _Static_assert(expr, msg)
 #endif
 
+/**
+ * DOC: Windows base types
+ *
+ * ``VOID``, ``PVOID``, ``CHAR``, ``UCHAR``, ``BOOLEAN``, ``SHORT``, ``CSHORT``,
+ * ``USHORT``, ``WCHAR``, ``LONG``, ``ULONG``, ``LONGLONG``, ``ULONGLONG``,
+ * ``SIZE_T``, ``ULONG_PTR``, ``LONG_PTR`` and the ``P`` pointer forms have the
+ * sizes they have on x64 Windows (LLP64): ``LONG`` and ``ULONG`` are 32 bits
+ * although Linux's ``long`` is 64, ``WCHAR`` is UTF-16, ``BOOLEAN`` is one
+ * byte holding ``TRUE`` or ``FALSE``.  Static assertions check them, so
+ * structures shared with Windows code keep the Windows layout.
+ */
 #define VOID void
 typedef void *PVOID;
 typedef char CHAR;
@@ -39,6 +50,12 @@ typedef unsigned long long ULONGLONG;
 typedef __SIZE_TYPE__ SIZE_T;
 typedef __UINTPTR_TYPE__ ULONG_PTR;
 typedef __INTPTR_TYPE__ LONG_PTR;
+/**
+ * typedef NTSTATUS - a Windows status code.
+ *
+ * Zero and positive values are success, negative values errors; test with
+ * NT_SUCCESS().  The STATUS_* values below are the ones ntwq returns.
+ */
 typedef LONG NTSTATUS;
 
 #define TRUE ((BOOLEAN)1)
@@ -58,9 +75,23 @@ NTWQ_STATIC_ASSERT(sizeof(WCHAR) == 2, "WCHAR is UTF-16");
 #define STATUS_INSUFFICIENT_RESOURCES ((NTSTATUS)0xC000009AL)
 #define STATUS_INVALID_DEVICE_REQUEST ((NTSTATUS)0xC0000010L)
 #define STATUS_DELETE_PENDING ((NTSTATUS)0xC0000056L)
+/**
+ * NT_SUCCESS - did a routine that returns NTSTATUS succeed?
+ * @Status: the NTSTATUS it returned.
+ *
+ * Return: non-zero for the success (and informational) codes, 0 for errors.
+ */
 #define NT_SUCCESS(Status) (((NTSTATUS)(Status)) >= 0)
 
-/* Doubly linked list head/entry, as in Windows. */
+/**
+ * struct _LIST_ENTRY - LIST_ENTRY: a doubly linked list head or entry, as in
+ * Windows.
+ * @Flink: the next entry (forward link).
+ * @Blink: the previous entry (backward link).
+ *
+ * ntwq uses it only inside WORK_QUEUE_ITEM, whose @Flink tells whether the
+ * item is queued (see ExQueueWorkItem()).
+ */
 typedef struct _LIST_ENTRY {
 	struct _LIST_ENTRY *Flink;
 	struct _LIST_ENTRY *Blink;
@@ -68,6 +99,15 @@ typedef struct _LIST_ENTRY {
 
 NTWQ_STATIC_ASSERT(sizeof(LIST_ENTRY) == 16, "LIST_ENTRY is two pointers");
 
+/**
+ * struct _UNICODE_STRING - UNICODE_STRING: a counted UTF-16 string.
+ * @Length: the string's length in bytes, without any terminator.
+ * @MaximumLength: the size of @Buffer in bytes.
+ * @Buffer: the UTF-16 characters.
+ *
+ * ntwq fills DRIVER_OBJECT.DriverName with one; IoCreateDevice() accepts one
+ * as the device name and ignores it.
+ */
 typedef struct _UNICODE_STRING {
 	USHORT Length;
 	USHORT MaximumLength;
@@ -76,8 +116,14 @@ typedef struct _UNICODE_STRING {
 
 NTWQ_STATIC_ASSERT(sizeof(UNICODE_STRING) == 16, "UNICODE_STRING x64 size");
 
-/* Interrupt request levels as ntwq reports them (see KeGetCurrentIrql). */
-typedef UCHAR KIRQL, *PKIRQL;
+/**
+ * typedef KIRQL - an interrupt request level, as KeGetCurrentIrql() reports it.
+ *
+ * ntwq reports three: PASSIVE_LEVEL (0), DISPATCH_LEVEL (2) and HIGH_LEVEL
+ * (15); APC_LEVEL (1) is defined for ported code but never reported.
+ */
+typedef UCHAR KIRQL;
+typedef KIRQL *PKIRQL;
 #define PASSIVE_LEVEL 0
 #define APC_LEVEL 1
 #define DISPATCH_LEVEL 2

@@ -18,8 +18,10 @@
 #include <linux/workqueue.h>
 
 #define LAYOUT(name, type)                                      \
-	DEFINE(NTWQ_SIZEOF_##name, sizeof(type));               \
-	DEFINE(NTWQ_ALIGNOF_##name, __alignof__(type))
+	do {                                                    \
+		DEFINE(NTWQ_SIZEOF_##name, sizeof(type));       \
+		DEFINE(NTWQ_ALIGNOF_##name, __alignof__(type)); \
+	} while (0)
 
 void ntwq_layout(void);
 void ntwq_layout(void)

@@ -16,9 +16,10 @@
 #include <linux/workqueue.h>
 #include "ntwq_layout.h"
 
-#define CHECK_LAYOUT(name, type)                                                \
-	static_assert(sizeof(type) == NTWQ_SIZEOF_##name, "stale ntwq_layout.h"); \
-	static_assert(__alignof__(type) == NTWQ_ALIGNOF_##name, "stale ntwq_layout.h")
+#define CHECK_LAYOUT(name, type)                                   \
+	static_assert(sizeof(type) == NTWQ_SIZEOF_##name &&        \
+		      __alignof__(type) == NTWQ_ALIGNOF_##name,      \
+		      "stale ntwq_layout.h")
 
 CHECK_LAYOUT(SPINLOCK, spinlock_t);
 CHECK_LAYOUT(LOCK_CLASS_KEY, struct lock_class_key);

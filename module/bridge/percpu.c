@@ -106,6 +106,7 @@ unsigned long long ntwq_percpu_max(void *base, size_t index)
  * ntwq_nr_cpu_ids - nr_cpu_ids: one more than the highest possible CPU number.
  *
  * Context: any context.
+ * Return: nr_cpu_ids.
  */
 unsigned int ntwq_nr_cpu_ids(void)
 {

@@ -30,7 +30,7 @@ void ntwq_spin_lock_init(spinlock_t *lock, const char *name,
  *
  * Context: any context that does not also take @lock from interrupts.
  */
-void ntwq_spin_lock(spinlock_t *lock)
+void ntwq_spin_lock(spinlock_t *lock) __acquires(lock)
 {
 	spin_lock(lock);
 }
@@ -41,7 +41,7 @@ void ntwq_spin_lock(spinlock_t *lock)
  *
  * Context: any context.
  */
-void ntwq_spin_unlock(spinlock_t *lock)
+void ntwq_spin_unlock(spinlock_t *lock) __releases(lock)
 {
 	spin_unlock(lock);
 }
@@ -53,7 +53,7 @@ void ntwq_spin_unlock(spinlock_t *lock)
  * Context: any context.
  * Return: the saved interrupt state for ntwq_spin_unlock_irqrestore().
  */
-unsigned long ntwq_spin_lock_irqsave(spinlock_t *lock)
+unsigned long ntwq_spin_lock_irqsave(spinlock_t *lock) __acquires(lock)
 {
 	unsigned long flags;
 
@@ -68,7 +68,7 @@ unsigned long ntwq_spin_lock_irqsave(spinlock_t *lock)
  *
  * Context: any context.
  */
-void ntwq_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags)
+void ntwq_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags) __releases(lock)
 {
 	spin_unlock_irqrestore(lock, flags);
 }

@@ -11,6 +11,9 @@
 extern "C" {
 #endif
 
+/* The verifier switch (module parameter "verifier"), in module/ntwq_main.c. */
+extern bool ntwq_verifier;
+
 /* Kinds of misuse ntwq diagnoses; README's misuse table lists them. */
 enum ntwq_diag {
 	NTWQ_DIAG_QUEUE_QUEUED,       /* WORKER_INVALID(1): queued while queued */

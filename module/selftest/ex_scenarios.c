@@ -53,7 +53,7 @@ static int ex_drain(int baseline)
 	while (module_refcount(THIS_MODULE) > baseline) {
 		if (time_after(jiffies, until))
 			return 0;
-		msleep(5);
+		usleep_range(5000, 10000);
 	}
 	return 1;
 }
@@ -467,7 +467,9 @@ int ntwq_scn_ex_concurrency(unsigned int arg, struct ntwq_scn_result *r)
 
 	memset(&s, 0, sizeof(s));
 	scn_snapshot(&s);
-	if (!items || !b || !(b->p = probe_new(n))) {
+	if (b)
+		b->p = probe_new(n);
+	if (!items || !b || !b->p) {
 		kfree(items);
 		kfree(b);
 		return -ENOMEM;

@@ -570,7 +570,7 @@ int ntwq_scn_io_uninit_taken(unsigned int arg, struct ntwq_scn_result *r)
 	/* The held dispatcher finds the grave and leaves without reading. */
 	deadline = jiffies + WAIT_JIFFIES;
 	while (ntwq_graves() && time_before(jiffies, deadline))
-		msleep(1);
+		usleep_range(1000, 2000);
 	ntwq_scn_put(r, "graves_left", ntwq_graves());
 	ntwq_set_dispatch_hook(NULL);
 	WRITE_ONCE(taken.item, NULL);
@@ -888,7 +888,7 @@ int ntwq_scn_io_init_queued(unsigned int arg, struct ntwq_scn_result *r)
 		refs_after = ntwq_object_refs(q->s.device);
 		if (refs_after == refs_before)
 			break;
-		msleep(10);
+		usleep_range(10000, 20000);
 	}
 	ntwq_scn_put(r, "refs_delta", refs_after - refs_before);
 	ntwq_scn_put(r, "diag_queue_queued", diag_delta(&q->s, NTWQ_DIAG_QUEUE_QUEUED));

@@ -258,7 +258,8 @@ int ntwq_scn_wdf_callback(unsigned int arg, struct ntwq_scn_result *r)
 	ntwq_scn_put(r, "handle_matches", w.s.p->object == (void *)wi);
 	ntwq_scn_put(r, "parent_is_device", WdfWorkItemGetParentObject(wi) == w.device);
 	/* The counters move after the callback returns: read them once the
-	 * driver's work has drained. */
+	 * driver's work has drained.
+	 */
 	WdfObjectDelete(w.device);
 	w.device = NULL;
 	scn_teardown(&w.s);
@@ -434,7 +435,8 @@ static void forever_cb(WDFWORKITEM WorkItem)
 
 /* The rule: a flush waits until the item is neither enqueued nor running
  * (KMDF's); through an endless chain it stops after kFxFlushMaxPasses
- * re-enqueues with WDF_VIOLATION (KMDF itself would hang). */
+ * re-enqueues with WDF_VIOLATION (KMDF itself would hang).
+ */
 int ntwq_scn_wdf_flush_requeuing(unsigned int arg, struct ntwq_scn_result *r)
 {
 	struct wdf_scn w;
@@ -449,7 +451,8 @@ int ntwq_scn_wdf_flush_requeuing(unsigned int arg, struct ntwq_scn_result *r)
 	msleep(50);
 	WdfWorkItemFlush(wi); /* returns, diagnosed, although the item keeps re-enqueueing */
 	/* Stop the chain: one more callback may still be queued by a callback
-	 * that saw stop clear; a second flush waits for it. */
+	 * that saw stop clear; a second flush waits for it.
+	 */
 	WRITE_ONCE(ItemContext(wi)->stop, 1);
 	WdfWorkItemFlush(wi);
 	WdfWorkItemFlush(wi);
@@ -521,7 +524,7 @@ int ntwq_scn_wdf_delete_running(unsigned int arg, struct ntwq_scn_result *r)
 	WdfWorkItemEnqueue(wi);
 	/* Delete only once the callback runs: then the delete must wait. */
 	for (i = 0; i < 1000 && !atomic_read(&w.s.p->running); i++)
-		msleep(10);
+		usleep_range(10000, 20000);
 	g.go = &w.s.p->go;
 	timer_setup_on_stack(&g.timer, go_timer_fn, 0);
 	mod_timer(&g.timer, jiffies + msecs_to_jiffies(200));
@@ -595,7 +598,7 @@ int ntwq_scn_wdf_delete_raised_irql(unsigned int arg, struct ntwq_scn_result *r)
 	WdfObjectDereference(wi);
 	/* The deferred job may hold the last reference a little longer. */
 	for (i = 0; i < 1000 && !READ_ONCE(destroyed.seq); i++)
-		msleep(10);
+		usleep_range(10000, 20000);
 	ntwq_scn_put(r, "destroy_irql", destroyed.irql);
 	return wdf_finish(&w, r);
 }
@@ -997,7 +1000,7 @@ int ntwq_scn_wdf_delete_twice_raised(unsigned int arg, struct ntwq_scn_result *r
 	/* The deletes finish at PASSIVE_LEVEL in a worker: wait for the cleanups. */
 	for (i = 0; i < 1000 && (!atomic_read(&t->item.cleanups) ||
 				 !atomic_read(&t->object.cleanups)); i++)
-		msleep(10);
+		usleep_range(10000, 20000);
 
 	drained = scn_bounded_teardown(&t->b, delete_wdf_device, &t->w);
 	ntwq_scn_put(r, "driver_drained", drained);
@@ -1266,7 +1269,7 @@ static void chain_cb(WDFWORKITEM WorkItem)
 	probe_enter(c->p, WorkItem, c, NULL);
 	if (pass == 1) {
 		for (i = 0; i < 200 && task_is_running(c->waiter); i++)
-			msleep(5);
+			usleep_range(5000, 10000);
 		c->waiter_slept = !task_is_running(c->waiter);
 	} else {
 		msleep(20);
