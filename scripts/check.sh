@@ -87,8 +87,12 @@ bridge_ignore+=,PRINTK_WITHOUT_KERN_LEVEL,PREFER_DEFINED_ATTRIBUTE_MACRO,NEW_TYP
 #                  typedef that WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(TYPE,
 #                  Accessor) names, which checkpatch reads as a prototype;
 #   COMPLEX_MACRO  the scenario and expectation tables are built from macros
-#                  that expand to rows of an initializer list.
+#                  that expand to rows of an initializer list;
+#   EMBEDDED_FUNCTION_NAME  the verifier scenarios check that a diagnostic
+#                  names the scenario's own function as its call site: the
+#                  name in the string is the expected text, not a log prefix.
 c_ignore=EXPORT_SYMBOL,NEW_TYPEDEFS,CAMELCASE,FUNCTION_ARGUMENTS,COMPLEX_MACRO
+c_ignore+=,EMBEDDED_FUNCTION_NAME
 # The benchmark (bench/, a measuring tool the package does not ship) also:
 #   AVOID_EXTERNS  it declares ntwq_verifier weak, so that it still loads
 #                  against an ntwq without that symbol (and says so);
@@ -113,7 +117,8 @@ if [ "${steps/checkpatch/}" != "$steps" ]; then
 		checkpatch "$header_ignore" include/ntwq/*.h
 		checkpatch "$bridge_ignore" module/bridge/*.[ch]
 		checkpatch "$c_ignore" module/*.c module/selftest/*.[ch] module/core/internal.h \
-			module/core/module.h module/lib/rt_stats.h samples/*.c kunit/*.c
+			module/core/module.h module/lib/rt_stats.h samples/*.c kunit/*.c \
+			testmods/*.c stress/*.c
 		checkpatch "$bench_ignore" bench/*.c
 	} >"$out/checkpatch.log" 2>&1
 	step checkpatch "$out/checkpatch.log"
@@ -126,7 +131,7 @@ src="$out/src"
 rm -rf "$src"
 mkdir -p "$src"
 git ls-files -z -c -o --exclude-standard -- Kbuild Makefile VERSION include module kunit \
-	samples bench scripts | tar --null -T - -cf - | tar -C "$src" -xf -
+	samples bench testmods stress shims scripts | tar --null -T - -cf - | tar -C "$src" -xf -
 if make -C "$KDIR" M="$src" C=2 modules >"$out/sparse-build.log" 2>&1; then
 	# sparse's findings are "file:line:col: warning|error: ..." lines.
 	grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' "$out/sparse-build.log" >"$out/sparse.log"

@@ -217,6 +217,7 @@ static void run_begins(struct slot *s, enum family fam, bool context_ok)
 static void run_ends_chain(struct slot *s)
 {
 	WRITE_ONCE(s->running, 0);
+	/* Publishes the run's end to the smp_load_acquire() readers of busy. */
 	smp_store_release(&s->busy, 0);
 }
 
@@ -355,19 +356,28 @@ static void wdf_destroyed(WDFOBJECT Object)
 /* ---- the thread's side ---- */
 
 /* A call section at DISPATCH_LEVEL (@mode 1: spinlock, irqs off; 2: BHs
- * off) or at PASSIVE_LEVEL (0). */
+ * off) or at PASSIVE_LEVEL (0).
+ */
 struct level {
 	int mode;
 	unsigned long flags;
 };
 
+/*
+ * For sparse, every mode holds t->lock from level_enter() to level_exit():
+ * the modes that do not take it say so with __acquire()/__release().
+ */
 static void level_enter(struct stress_thread *t, struct level *l, int mode)
+	__acquires(&t->lock)
 {
 	l->mode = mode;
-	if (mode == 1)
+	if (mode == 1) {
 		spin_lock_irqsave(&t->lock, l->flags);
-	else if (mode == 2)
-		local_bh_disable();
+	} else {
+		__acquire(&t->lock);
+		if (mode == 2)
+			local_bh_disable();
+	}
 	if (mode) {
 		atomic64_inc(&st.atomic_calls);
 		if (KeGetCurrentIrql() != DISPATCH_LEVEL)
@@ -376,11 +386,15 @@ static void level_enter(struct stress_thread *t, struct level *l, int mode)
 }
 
 static void level_exit(struct stress_thread *t, struct level *l)
+	__releases(&t->lock)
 {
-	if (l->mode == 1)
+	if (l->mode == 1) {
 		spin_unlock_irqrestore(&t->lock, l->flags);
-	else if (l->mode == 2)
-		local_bh_enable();
+	} else {
+		__release(&t->lock);
+		if (l->mode == 2)
+			local_bh_enable();
+	}
 }
 
 /* A quarter of the calls at DISPATCH_LEVEL. */
@@ -398,11 +412,13 @@ static int pick_level(struct stress_thread *t)
 }
 
 /* Wait, bounded, until the slot's chain is over; false (and the thread
- * stops touching its slots) if it does not end. */
+ * stops touching its slots) if it does not end.
+ */
 static bool wait_idle(struct stress_thread *t, struct slot *s)
 {
 	unsigned long deadline = jiffies + STUCK_SECONDS * HZ;
 
+	/* Pairs with the routine's smp_store_release() of busy. */
 	while (smp_load_acquire(&s->busy)) {
 		if (time_after(jiffies, deadline)) {
 			stress_error("a work item's chain did not end within the time limit");
@@ -420,7 +436,8 @@ static bool is_io(const struct slot *s)
 }
 
 /* Make the slot's item if it has none; false if the API refused (only an
- * allocation at DISPATCH_LEVEL may fail). */
+ * allocation at DISPATCH_LEVEL may fail).
+ */
 static bool slot_make(struct stress_thread *t, struct slot *s, bool atomic)
 {
 	gfp_t gfp = atomic ? GFP_ATOMIC | __GFP_NOWARN : GFP_KERNEL;
@@ -537,6 +554,7 @@ static void op_flush(struct stress_thread *t, unsigned int start)
 
 	for (i = 0; i < SLOTS; i++) {
 		struct slot *s = &t->slots[(start + i) % SLOTS];
+		/* Pairs with the routine's smp_store_release() of busy. */
 		int busy = smp_load_acquire(&s->busy);
 
 		/* A chain that deletes its own item must not be flushed. */
@@ -550,6 +568,7 @@ static void op_flush(struct stress_thread *t, unsigned int start)
 		return;
 	WdfWorkItemFlush(pick->wdf);
 	atomic64_inc(&st.flushes);
+	/* Pairs with the routine's smp_store_release() of busy. */
 	if (smp_load_acquire(&pick->busy))
 		stress_error("WdfWorkItemFlush returned while its item was enqueued or running");
 }
@@ -569,6 +588,7 @@ static void op_delete(struct stress_thread *t, struct slot *s)
 	case 1: /* pending, at PASSIVE_LEVEL: the callback runs first */
 		queue_slot(s);
 		WdfObjectDelete(s->wdf);
+		/* Pairs with the routine's smp_store_release() of busy. */
 		if (smp_load_acquire(&s->busy))
 			stress_error("WdfObjectDelete returned before the pending callback ran");
 		s->wdf = NULL;
@@ -609,7 +629,8 @@ static bool devices_cycle(struct stress_thread *t, bool again)
 	unsigned int i;
 
 	/* Chains end first: a chain's re-queue after its device or parent
-	 * went would be misuse. */
+	 * went would be misuse.
+	 */
 	for (i = 0; i < SLOTS; i++) {
 		struct slot *s = &t->slots[i];
 
@@ -625,7 +646,8 @@ static bool devices_cycle(struct stress_thread *t, bool again)
 			io_free_op(t, s, 0);
 	}
 	/* Pending callbacks of the WDFDEVICE's work items run before their
-	 * deletion, which the parent's deletion does first. */
+	 * deletion, which the parent's deletion does first.
+	 */
 	for (i = 0; i < SLOTS; i++) {
 		struct slot *s = &t->slots[i];
 
@@ -641,6 +663,7 @@ static bool devices_cycle(struct stress_thread *t, bool again)
 
 		if (s->kind != SLOT_WDF)
 			continue;
+		/* Pairs with the routine's smp_store_release() of busy. */
 		if (smp_load_acquire(&s->busy))
 			stress_error("deleting a WDFDEVICE returned before its children's callbacks ran");
 		s->wdf = NULL;
@@ -698,6 +721,7 @@ static struct slot *idle_slot(struct stress_thread *t, unsigned int start, enum 
 		for (i = 0; i < SLOTS; i++) {
 			struct slot *s = &t->slots[(start + i) % SLOTS];
 
+			/* Pairs with the routine's smp_store_release() of busy. */
 			if (!smp_load_acquire(&s->busy) && slot_suits(s, op))
 				return s;
 		}
@@ -724,12 +748,20 @@ static void one_op(struct stress_thread *t)
 			t->stuck = true;
 	} else if (r < 60) {
 		op_flush(t, start);
-	} else if (r < 110 && (s = idle_slot(t, start, OP_DELETE))) {
-		op_delete(t, s);
-	} else if (r < 160 && (s = idle_slot(t, start, OP_FREE))) {
-		io_free_op(t, s, pick_level(t));
-	} else if ((s = idle_slot(t, start, OP_QUEUE))) {
-		op_queue(t, s);
+	} else {
+		int op = r < 110 ? OP_DELETE : r < 160 ? OP_FREE : OP_QUEUE;
+
+		s = idle_slot(t, start, op);
+		if (!s && op != OP_QUEUE) {
+			op = OP_QUEUE;
+			s = idle_slot(t, start, op);
+		}
+		if (s && op == OP_DELETE)
+			op_delete(t, s);
+		else if (s && op == OP_FREE)
+			io_free_op(t, s, pick_level(t));
+		else if (s)
+			op_queue(t, s);
 	}
 }
 

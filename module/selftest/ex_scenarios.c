@@ -143,7 +143,7 @@ int ntwq_scn_ex_unpin_after_items(unsigned int arg, struct ntwq_scn_result *r)
 	ntwq_scn_put(r, "completed", probe_wait(c->p, &c->p->done));
 	deadline = jiffies + WAIT_JIFFIES;
 	while (!atomic_read(&unpin.unpins) && time_before(jiffies, deadline))
-		msleep(1);
+		usleep_range(1000, 2000);
 	ntwq_set_ex_unpin_hook(NULL);
 	ntwq_scn_put(r, "unpins", atomic_read(&unpin.unpins));
 	ntwq_scn_put(r, "named_after_unpin", atomic_read(&unpin.named));

@@ -289,7 +289,7 @@ int ntwq_scn_vrf_site_irql(unsigned int arg, struct ntwq_scn_result *r)
 	on_count = diag_delta(&s, NTWQ_DIAG_QUEUE_IRQL);
 	/* Once the first run is over, queue again with the verifier off. */
 	for (int i = 0; i < 1000 && atomic_read(&s.p->runs) < 1; i++)
-		msleep(10);
+		usleep_range(10000, 11000);
 	verifier_set(false);
 	irq_work_queue(&q->work);
 	irq_work_sync(&q->work);
@@ -401,7 +401,7 @@ static int vrf_long_running(bool arg, struct ntwq_scn_result *r)
 	}
 	/* Poll, bounded, for the report while the routine still waits. */
 	for (i = 0; i < 1000 && !diag_delta(&s, NTWQ_DIAG_LONG_RUNNING); i++)
-		msleep(10);
+		usleep_range(10000, 11000);
 	l->reported_before_release = diag_delta(&s, NTWQ_DIAG_LONG_RUNNING) > 0 &&
 				     !atomic_read(&l->released);
 	/* More watchdog passes while it still runs: still one report. */
