@@ -12,6 +12,7 @@
 #include "ntwq_layout.h"
 #include "queues.h"
 #include "stats.h"
+#include "trace.h"
 #include "verifier.h"
 #include "work.h"
 
@@ -95,6 +96,10 @@ extern "C" void ExDispatch(work_struct *work)
 
 		Start(q, next);
 		Stats::Started(Api::Ex, q->index, 0);
+		/* The item is only an address now: its routine may free it. */
+		if (trace::StartOn())
+			ntwq_trace_execute_start(item, reinterpret_cast<const void *>(routine),
+						 NTWQ_TRACE_EX);
 
 		int preempt = ntwq_preempt_count();
 		routine(parameter);
@@ -108,6 +113,9 @@ extern "C" void ExDispatch(work_struct *work)
 		}
 
 		Stats::Completed(Api::Ex, q->index);
+		if (trace::EndOn())
+			ntwq_trace_execute_end(item, reinterpret_cast<const void *>(routine),
+					       NTWQ_TRACE_EX);
 		/* debugfs `items` stops naming the module before its pin goes
 		 * (module_put() is fine under a spinlock). */
 		flags = q->lock.LockIrqSave();
@@ -194,6 +202,10 @@ void ExQueues::Queue(PWORK_QUEUE_ITEM item, unsigned int queue_type, module *cal
 				 "List.Flink is not NULL: already queued (or never initialised); it runs once");
 		return;
 	}
+
+	/* Claimed: it will be queued, and no dispatcher has seen it yet. */
+	if (trace::QueueOn())
+		ntwq_trace_queue(item, routine, NTWQ_TRACE_EX, queue_type, Queues::Name(index), who);
 
 	ExQueue *q = &g_queues[index];
 	WorkPin pin = WorkPin::OfModule(caller);

@@ -7,6 +7,7 @@
 #include "bridge/bridge.h"
 #include "lib/atomic.h"
 #include "lib/cxx.h"
+#include "trace.h"
 
 namespace ntwq {
 namespace {
@@ -37,6 +38,30 @@ static_assert(ArraySize(kDiags) == NTWQ_DIAG_COUNT, "one entry per ntwq_diag");
 
 Atomic<u64> g_counts[NTWQ_DIAG_COUNT]; /* A */
 
+bool HasPrefix(const char *s, const char *prefix)
+{
+	while (*prefix)
+		if (*s++ != *prefix++)
+			return false;
+	return true;
+}
+
+/*
+ * The API family of @api, the routine a diagnostic names: IoXxx and the
+ * object manager's ObfXxx are io, ExXxx ex, WdfXxx and NtwqWdfXxx wdf (the
+ * dispatcher names the family itself: "io", "wdf"); anything else is ntwq's.
+ */
+unsigned int FamilyOf(const char *api)
+{
+	if (HasPrefix(api, "Io") || HasPrefix(api, "Ob") || HasPrefix(api, "io"))
+		return NTWQ_TRACE_IO;
+	if (HasPrefix(api, "Ex") || HasPrefix(api, "ex"))
+		return NTWQ_TRACE_EX;
+	if (HasPrefix(api, "Wdf") || HasPrefix(api, "NtwqWdf") || HasPrefix(api, "wdf"))
+		return NTWQ_TRACE_WDF;
+	return NTWQ_TRACE_NTWQ;
+}
+
 } /* namespace */
 
 void Verifier::Report(ntwq_diag kind, const char *api, const void *routine,
@@ -45,6 +70,9 @@ void Verifier::Report(ntwq_diag kind, const char *api, const void *routine,
 	if (kind >= NTWQ_DIAG_COUNT)
 		return;
 	g_counts[kind].Inc();
+	if (trace::DiagnosticOn())
+		ntwq_trace_diagnostic(kDiags[kind].code, kDiags[kind].name, api, FamilyOf(api),
+				      driver, routine);
 	if (ntwq_diag_ratelimit_ok())
 		ntwq_printk(NTWQ_KERN_ERR, "%s: %s: %s (routine %ps, driver %s)\n",
 			    kDiags[kind].code, api, what, routine,
