@@ -728,14 +728,19 @@ static int trace_parse(const char *text, struct trace_event *ev, int max)
 
 /*
  * Runs @cmd with the ntwq events on and reads the trace buffer into @buf:
- * 0, or a reason it could not.  The buffer is emptied first; the global
- * trace clock orders events recorded on different CPUs.
+ * NULL, or a reason it could not.  The buffer is emptied first; the global
+ * trace clock orders events recorded on different CPUs (the clock in use,
+ * "[name]" in trace_clock, is put back after).
  */
 static const char *trace_run(const char *cmd, char *out, size_t out_cap, char *buf, size_t cap)
 {
-	const char *why = NULL;
+	char clocks[256], clock[32] = "local";
+	const char *why = NULL, *in_use;
 	int fd;
 
+	if (!read_file(TRACEFS "/trace_clock", clocks, sizeof(clocks)) &&
+	    (in_use = strchr(clocks, '[')))
+		sscanf(in_use + 1, "%31[^]]", clock);
 	if (write_file(TRACEFS "/trace_clock", "global") ||
 	    write_file(TRACEFS "/tracing_on", "1"))
 		return "cannot set up tracefs";
@@ -750,7 +755,7 @@ static const char *trace_run(const char *cmd, char *out, size_t out_cap, char *b
 	write_file(TRACEFS "/events/ntwq/enable", "0");
 	if (!why && read_file(TRACEFS "/trace", buf, cap))
 		why = "cannot read the trace buffer";
-	write_file(TRACEFS "/trace_clock", "local");
+	write_file(TRACEFS "/trace_clock", clock);
 	return why;
 }
 
