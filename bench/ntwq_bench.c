@@ -21,6 +21,10 @@
  *	io_verifier   - io with ntwq's verifier mode on (ntwq_verifier = true
  *	                from its setup to its teardown); skipped, with a log
  *	                line, when the ntwq loaded exports no ntwq_verifier
+ *	io_traced     - io with the ntwq trace events on, recorded into the
+ *	                trace buffer (trace_set_clr_event(), what writing 1 to
+ *	                tracefs events/ntwq/enable does), from its setup to its
+ *	                teardown; every other contender runs with them off
  *	ex            - ExQueueWorkItem (DelayedWorkQueue)
  *	wdf           - WdfWorkItemEnqueue
  *	ex_verifier, wdf_verifier - ex and wdf with the verifier on, as
@@ -30,7 +34,8 @@
  *	                kmalloc'd node per queue call
  *
  * Scenarios: queue_cost, latency, throughput, blocking and memory (every
- * contender), and two that model how drivers use work items (native_bound,
+ * contender but io_traced, whose items are io's), and two that model how
+ * drivers use work items (native_bound,
  * io, io_verifier, ex and wdf only, to keep `make bench` short):
  *	many_drivers  - 8 drivers x 8 devices, one work item per device, queued
  *	                again and again from one bound thread per CPU
@@ -45,6 +50,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/timekeeping.h>
+#include <linux/trace_events.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <ntwq/wdf.h>
@@ -271,6 +277,29 @@ static void ex_verifier_teardown(struct bench *b);
 static int wdf_verifier_setup(struct bench *b);
 static void wdf_verifier_teardown(struct bench *b);
 
+/* io_traced: io, with the ntwq trace events recording while it runs. */
+static int io_traced_setup(struct bench *b)
+{
+	int ret = -EOPNOTSUPP;
+
+#ifdef CONFIG_EVENT_TRACING
+	ret = trace_set_clr_event("ntwq", NULL, 1);
+#endif
+	if (ret) {
+		pr_info("ntwq_bench: io_traced skipped: cannot enable the ntwq events (%d)\n", ret);
+		return ret;
+	}
+	return io_setup(b);
+}
+
+static void io_traced_teardown(struct bench *b)
+{
+	io_teardown(b);
+#ifdef CONFIG_EVENT_TRACING
+	trace_set_clr_event("ntwq", NULL, 0);
+#endif
+}
+
 static void ex_fn(PVOID Parameter)
 {
 	if (slot_ran(Parameter))
@@ -432,6 +461,7 @@ static struct contender contenders[] = {
 	{ "io", io_setup, io_queue, io_teardown, .drivers = true },
 	{ "io_verifier", io_verifier_setup, io_queue, io_verifier_teardown, .drivers = true,
 	  .verifier = true },
+	{ "io_traced", io_traced_setup, io_queue, io_traced_teardown },
 	{ "ex", ex_setup, ex_queue, ex_teardown, .drivers = true },
 	{ "wdf", wdf_setup, wdf_queue, wdf_teardown, .drivers = true },
 	{ "ex_verifier", ex_verifier_setup, ex_queue, ex_verifier_teardown, .verifier = true },

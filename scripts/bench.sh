@@ -14,7 +14,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 # 50,000 latency items (not 100,000) keep both boots within ~6 minutes
-# now that io_verifier and the driver-shaped scenarios run too.
+# now that io_verifier, io_traced and the driver-shaped scenarios run too.
 items=${NTWQ_BENCH_ITEMS:-50000}
 reps=${NTWQ_BENCH_REPS:-5}
 burst=${NTWQ_BENCH_BURST:-10000}

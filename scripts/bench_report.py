@@ -11,8 +11,9 @@ difference when the two spreads do not overlap; otherwise it is "within
 noise" (QEMU varies by about +-40% between repetitions of the same code).
 
 Besides the main tables: the driver-shaped scenarios (many_drivers, chain)
-against native_bound, and the verifier's cost (io_verifier against io) in
-every scenario.
+against native_bound, the verifier's cost (io_verifier against io) in every
+scenario, and the cost of recording the ntwq trace events (io_traced against
+io).
 """
 import argparse
 import json
@@ -23,8 +24,8 @@ import sys
 
 LINE = re.compile(r'ntwq_bench: result (.*)$')
 NTWQ = ['io', 'ex', 'wdf']
-ORDER = ['native_bound', 'native_mapped', 'io', 'io_verifier', 'ex', 'ex_verifier', 'wdf',
-         'wdf_verifier', 'ndisw']
+ORDER = ['native_bound', 'native_mapped', 'io', 'io_verifier', 'io_traced', 'ex', 'ex_verifier',
+         'wdf', 'wdf_verifier', 'ndisw']
 # Each family and its contender with the verifier on.
 VERIFIER_PAIRS = [('io', 'io_verifier'), ('ex', 'ex_verifier'), ('wdf', 'wdf_verifier')]
 # The contenders of the driver-shaped scenarios, and their reference.
@@ -193,6 +194,47 @@ def verifier_table(table, cfg):
     return md + ['']
 
 
+def mode_table(table, cfg, mode, key, intro, missing):
+    """The cost of running io in @mode (a contender: io with something on)
+    against io, in every scenario @mode ran; cfg[@key] gets the ratios."""
+    if mode not in table:
+        return [missing, ''] if 'io' in table else []
+    shown = [m for m in MAIN + DRIVER_METRICS if m != 'max_us' and m in table[mode]]
+    md = [intro, '',
+          '| | ' + ' | '.join(METRICS[m][3] for m in shown) + ' |',
+          '|---|' + '---|' * len(shown)]
+    for c in ('io', mode):
+        md.append(f'| {c} | ' + ' | '.join(
+            fmt(table.get(c, {}).get(m), DIGITS.get(m, 1)) for m in shown) + ' |')
+    cells = []
+    out = cfg.setdefault(key, {})
+    for m in shown:
+        a, b = table[mode].get(m), table.get('io', {}).get(m)
+        if m == 'allocs_per_call' and a is not None and b is not None:
+            # A count, not a cost ratio: show the difference.
+            diff = a['median'] - b['median']
+            out[m] = {'difference': diff}
+            cells.append(f'{diff:+.3f}')
+            continue
+        r, text = ratio_cell(a, b, METRICS[m][4])
+        if r is not None:
+            out[m] = r
+        cells.append(text)
+    md.append(f'| {mode} / io | ' + ' | '.join(cells) + ' |')
+    return md + ['']
+
+
+def tracing_table(table, cfg):
+    """The trace events' cost when on: io_traced against io."""
+    return mode_table(
+        table, cfg, 'io_traced', 'tracing',
+        'Tracing cost: io with the ntwq trace events on and recording into the trace '
+        'buffer (io_traced) against io with them off, same boot.  Ratio of medians '
+        'io_traced / io (for items/s, lower means tracing costs throughput).  Off, an '
+        'event is one 5-byte NOP at its call site (a static key).',
+        'Tracing: no io_traced results (the kernel cannot enable the ntwq events).')
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--machine', default='(not given)')
@@ -261,7 +303,8 @@ def main():
                 cfg['targets'].append({'target': desc, 'contender': c, 'verdict': verdict})
             rows.append(f'| {desc} | ' + ' | '.join(cells) + ' |')
         md += rows + ['']
-        md += driver_tables(table, cfg, shapes.get(cpus)) + verifier_table(table, cfg)
+        md += (driver_tables(table, cfg, shapes.get(cpus)) + verifier_table(table, cfg) +
+               tracing_table(table, cfg))
         result['configs'][str(cpus)] = cfg
 
     os.makedirs(args.outdir, exist_ok=True)

@@ -8,10 +8,36 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug
+# The ntwq trace events (userspace-test enables them); absent without CONFIG_TRACING.
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 
 mode=$(sed -n 's/.*ntwqmode=\([a-z]*\).*/\1/p' /proc/cmdline)
 dbg=/sys/kernel/debug
 fail() { echo "NTWQ-FAIL $*"; }
+
+# One line per parameter of module $1 (loaded): from modinfo its name, type,
+# default and description ("... (default X)"), from sysfs its value now.
+params() {
+	modinfo -F parm "$1" | awk -v m="$1" '
+	{
+		name = substr($0, 1, index($0, ":") - 1)
+		desc = substr($0, index($0, ":") + 1)
+		type = "-"
+		if (match(desc, / \([a-z]+\)$/)) {
+			type = substr(desc, RSTART + 2, RLENGTH - 3)
+			desc = substr(desc, 1, RSTART - 1)
+		}
+		def = "-"
+		if (match(desc, / \(default [^)]*\)$/)) {
+			def = substr(desc, RSTART + 10, RLENGTH - 11)
+			desc = substr(desc, 1, RSTART - 1)
+		}
+		now = "-"
+		if ((getline now < ("/sys/module/" m "/parameters/" name)) <= 0)
+			now = "-"
+		printf "%-16s %-10s %-5s %-8s %-6s %s\n", m, name, type, def, now, desc
+	}'
+}
 
 echo "NTWQ-GUEST-BEGIN kernel=$(uname -r) mode=$mode"
 
@@ -47,10 +73,17 @@ probe)
 run)
 	# Verifier mode on, so debugfs items lists the Io items one by one.
 	modprobe ntwq verifier=1 || fail "modprobe ntwq"
+	# Record the ntwq trace events of the sample's work (shown below).
+	trace=/sys/kernel/tracing
+	[ -d $trace/events/ntwq ] && echo 1 >$trace/events/ntwq/enable
 	# The sample's routine sleeps 1 s per pass, so its work is visible.
 	modprobe ntwq_sample_wdm work_ms=1000 passes=3 || fail "modprobe ntwq_sample_wdm"
 	echo "--- lsmod (the pending work item pins ntwq_sample_wdm)"
 	lsmod
+	echo "--- module parameters (modinfo; now: /sys/module/*/parameters)"
+	printf "%-16s %-10s %-5s %-8s %-6s %s\n" module parameter type default now description
+	params ntwq
+	params ntwq_sample_wdm
 	echo "--- /sys/kernel/debug/ntwq/items"
 	cat $dbg/ntwq/items
 	echo "--- rmmod ntwq_sample_wdm while its work is pending"
@@ -63,6 +96,13 @@ run)
 	# the diagnostics that fired.
 	grep -E '^(api|io |ex |wdf )' $dbg/ntwq/stats | grep -vE ' 0 +0 +0 +0 +0 +0$'
 	grep -E '^diag\.' $dbg/ntwq/stats | grep -v ' 0$' || echo "(no diagnostics)"
+	echo "--- trace events (tracefs events/ntwq: item, routine, family, queue, driver)"
+	if [ -d $trace/events/ntwq ]; then
+		echo 0 >$trace/events/ntwq/enable
+		grep -v '^#' $trace/trace | sed 's/^ *//'
+	else
+		echo "(no tracefs: kernel without CONFIG_TRACING)"
+	fi
 	echo "--- kernel log (ntwq)"
 	dmesg | grep -E '\] ntwq[a-z_]*: '
 	echo "--- rmmod ntwq_sample_wdm now that its work is done"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run.sh - what `make run` does: boot Debian's stock 6.12 kernel in QEMU,
-# load ntwq and the sample ported driver, and show them working (lsmod,
-# modinfo, /sys/kernel/debug/ntwq/stats, the kernel log).
+# load ntwq and the sample ported driver, and show them working (lsmod, the
+# modules' parameters, modinfo, the stats rows that moved, the ntwq trace
+# events of the sample's work items, the kernel log).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

@@ -684,6 +684,221 @@ static void ntwq_unload_waits_for_its_own_ex_work(void)
 	REQUIRE(run_quiet("modprobe ntwq") == 0, "reload failed");
 }
 
+/* ---- cases: the ntwq trace events, through tracefs ---- */
+
+#define TRACEFS "/sys/kernel/tracing"
+#define TRACE_MAX 65536
+
+/* One event of the trace buffer: its name and the fields the cases check. */
+struct trace_event {
+	char name[32];
+	char item[32];
+	char routine[64]; /* %ps: "name [module]" */
+	char family[8];
+	char driver[32];
+	char code[40];
+	char api[40];
+};
+
+/*
+ * Copies the value of " @key=" in @line into @out: up to @end, or to the
+ * end of the line if @end is "", or to the next space if @end is NULL.
+ */
+static void trace_field(const char *line, const char *key, const char *end, char *out,
+			size_t cap)
+{
+	char pat[24];
+	const char *v, *stop;
+	size_t n;
+
+	snprintf(pat, sizeof(pat), " %s=", key);
+	out[0] = '\0';
+	v = strstr(line, pat);
+	if (!v)
+		return;
+	v += strlen(pat);
+	if (!end)
+		stop = v + strcspn(v, " ");
+	else if (!*end || !(stop = strstr(v, end)))
+		stop = v + strlen(v);
+	n = (size_t)(stop - v) < cap - 1 ? (size_t)(stop - v) : cap - 1;
+	memcpy(out, v, n);
+	out[n] = '\0';
+}
+
+/* Parses the ntwq events of @text (the trace file) in order; returns how many. */
+static int trace_parse(const char *text, struct trace_event *ev, int max)
+{
+	int n = 0;
+
+	while (*text && n < max) {
+		size_t len = strcspn(text, "\n");
+		char line[512];
+		const char *at;
+
+		snprintf(line, sizeof(line), "%.*s", (int)len, text);
+		text += len + (text[len] == '\n');
+		at = strstr(line, ": ntwq_");
+		if (line[0] == '#' || !at)
+			continue;
+		memset(&ev[n], 0, sizeof(ev[n]));
+		sscanf(at + 2, "%31[a-z_]", ev[n].name);
+		/* %ps may add " [module]": the routine runs to the next field. */
+		trace_field(at, "routine", strcmp(ev[n].name, "ntwq_diagnostic") ? " family=" : "",
+			    ev[n].routine, sizeof(ev[n].routine));
+		trace_field(at, "item", NULL, ev[n].item, sizeof(ev[n].item));
+		trace_field(at, "family", NULL, ev[n].family, sizeof(ev[n].family));
+		trace_field(at, "driver", NULL, ev[n].driver, sizeof(ev[n].driver));
+		trace_field(at, "code", NULL, ev[n].code, sizeof(ev[n].code));
+		trace_field(at, "api", NULL, ev[n].api, sizeof(ev[n].api));
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Runs @cmd with the ntwq events on and reads the trace buffer into @buf:
+ * NULL, or a reason it could not.  The buffer is emptied first; the global
+ * trace clock orders events recorded on different CPUs (the clock in use,
+ * "[name]" in trace_clock, is put back after).
+ */
+static const char *trace_run(const char *cmd, char *out, size_t out_cap, char *buf, size_t cap)
+{
+	char clocks[256], clock[32] = "local";
+	const char *why = NULL, *in_use;
+	int fd;
+
+	if (!read_file(TRACEFS "/trace_clock", clocks, sizeof(clocks)) &&
+	    (in_use = strchr(clocks, '[')))
+		sscanf(in_use + 1, "%31[^]]", clock);
+	if (write_file(TRACEFS "/trace_clock", "global") ||
+	    write_file(TRACEFS "/tracing_on", "1"))
+		return "cannot set up tracefs";
+	fd = open(TRACEFS "/trace", O_WRONLY | O_TRUNC);
+	if (fd < 0)
+		return "cannot empty the trace buffer";
+	close(fd);
+	if (write_file(TRACEFS "/events/ntwq/enable", "1"))
+		return "cannot enable events/ntwq";
+	if (trigger_str(cmd, out, out_cap))
+		why = "trigger command failed";
+	write_file(TRACEFS "/events/ntwq/enable", "0");
+	if (!why && read_file(TRACEFS "/trace", buf, cap))
+		why = "cannot read the trace buffer";
+	write_file(TRACEFS "/trace_clock", clock);
+	return why;
+}
+
+/* Skips without tracefs; fails when the kernel traces but ntwq has no events. */
+static const char *trace_unavailable(void)
+{
+	if (!exists(TRACEFS "/trace"))
+		return "kernel without tracefs (CONFIG_TRACING off)";
+	return NULL;
+}
+
+struct trace_expect {
+	const char *cmd;     /* a scenario that queues one item */
+	const char *family;
+	const char *driver;
+	const char *routine; /* as %ps prints it */
+};
+
+static const struct trace_expect trace_expectations[] = {
+	{ "io.queue", "io", "ntwq_selftest", "probe_routine [ntwq]" },
+	{ "ex.parameter", "ex", "ntwq", "ex_probe_routine [ntwq]" },
+	{ "wdf.callback", "wdf", "ntwq_selftest", "probe_cb [ntwq]" },
+};
+
+static const struct trace_expect *current_trace;
+
+/* Index of the only @name event of @routine in @ev (-1: none, -2: several). */
+static int trace_only(const struct trace_event *ev, int n, const char *name, const char *routine)
+{
+	int found = -1;
+
+	for (int i = 0; i < n; i++) {
+		if (strcmp(ev[i].name, name) || strcmp(ev[i].routine, routine))
+			continue;
+		if (found >= 0)
+			return -2;
+		found = i;
+	}
+	return found;
+}
+
+static void trace_events_follow_one_item(void)
+{
+	const struct trace_expect *t = current_trace;
+	static char buf[TRACE_MAX];
+	static struct trace_event ev[64];
+	char out[RESULT_MAX];
+	const char *why = trace_unavailable();
+	int n, q, s, e;
+
+	if (why)
+		SKIP(why);
+	REQUIRE(exists(TRACEFS "/events/ntwq/ntwq_queue"), "no ntwq events in tracefs");
+	why = trace_run(t->cmd, out, sizeof(out), buf, sizeof(buf));
+	REQUIRE(!why, "%s: %s", t->cmd, why);
+	expect_value(out, "completed", 1);
+	n = trace_parse(buf, ev, 64);
+	q = trace_only(ev, n, "ntwq_queue", t->routine);
+	s = trace_only(ev, n, "ntwq_execute_start", t->routine);
+	e = trace_only(ev, n, "ntwq_execute_end", t->routine);
+	REQUIRE(q >= 0 && s >= 0 && e >= 0,
+		"want one queue/start/end of %s, found %d/%d/%d (-2: several) in:\n%s",
+		t->routine, q, s, e, buf);
+	CHECK(q < s && s < e, "out of order: queue %d, start %d, end %d:\n%s", q, s, e, buf);
+	CHECK(!strcmp(ev[q].item, ev[s].item) && !strcmp(ev[s].item, ev[e].item),
+	      "items differ: %s %s %s", ev[q].item, ev[s].item, ev[e].item);
+	CHECK(strlen(ev[q].item) > 0 && strstr(ev[q].item, "ffff") != ev[q].item,
+	      "item '%s' empty or not hashed", ev[q].item);
+	for (int i = 0; i < 3; i++) {
+		const struct trace_event *x = &ev[i == 0 ? q : i == 1 ? s : e];
+
+		CHECK(!strcmp(x->family, t->family), "%s: family=%s, want %s", x->name,
+		      x->family, t->family);
+	}
+	CHECK(!strcmp(ev[q].driver, t->driver), "ntwq_queue: driver=%s, want %s", ev[q].driver,
+	      t->driver);
+}
+
+static void trace_diagnostic_names_misuse(void)
+{
+	static char buf[TRACE_MAX];
+	static struct trace_event ev[64];
+	char out[RESULT_MAX];
+	const char *why = trace_unavailable();
+	int found, n, queued = 0, diags = 0;
+	long long want;
+
+	if (why)
+		SKIP(why);
+	REQUIRE(exists(TRACEFS "/events/ntwq/ntwq_diagnostic"), "no ntwq events in tracefs");
+	why = trace_run("io.double_queue", out, sizeof(out), buf, sizeof(buf));
+	REQUIRE(!why, "io.double_queue: %s", why);
+	want = value_of(out, "diag_queue_queued", &found);
+	REQUIRE(found && want > 0, "io.double_queue diagnosed nothing:\n%s", out);
+	n = trace_parse(buf, ev, 64);
+	for (int i = 0; i < n; i++) {
+		if (!strcmp(ev[i].name, "ntwq_queue"))
+			queued++;
+		if (strcmp(ev[i].name, "ntwq_diagnostic"))
+			continue;
+		diags++;
+		CHECK(!strcmp(ev[i].code, "WORKER_INVALID(1)"), "code=%s", ev[i].code);
+		CHECK(!strncmp(ev[i].api, "Io", 2) && strstr(ev[i].api, "QueueWorkItem"),
+		      "api=%s", ev[i].api);
+		CHECK(!strcmp(ev[i].family, "io"), "family=%s", ev[i].family);
+		CHECK(!strcmp(ev[i].driver, "ntwq_selftest"), "driver=%s", ev[i].driver);
+		CHECK(!strncmp(ev[i].routine, "probe_routine", 13), "routine=%s", ev[i].routine);
+	}
+	CHECK(diags == want, "%d ntwq_diagnostic events, %lld diagnostics:\n%s", diags, want, buf);
+	/* The refused calls queued nothing: one ntwq_queue, of the first call. */
+	CHECK(queued == 1, "%d ntwq_queue events:\n%s", queued, buf);
+}
+
 /* ---- cases: every allocation of the trigger's commands fails in turn ---- */
 
 #define FAILSLAB "/sys/kernel/debug/failslab"
@@ -946,6 +1161,7 @@ static const struct tcase cases[] = {
 	{ "items_lists_pending_work", "with the verifier on, debugfs items names pending work by routine and driver", items_lists_pending_work },
 	{ "rmmod_refused_while_ex_work_pending", "a pending ExQueueWorkItem routine pins its caller's module", rmmod_refused_while_ex_work_pending },
 	{ "ntwq_unload_waits_for_its_own_ex_work", "ntwq cannot be unloaded under its own pending Ex item", ntwq_unload_waits_for_its_own_ex_work },
+	{ "trace_diagnostic_names_misuse", "a refused double queue: one ntwq_diagnostic per diagnostic with code, api, family, driver, routine", trace_diagnostic_names_misuse },
 };
 
 static void run_case(size_t num, const char *name, const char *what, void (*fn)(void),
@@ -970,19 +1186,29 @@ int main(int argc, char **argv)
 {
 	size_t n = sizeof(cases) / sizeof(cases[0]);
 	size_t m = sizeof(ntwq_expectations) / sizeof(ntwq_expectations[0]);
+	size_t t = sizeof(trace_expectations) / sizeof(trace_expectations[0]);
 	const char *only = argc > 1 ? argv[1] : NULL;
 	int failed = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("KTAP version 1\n");
 	printf("# Subtest: ntwq_userspace\n");
-	printf("1..%zu\n", n + m);
+	printf("1..%zu\n", n + m + t);
 	for (size_t i = 0; i < n; i++)
 		run_case(i + 1, cases[i].name, cases[i].what, cases[i].run, only, &failed);
 	for (size_t i = 0; i < m; i++) {
 		current_expect = &ntwq_expectations[i];
 		run_case(n + i + 1, current_expect->scenario, current_expect->what,
 			 scenario_observes_expected_values, only, &failed);
+	}
+	for (size_t i = 0; i < t; i++) {
+		char name[64];
+
+		current_trace = &trace_expectations[i];
+		snprintf(name, sizeof(name), "trace_%s", current_trace->cmd);
+		run_case(n + m + i + 1, name,
+			 "ntwq_queue, ntwq_execute_start, ntwq_execute_end of one item, in order, with its family, driver and routine",
+			 trace_events_follow_one_item, only, &failed);
 	}
 	return failed;
 }

@@ -194,6 +194,35 @@ int ntwq_kstrtouint(const char *s, unsigned int base, unsigned int *res);
 /* cxxabi.c: called by a C++ virtual call through a pure virtual slot. */
 void __cxa_pure_virtual(void);
 
+/*
+ * trace.c: the ntwq trace events (ntwq_trace.h).  Call one only while its
+ * event is on: core/trace.h tests the static keys below.
+ */
+
+/* The `family` of an event; io, ex and wdf in ntwq::Api order. */
+enum ntwq_trace_family {
+	NTWQ_TRACE_IO,
+	NTWQ_TRACE_EX,
+	NTWQ_TRACE_WDF,
+	NTWQ_TRACE_NTWQ, /* ntwq's own routines (NtwqDeleteDriver, dispatch) */
+};
+
+void ntwq_trace_queue(const void *item, const void *routine, unsigned int family,
+		      unsigned int queue_type, const char *workqueue, const char *driver);
+void ntwq_trace_execute_start(const void *item, const void *routine, unsigned int family);
+void ntwq_trace_execute_end(const void *item, const void *routine, unsigned int family);
+void ntwq_trace_diagnostic(const char *code, const char *diag, const char *api,
+			   unsigned int family, const char *driver, const void *routine);
+
+#ifdef __cplusplus
+/* The events themselves (trace.c), for their static keys only. */
+struct tracepoint;
+extern struct tracepoint __tracepoint_ntwq_queue;
+extern struct tracepoint __tracepoint_ntwq_execute_start;
+extern struct tracepoint __tracepoint_ntwq_execute_end;
+extern struct tracepoint __tracepoint_ntwq_diagnostic;
+#endif
+
 #ifdef __cplusplus
 }
 #endif

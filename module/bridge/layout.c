@@ -14,6 +14,7 @@
 #include <linux/mutex.h>
 #include <linux/percpu-refcount.h>
 #include <linux/spinlock.h>
+#include <linux/tracepoint-defs.h>
 #include <linux/completion.h>
 #include <linux/workqueue.h>
 
@@ -44,4 +45,9 @@ void ntwq_layout(void)
 	DEFINE(NTWQ_WQ_HIGHPRI, WQ_HIGHPRI);
 	DEFINE(NTWQ_WQ_MEM_RECLAIM, WQ_MEM_RECLAIM);
 	DEFINE(NTWQ_WQ_SYSFS, WQ_SYSFS);
+	BLANK();
+	/* core/trace.h: where a trace event's static key is, and how to test it. */
+	DEFINE(NTWQ_TRACEPOINTS, IS_ENABLED(CONFIG_TRACEPOINTS));
+	DEFINE(NTWQ_JUMP_LABEL, IS_ENABLED(CONFIG_JUMP_LABEL));
+	DEFINE(NTWQ_OFFSETOF_TRACEPOINT_KEY, offsetof(struct tracepoint, key));
 }

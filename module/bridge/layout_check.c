@@ -13,6 +13,7 @@
 #include <linux/mutex.h>
 #include <linux/percpu-refcount.h>
 #include <linux/spinlock.h>
+#include <linux/tracepoint-defs.h>
 #include <linux/workqueue.h>
 #include "ntwq_layout.h"
 
@@ -32,3 +33,7 @@ CHECK_LAYOUT(PERCPU_REF, struct percpu_ref);
 static_assert((__force unsigned int)GFP_KERNEL == NTWQ_GFP_KERNEL, "stale ntwq_layout.h");
 static_assert((__force unsigned int)GFP_ATOMIC == NTWQ_GFP_ATOMIC, "stale ntwq_layout.h");
 static_assert(WQ_HIGHPRI == NTWQ_WQ_HIGHPRI, "stale ntwq_layout.h");
+static_assert(IS_ENABLED(CONFIG_TRACEPOINTS) == NTWQ_TRACEPOINTS, "stale ntwq_layout.h");
+static_assert(IS_ENABLED(CONFIG_JUMP_LABEL) == NTWQ_JUMP_LABEL, "stale ntwq_layout.h");
+static_assert(offsetof(struct tracepoint, key) == NTWQ_OFFSETOF_TRACEPOINT_KEY,
+	      "stale ntwq_layout.h");

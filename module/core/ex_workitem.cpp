@@ -12,6 +12,7 @@
 #include "ntwq_layout.h"
 #include "queues.h"
 #include "stats.h"
+#include "trace.h"
 #include "verifier.h"
 #include "work.h"
 
@@ -103,6 +104,10 @@ extern "C" void ExDispatch(work_struct *work)
 		if (__builtin_expect(Verifier::On(), 0))
 			Verifier::Watch();
 		Stats::Started(Api::Ex, q->index, 0);
+		/* The item is only an address now: its routine may free it. */
+		if (trace::StartOn())
+			ntwq_trace_execute_start(item, reinterpret_cast<const void *>(routine),
+						 NTWQ_TRACE_EX);
 
 		int preempt = ntwq_preempt_count();
 		routine(parameter);
@@ -116,6 +121,9 @@ extern "C" void ExDispatch(work_struct *work)
 		}
 
 		Stats::Completed(Api::Ex, q->index);
+		if (trace::EndOn())
+			ntwq_trace_execute_end(item, reinterpret_cast<const void *>(routine),
+					       NTWQ_TRACE_EX);
 		/* debugfs `items` stops naming the module before its pin goes
 		 * (module_put() is fine under a spinlock). */
 		flags = q->lock.LockIrqSave();
@@ -214,6 +222,10 @@ void ExQueues::Queue(PWORK_QUEUE_ITEM item, unsigned int queue_type, module *cal
 				 site);
 		return;
 	}
+
+	/* Claimed: it will be queued, and no dispatcher has seen it yet. */
+	if (trace::QueueOn())
+		ntwq_trace_queue(item, routine, NTWQ_TRACE_EX, queue_type, Queues::Name(index), who);
 
 	ExQueue *q = &g_queues[index];
 	WorkPin pin = WorkPin::OfModule(caller);

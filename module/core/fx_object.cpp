@@ -203,6 +203,16 @@ void KmdfPutMemory(WorkItem *item) noexcept
 	FxWorkItem::FromWork(item)->obj.Dereference();
 }
 
+const void *KmdfHandle(WorkItem *item) noexcept
+{
+	return FxWorkItem::FromWork(item)->obj.Handle();
+}
+
+const void *KmdfCallback(WorkItem *item) noexcept
+{
+	return reinterpret_cast<const void *>(FxWorkItem::FromWork(item)->func);
+}
+
 FxObject *FxObject::From(WDFOBJECT handle, FxKind want, const char *api) noexcept
 {
 	auto *obj = reinterpret_cast<FxObject *>(handle);

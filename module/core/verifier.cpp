@@ -14,6 +14,7 @@
 #include "lib/spinlock.h"
 #include "ntwq_layout.h"
 #include "registry.h"
+#include "trace.h"
 
 #include <ntwq/wdm.h>
 
@@ -179,6 +180,30 @@ extern "C" void VerifierWatchdog(work_struct *)
 	Verifier::Disarm();
 }
 
+bool HasPrefix(const char *s, const char *prefix)
+{
+	while (*prefix)
+		if (*s++ != *prefix++)
+			return false;
+	return true;
+}
+
+/*
+ * The API family of @api, the routine a diagnostic names: IoXxx and the
+ * object manager's ObfXxx are io, ExXxx ex, WdfXxx and NtwqWdfXxx wdf (the
+ * dispatcher names the family itself: "io", "wdf"); anything else is ntwq's.
+ */
+unsigned int FamilyOf(const char *api)
+{
+	if (HasPrefix(api, "Io") || HasPrefix(api, "Ob") || HasPrefix(api, "io"))
+		return NTWQ_TRACE_IO;
+	if (HasPrefix(api, "Ex") || HasPrefix(api, "ex"))
+		return NTWQ_TRACE_EX;
+	if (HasPrefix(api, "Wdf") || HasPrefix(api, "NtwqWdf") || HasPrefix(api, "wdf"))
+		return NTWQ_TRACE_WDF;
+	return NTWQ_TRACE_NTWQ;
+}
+
 } /* namespace */
 
 u32 Verifier::watch_armed_;
@@ -189,6 +214,9 @@ bool Verifier::Report(ntwq_diag kind, const char *api, const void *routine,
 	if (kind >= NTWQ_DIAG_COUNT)
 		return false;
 	g_counts[kind].Inc();
+	if (trace::DiagnosticOn())
+		ntwq_trace_diagnostic(kDiags[kind].code, kDiags[kind].name, api, FamilyOf(api),
+				      driver, routine);
 
 	char line[kLineMax];
 	if (site)

@@ -11,6 +11,7 @@
 #include "lib/spinlock.h"
 #include "queues.h"
 #include "internal.h"
+#include "trace.h"
 #include "verifier.h"
 
 namespace ntwq {
@@ -95,6 +96,25 @@ void Bury(WorkItem *item, const char *api)
 		TakeGrave(work); /* that dispatcher has come and gone */
 }
 
+/* ---- trace events (trace.h) ---- */
+
+/* How the trace events name a run: the handle its driver holds, its routine. */
+struct TraceName {
+	const void *item;
+	const void *routine;
+};
+
+/*
+ * @item is read only if it is a KMDF item, which the run's pin keeps: an
+ * Io item's routine may have freed it.  @routine: what the item runs.
+ */
+TraceName TraceNameOf(WorkItem *item, Api api, const void *routine)
+{
+	if (api == Api::Wdf)
+		return { KmdfHandle(item), KmdfCallback(item) };
+	return { item, routine };
+}
+
 /* ---- dispatch ---- */
 
 extern "C" void WorkDispatch(work_struct *work)
@@ -160,6 +180,10 @@ extern "C" void WorkDispatch(work_struct *work)
 	ntwq_local_irq_restore(flags);
 
 	Stats::Started(api, queue, CyclesSince(queued_at, now));
+	if (trace::StartOn()) {
+		TraceName t = TraceNameOf(item, api, routine);
+		ntwq_trace_execute_start(t.item, t.routine, trace::Family(api));
+	}
 	int preempt = ntwq_preempt_count();
 	void *body = object->Body();
 
@@ -179,6 +203,10 @@ extern "C" void WorkDispatch(work_struct *work)
 	if (listed)
 		Registry::Remove(&running);
 	Stats::Completed(api, queue);
+	if (trace::EndOn()) {
+		TraceName t = TraceNameOf(item, api, routine);
+		ntwq_trace_execute_end(t.item, t.routine, trace::Family(api));
+	}
 	/* pin's destructor releases it: the item may be freed there. */
 }
 
@@ -433,6 +461,11 @@ bool WorkItem::QueueImpl(const char *api_name, const void *worker_routine, bool 
 		return false;
 	}
 	Stats::Queued(api, queue);
+	if (trace::QueueOn()) {
+		TraceName t = TraceNameOf(this, api, worker_routine);
+		ntwq_trace_queue(t.item, t.routine, trace::Family(api), queue_type,
+				 Queues::Name(queue), driver->Name());
+	}
 	ntwq_queue_work(Queues::Get(queue), work.Get());
 	return true;
 }

@@ -320,6 +320,9 @@ private:
 /* A KMDF work item's memory references (fx_object.cpp). */
 void KmdfGetMemory(WorkItem *item) noexcept;
 void KmdfPutMemory(WorkItem *item) noexcept;
+/* What trace events name a KMDF item by: its WDFWORKITEM and its callback. */
+const void *KmdfHandle(WorkItem *item) noexcept;
+const void *KmdfCallback(WorkItem *item) noexcept;
 
 inline void WorkItem::GetMemory() noexcept
 {
