@@ -105,6 +105,12 @@ built() {
 case ${1:-} in
 stock-6.1) stock 6.1 ;;
 stock-6.12) stock 6.12 ;;
-debug | kcsan) built "$1" ;;
+debug | kcsan)
+	# One build of a kernel at a time: a second caller waits for the first
+	# (and then finds it complete) instead of deleting its half-built tree.
+	exec 9>"$NTWQ_CACHE/$1.lock"
+	flock 9
+	built "$1"
+	;;
 *) die "usage: $0 stock-6.1|stock-6.12|debug|kcsan" ;;
 esac
