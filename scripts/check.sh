@@ -75,9 +75,13 @@ header_ignore=NEW_TYPEDEFS,CAMELCASE,COMPLEX_MACRO,VOLATILE
 #                  its C++ caller;
 #   PREFER_DEFINED_ATTRIBUTE_MACRO, NEW_TYPEDEFS  bridge.h is also compiled
 #                  as C++, which has no kernel headers: no __printf(), and
-#                  ntwq_gfp_t stands for gfp_t on both sides.
+#                  ntwq_gfp_t stands for gfp_t on both sides;
+#   MACRO_ARG_UNUSED  ntwq_assign_str(dst, src) keeps __assign_str()'s
+#                  pre-6.10 source argument so one TRACE_EVENT builds on 6.1
+#                  and 6.12; from 6.10 on the source is unused.
 bridge_ignore=LINUX_VERSION_CODE,CONSTANT_COMPARISON,IN_ATOMIC,USE_LOCKDEP
 bridge_ignore+=,PRINTK_WITHOUT_KERN_LEVEL,PREFER_DEFINED_ATTRIBUTE_MACRO,NEW_TYPEDEFS
+bridge_ignore+=,MACRO_ARG_UNUSED
 # The other C (ntwq_main.c, the scenarios, the sample, KUnit, the benchmark):
 #   EXPORT_SYMBOL  the Windows routines are defined in C++ (module/api/) and
 #                  exported from module/ntwq_main.c, as EXPORT_SYMBOL is a C

@@ -1190,18 +1190,25 @@ struct pending_delete {
  * does not sleep, the callback it enqueues stays pending.  So the delete
  * below certainly meets a pending callback; a delete that waits for the
  * callback sleeps, and the pool then runs the callback.  A delete that never
- * sleeps has the callback pending throughout (today's cancel).  The only way
+ * sleeps has the callback pending throughout (today's cancel).  The one way
  * out is the workqueue's CPU-hog detection (a work running 10 ms of CPU
- * without sleeping), far above the few microseconds from the enqueue to the
- * delete's decision.  Not an ntwq work item: a flush from one of those would
+ * without sleeping), which a host that deschedules this vCPU can trigger:
+ * so the enqueue and the look at the callback happen with preemption off,
+ * when no other worker of this CPU can run.  Not an ntwq work item: a flush from one of those would
  * be a lockdep recursion on ntwq's queues (README, "Not supported yet").
  */
 static void delete_pending_work(struct work_struct *work)
 {
 	struct pending_delete *d = container_of(work, struct pending_delete, work);
 
+	/*
+	 * Preemption off: the callback, queued on this CPU, cannot start
+	 * before it is seen pending, whatever the host does to this vCPU.
+	 */
+	preempt_disable();
 	WdfWorkItemEnqueue(d->wi);
 	d->not_started_at_delete = !atomic_read(&d->p->running) && !atomic_read(&d->p->runs);
+	preempt_enable();
 	d->delete_irql = KeGetCurrentIrql();
 	WdfObjectDelete(d->wi);
 	d->runs_at_return = atomic_read(&d->p->runs);
