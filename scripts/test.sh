@@ -113,6 +113,8 @@ if [ "${NTWQ_HOST_CHECKS:-1}" != 0 ]; then
 	say "host checks: make check, docs, the Debian package"
 	host_check "make check (kernel-doc, checkpatch, sparse C=2)" "$host/check.log" \
 		make -s -C "$NTWQ_ROOT" check
+	host_check "every relative link in README.md and docs/ resolves" "$host/links.log" \
+		sh -c 'cd "$1" && python3 scripts/check-links.py README.md docs/*.md' sh "$NTWQ_ROOT"
 	host_check "docs/api.md is current and documents every export and public type" \
 		"$host/docs.log" "$NTWQ_ROOT/scripts/docs.sh" --check
 	"$NTWQ_ROOT/scripts/test-deb.sh" "$host/results" >"$host/test-deb.log" 2>&1 ||
