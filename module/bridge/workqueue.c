@@ -125,3 +125,29 @@ void ntwq_cancel_delayed_work_sync(struct delayed_work *dwork)
 {
 	cancel_delayed_work_sync(dwork);
 }
+
+/**
+ * ntwq_work_running - is a worker executing @work now (work_busy()'s RUNNING)?
+ * @work: an initialised work item.
+ *
+ * Looks only in the pool @work last ran or was queued on, under that pool's
+ * lock: for a work item that is not pending, the answer stays "not running"
+ * until someone queues it.
+ *
+ * Context: any context; takes a raw spinlock with interrupts off.
+ */
+bool ntwq_work_running(struct work_struct *work)
+{
+	return work_busy(work) & WORK_BUSY_RUNNING;
+}
+
+/**
+ * ntwq_current_work - current_work(): the work item this kworker is running.
+ *
+ * Context: any context.
+ * Return: the work item, or NULL if current is not a kworker.
+ */
+struct work_struct *ntwq_current_work(void)
+{
+	return current_work();
+}

@@ -32,7 +32,20 @@ struct ExDispatcher {
 	u64 running_since_ns;	/* L */
 	const void *running_task; /* L: the worker calling it */
 	bool long_reported;	/* L: the verifier's watchdog reported this run */
+	/*
+	 * L: the address of the item whose routine this dispatcher runs (never
+	 * read through: its routine may free it), from its dequeue until no
+	 * pass of it is handed over; then nullptr.  Listed in ExQueue::busy.
+	 */
+	PLIST_ENTRY item;
+	ExDispatcher *next_busy; /* L: chain in ExQueue::busy */
+	/* L: the same item, queued again and dequeued by another dispatcher
+	 * while this one ran it: its next pass (at most one: a queued item
+	 * cannot be queued again).  List.Flink stays non-NULL meanwhile. */
+	PLIST_ENTRY handoff;
 };
+
+constexpr u32 kBusyBuckets = 64; /* power of two */
 
 struct ExQueue {
 	SpinLock lock;		/* guards the L fields here and in the dispatchers */
@@ -42,6 +55,7 @@ struct ExQueue {
 	ExDispatcher *idle;	/* L: dispatchers neither queued nor running */
 	u32 index;		/* I: QueueIndex */
 	ExDispatcher *slots;	/* I: kExDispatchers of them */
+	ExDispatcher *busy[kBusyBuckets]; /* L: dispatchers with an item, by its address */
 };
 
 LockClass g_ex_queue_class;
@@ -71,6 +85,90 @@ void Start(ExQueue *q, ExDispatcher *d)
 		ntwq_queue_work(Queues::Get(q->index), d->work.Get());
 }
 
+ExDispatcher **BusyBucket(ExQueue *q, PLIST_ENTRY item)
+{
+	/* Items are 32 bytes: the low bits say nothing. */
+	return &q->busy[(reinterpret_cast<uintptr>(item) >> 5) & (kBusyBuckets - 1)];
+}
+
+/* The dispatcher running @item, or nullptr; lock held. */
+ExDispatcher *BusyWithLocked(ExQueue *q, PLIST_ENTRY item)
+{
+	for (ExDispatcher *d = *BusyBucket(q, item); d; d = d->next_busy)
+		if (d->item == item)
+			return d;
+	return nullptr;
+}
+
+void SetBusyLocked(ExQueue *q, ExDispatcher *d, PLIST_ENTRY item)
+{
+	ExDispatcher **bucket = BusyBucket(q, item);
+
+	d->item = item;
+	d->next_busy = *bucket;
+	*bucket = d;
+}
+
+void ClearBusyLocked(ExQueue *q, ExDispatcher *d)
+{
+	ExDispatcher **link = BusyBucket(q, d->item);
+
+	while (*link != d)
+		link = &(*link)->next_busy;
+	*link = d->next_busy;
+	d->item = nullptr;
+}
+
+/*
+ * The dispatcher whose routine is calling, or nullptr: the caller's kworker
+ * runs one of our work_structs.  Read by that thread only, so its L fields
+ * that only it writes (item) need no lock.
+ */
+ExDispatcher *CallingDispatcher()
+{
+	auto *work = reinterpret_cast<char *>(ntwq_current_work());
+
+	if (!work)
+		return nullptr;
+	for (u32 i = 0; i < kQueueCount; i++) {
+		auto *first = reinterpret_cast<char *>(g_queues[i].slots);
+
+		if (work >= first && work < first + sizeof(ExDispatcher) * kExDispatchers)
+			return reinterpret_cast<ExDispatcher *>(
+				work - __builtin_offsetof(ExDispatcher, work));
+	}
+	return nullptr;
+}
+
+/*
+ * The next item @d runs, or nullptr: a pass handed over to @d first, else
+ * the FIFO's head, unless another dispatcher is running that item: then it
+ * is handed over to that one, which runs it when its routine returns.
+ */
+PLIST_ENTRY TakeLocked(ExQueue *q, ExDispatcher *d)
+{
+	if (PLIST_ENTRY entry = d->handoff) {
+		d->handoff = nullptr;
+		return entry; /* d->item already */
+	}
+	while (q->head.Flink != &q->head) {
+		PLIST_ENTRY entry = q->head.Flink;
+
+		q->head.Flink = entry->Flink;
+		if (q->tail == entry)
+			q->tail = &q->head;
+		ExDispatcher *runner = BusyWithLocked(q, entry);
+		if (!runner) {
+			SetBusyLocked(q, d, entry);
+			return entry;
+		}
+		/* Still queued: Flink non-NULL (queuers read it without the lock). */
+		__atomic_store_n(&entry->Flink, &q->head, __ATOMIC_RELAXED);
+		runner->handoff = entry;
+	}
+	return nullptr;
+}
+
 extern "C" void ExDispatch(work_struct *work)
 {
 	auto *d = reinterpret_cast<ExDispatcher *>(reinterpret_cast<char *>(work) -
@@ -79,17 +177,13 @@ extern "C" void ExDispatch(work_struct *work)
 	unsigned long flags = q->lock.LockIrqSave();
 
 	q->kicked--;
-	while (q->head.Flink != &q->head) {
-		PLIST_ENTRY entry = q->head.Flink;
+	while (PLIST_ENTRY entry = TakeLocked(q, d)) {
 		auto *item = reinterpret_cast<PWORK_QUEUE_ITEM>(entry);
 		PWORKER_THREAD_ROUTINE routine = item->WorkerRoutine;
 		PVOID parameter = item->Parameter;
 		auto *owner = reinterpret_cast<module *>(entry->Blink);
 		WorkPin pin = WorkPin::FromRaw(owner); /* moved out of List.Blink */
 
-		q->head.Flink = entry->Flink;
-		if (q->tail == entry)
-			q->tail = &q->head;
 		/* Dequeued: the item is its owner's again. */
 		__atomic_store_n(&entry->Flink, nullptr, __ATOMIC_RELEASE);
 		ExDispatcher *next = q->head.Flink != &q->head ? KickLocked(q) : nullptr;
@@ -132,6 +226,8 @@ extern "C" void ExDispatch(work_struct *work)
 		pin.Release();
 		if (auto hook = __atomic_load_n(&g_unpin_hook, __ATOMIC_ACQUIRE))
 			hook(reinterpret_cast<const void *>(routine));
+		if (!d->handoff)
+			ClearBusyLocked(q, d);
 	}
 	d->next_idle = q->idle;
 	q->idle = d;
@@ -151,6 +247,8 @@ int ExQueues::Init() noexcept
 		q->kicked = 0;
 		q->index = i;
 		q->idle = nullptr;
+		for (u32 b = 0; b < kBusyBuckets; b++)
+			q->busy[b] = nullptr;
 		q->slots = static_cast<ExDispatcher *>(
 			ntwq_rt_alloc(sizeof(ExDispatcher) * kExDispatchers, NTWQ_GFP_KERNEL));
 		if (!q->slots) {
@@ -160,6 +258,9 @@ int ExQueues::Init() noexcept
 		for (u32 s = 0; s < kExDispatchers; s++) {
 			ExDispatcher *d = &q->slots[s];
 			d->queue = q;
+			d->item = nullptr;
+			d->handoff = nullptr;
+			d->running = nullptr;
 			ntwq_init_work(d->work.Get(), ExDispatch, g_ex_work_class.Key());
 			d->next_idle = q->idle;
 			q->idle = d;
@@ -228,6 +329,11 @@ void ExQueues::Queue(PWORK_QUEUE_ITEM item, unsigned int queue_type, module *cal
 		ntwq_trace_queue(item, routine, NTWQ_TRACE_EX, queue_type, Queues::Name(index), who);
 
 	ExQueue *q = &g_queues[index];
+	/* Re-queued by its own routine onto another queue type: its next pass
+	 * is handed over on this one (see the design note). */
+	ExDispatcher *self = CallingDispatcher();
+	if (self && self->queue != q && self->item == &item->List)
+		q = self->queue;
 	WorkPin pin = WorkPin::OfModule(caller);
 	ExDispatcher *d;
 	{
@@ -268,6 +374,20 @@ bool ExQueues::TakeLongRunning(u64 now_ns, u64 threshold_ns, LongRun *out) noexc
 	return false;
 }
 
+namespace {
+
+/* One line of debugfs `items` for a queued item (lock held). */
+void ShowQueued(seq_file *seq, u32 index, PLIST_ENTRY e)
+{
+	auto *item = reinterpret_cast<PWORK_QUEUE_ITEM>(e);
+
+	ntwq_seq_printf(seq, "%-4s %-8s %-20s %-16s %12s %ps\n", "ex", "queued", Queues::Name(index),
+			ntwq_module_name(reinterpret_cast<module *>(e->Blink)), "-",
+			reinterpret_cast<void *>(item->WorkerRoutine));
+}
+
+} /* namespace */
+
 void ExQueues::Show(seq_file *seq, u64 now_ns) noexcept
 {
 	for (u32 i = 0; i < kQueueCount; i++) {
@@ -276,20 +396,17 @@ void ExQueues::Show(seq_file *seq, u64 now_ns) noexcept
 
 		for (u32 s = 0; s < kExDispatchers; s++) {
 			ExDispatcher *d = &q->slots[s];
-			if (!d->running)
-				continue;
-			ntwq_seq_printf(seq, "%-4s %-8s %-20s %-16s %12llu %ps\n", "ex", "running",
-					Queues::Name(i), ntwq_module_name(d->running_owner),
-					(now_ns - d->running_since_ns) / 1000, d->running);
+			if (d->running)
+				ntwq_seq_printf(seq, "%-4s %-8s %-20s %-16s %12llu %ps\n", "ex",
+						"running", Queues::Name(i),
+						ntwq_module_name(d->running_owner),
+						(now_ns - d->running_since_ns) / 1000, d->running);
+			if (d->handoff)
+				ShowQueued(seq, i, d->handoff);
 		}
 
-		for (PLIST_ENTRY e = q->head.Flink; e && e != &q->head; e = e->Flink) {
-			auto *item = reinterpret_cast<PWORK_QUEUE_ITEM>(e);
-			ntwq_seq_printf(seq, "%-4s %-8s %-20s %-16s %12s %ps\n", "ex", "queued",
-					Queues::Name(i),
-					ntwq_module_name(reinterpret_cast<module *>(e->Blink)),
-					"-", reinterpret_cast<void *>(item->WorkerRoutine));
-		}
+		for (PLIST_ENTRY e = q->head.Flink; e && e != &q->head; e = e->Flink)
+			ShowQueued(seq, i, e);
 	}
 }
 

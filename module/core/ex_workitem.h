@@ -29,10 +29,29 @@
  * wait in the FIFO for a dispatcher to return.  Short routines cost no extra
  * threads: dispatchers that never block share one worker per CPU.
  *
+ * No overlapping runs of one item (Linux's rule, not Windows').  Each
+ * dispatcher records, under the lock, the address of the item it runs, in a
+ * small per-queue hash (ExQueue::busy, chained through the dispatchers), from
+ * its dequeue until its routine has returned.  A dispatcher that dequeues an
+ * item another one is running hands it over to that one (ExDispatcher::
+ * handoff: one slot is enough, as a queued item cannot be queued again; its
+ * List.Flink stays non-NULL and List.Blink keeps the pin, so it still reads
+ * as queued) and goes on with the FIFO; the running dispatcher, under the
+ * lock after its routine returns, takes its handoff before the FIFO.  Only
+ * the address is compared, never read: a new item at a freed item's address
+ * is at worst serialised behind the old run.  A routine that re-queues its
+ * own item onto another queue type (the calling kworker is the dispatcher
+ * running it: current_work()) has it queued on its own queue type instead,
+ * where the handoff serialises it; that pass runs at this type's priority.
+ * Not covered: another thread moving a running item to another queue type.
+ * debugfs `items` shows handed-over items as queued; unload drains them,
+ * since a dispatcher does not return while its handoff holds one.
+ *
  * Locks: ExQueue::lock (irq-safe) guards the FIFO, the idle dispatchers,
- * the kick count and what each dispatcher is running (for debugfs `items`:
- * a running item is shown from its dispatcher, not from the item, which its
- * routine may free).  The queue path takes it once; never sleeps or allocates.
+ * the kick count, the busy hash and handoffs, and what each dispatcher is
+ * running (for debugfs `items`: a running item is shown from its
+ * dispatcher, not from the item, which its routine may free).  The queue
+ * path takes it once; never sleeps or allocates.
  */
 #ifndef _NTWQ_CORE_EX_WORKITEM_H
 #define _NTWQ_CORE_EX_WORKITEM_H

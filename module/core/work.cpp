@@ -387,6 +387,7 @@ bool WorkItem::Init(ObjectHeader *io_object, WorkStorage kind, Api family,
 	object = io_object;
 	driver = DriverOf(io_object);
 	routine = nullptr;
+	queue = kQueueCount; /* never queued */
 	new (&pin) WorkPin();
 	record.node.Init();
 	record.listed = false;
@@ -439,10 +440,21 @@ bool WorkItem::QueueImpl(const char *api_name, const void *worker_routine, bool 
 		return false; /* the ticket goes back */
 
 	/* Claimed: these fields are ours until published. */
+	u32 index = static_cast<u32>(q);
+	/*
+	 * Linux keeps one work_struct off two CPUs only within one workqueue:
+	 * moved to another while its last run is still executing, it could
+	 * start beside it.  Claimed, the item cannot start until we queue it,
+	 * so "not running" now stays true; if running, it runs again on the
+	 * workqueue it runs on, after this run returns.
+	 */
+	if (__builtin_expect(index != queue, 0) && queue < kQueueCount &&
+	    ntwq_work_running(work.Get()))
+		index = queue;
 	routine = worker_routine;
 	context = ctx;
 	ex = is_ex;
-	queue = static_cast<u32>(q);
+	queue = index;
 	queued_at = CyclesNow();
 	pin = Move(ticket);
 	if (kVerify) {

@@ -47,6 +47,17 @@
  * uninitialize or re-queue its own item; after calling it, ntwq touches only
  * the pin.
  *
+ * No overlapping runs.  Linux never runs a work_struct twice at once when it
+ * is queued on one workqueue; queued on another, it may start beside the
+ * run still executing.  So the item remembers the queue of its last queueing
+ * (`queue`), and a queue call naming another queue type asks the kernel
+ * whether the work is running (ntwq_work_running: the pool lock, paid only
+ * on this path).  The queuer holds the item Claimed, so an item not running
+ * now cannot start before it is queued; a running one is queued on its last
+ * workqueue instead, and runs after the current run returns, at that queue
+ * type's priority (a routine that keeps moving its item from inside its run
+ * keeps it there).  The same-queue path is unchanged: one compare.
+ *
  * Field legend: I: set at Init, constant until the item is retired;
  * S: owned by whoever holds the state Claimed or Queued (see above);
  * A: atomic.
@@ -231,7 +242,7 @@ struct WorkItem {
 	DriverBlock *driver;     /* I: the driver that owns the work */
 	const void *routine;     /* S: what the next run calls */
 	void *context;           /* S */
-	u32 queue;               /* S: QueueIndex */
+	u32 queue;               /* S: QueueIndex of the last queueing (kQueueCount: none) */
 	bool ex;                 /* S: IO_WORKITEM_ROUTINE_EX */
 	u64 queued_at;           /* S: CyclesNow() at queueing, for the latency statistic */
 	WorkPin pin;             /* S: the queued run's pins */

@@ -96,6 +96,29 @@ int probe_wait(struct probe *p, struct completion *c)
 	return wait_for_completion_timeout(c, WAIT_JIFFIES) > 0;
 }
 
+void overlap_init(struct overlap *o, struct probe *p)
+{
+	o->p = p;
+	atomic_set(&o->passes, 0);
+	init_completion(&o->second);
+}
+
+int overlap_enter(struct overlap *o)
+{
+	int pass;
+
+	probe_enter(o->p, NULL, o, NULL);
+	pass = atomic_inc_return(&o->passes);
+	if (pass == 2)
+		complete(&o->second);
+	return pass;
+}
+
+void overlap_wait(struct overlap *o)
+{
+	wait_for_completion_timeout(&o->second, OVERLAP_JIFFIES);
+}
+
 
 
 void put_probe(struct ntwq_scn_result *r, struct probe *p)

@@ -62,6 +62,26 @@ void probe_leave(struct probe *p);
 int probe_wait(struct probe *p, struct completion *c);
 void put_probe(struct ntwq_scn_result *r, struct probe *p);
 
+/*
+ * Re-queue without overlap: the first pass of a routine re-queues its item and
+ * then waits up to OVERLAP_JIFFIES for the second pass to enter.  A core that
+ * starts the second pass while the first is still in the routine lets it
+ * enter (max_running 2); a correct one starts it only after the first returns.
+ */
+#define OVERLAP_JIFFIES msecs_to_jiffies(3000)
+
+struct overlap {
+	struct probe *p;	/* target 2 */
+	atomic_t passes;	/* passes that entered */
+	struct completion second;
+};
+
+void overlap_init(struct overlap *o, struct probe *p);
+/* In the routine, first: probe_enter() and the pass number (1, 2, ...). */
+int overlap_enter(struct overlap *o);
+/* In the first pass, after re-queueing: the bounded wait for the second. */
+void overlap_wait(struct overlap *o);
+
 /* A driver "ntwq_selftest" and a device with @ext extension bytes. */
 int scn_setup(struct scn *s, ULONG ext);
 /* Deletes the device (unless the scenario did) and the driver: drains. */

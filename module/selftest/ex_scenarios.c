@@ -359,6 +359,55 @@ int ntwq_scn_ex_requeue(unsigned int arg, struct ntwq_scn_result *r)
 	return ex_finish(&s, c, r);
 }
 
+/* The first pass re-queues onto @requeue_type, then waits for an overlap. */
+struct ex_overlap {
+	struct overlap o;
+	WORK_QUEUE_ITEM item;
+	WORK_QUEUE_TYPE requeue_type;
+};
+
+static void ex_overlap_routine(PVOID Parameter)
+{
+	struct ex_overlap *x = Parameter;
+
+	if (overlap_enter(&x->o) == 1) {
+		ExQueueWorkItem(&x->item, x->requeue_type);
+		overlap_wait(&x->o);
+	}
+	probe_leave(x->o.p);
+}
+
+static int ex_requeue_overlap(WORK_QUEUE_TYPE requeue_type, struct ntwq_scn_result *r)
+{
+	struct ex_overlap *x = kzalloc(sizeof(*x), GFP_KERNEL);
+	struct ex_ctx *c;
+	struct scn s;
+
+	if (!x || ex_begin(&s, &c, 2)) {
+		kfree(x);
+		return -ENOMEM;
+	}
+	overlap_init(&x->o, c->p);
+	x->requeue_type = requeue_type;
+	ExInitializeWorkItem(&x->item, ex_overlap_routine, x);
+	ExQueueWorkItem(&x->item, NormalWorkQueue);
+	ntwq_scn_put(r, "completed", probe_wait(c->p, &c->p->done));
+	ntwq_scn_put(r, "max_concurrent", atomic_read(&c->p->max_running));
+	if (ex_drain(c->baseline))
+		kfree(x); /* else a pass may still use it: leak rather than free */
+	return ex_finish(&s, c, r);
+}
+
+int ntwq_scn_ex_requeue_no_overlap(unsigned int arg, struct ntwq_scn_result *r)
+{
+	return ex_requeue_overlap(NormalWorkQueue, r);
+}
+
+int ntwq_scn_ex_requeue_other_type(unsigned int arg, struct ntwq_scn_result *r)
+{
+	return ex_requeue_overlap(CriticalWorkQueue, r);
+}
+
 /* ---- volume and concurrency ---- */
 
 struct ex_many {

@@ -363,6 +363,39 @@ int ntwq_scn_io_requeue(unsigned int arg, struct ntwq_scn_result *r)
 	return scn_finish(&s, r);
 }
 
+static struct overlap io_overlap;
+
+static void requeue_other_routine(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkItem)
+{
+	struct overlap *o = Context;
+
+	if (overlap_enter(o) == 1) {
+		/* Normal runs on the normal pool, Critical on the high-priority one. */
+		IoQueueWorkItemEx(IoWorkItem, requeue_other_routine, CriticalWorkQueue, o);
+		overlap_wait(o);
+	}
+	probe_leave(o->p);
+}
+
+int ntwq_scn_io_requeue_other_type(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct overlap *o = &io_overlap;
+	PIO_WORKITEM item;
+	struct scn s;
+
+	if (scn_begin(&s, 2, 0))
+		return -ENOMEM;
+	overlap_init(o, s.p);
+	if (scn_alloc_items(&s, &item, 1))
+		return scn_abort(&s);
+	IoQueueWorkItemEx(item, requeue_other_routine, NormalWorkQueue, o);
+	ntwq_scn_put(r, "completed", probe_wait(s.p, &s.p->done));
+	scn_teardown(&s);
+	IoFreeWorkItem(item);
+	ntwq_scn_put(r, "max_concurrent", atomic_read(&s.p->max_running));
+	return scn_finish(&s, r);
+}
+
 /* ---- lifetime: deleting the device or the driver under pending work ---- */
 
 static void deleted_device_routine(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkItem)

@@ -21,6 +21,7 @@ NTWQ_SCN(ntwq_scn_io_from_hardirq);
 NTWQ_SCN(ntwq_scn_io_free_in_routine);
 NTWQ_SCN(ntwq_scn_io_uninit_in_routine);
 NTWQ_SCN(ntwq_scn_io_requeue);
+NTWQ_SCN(ntwq_scn_io_requeue_other_type);
 NTWQ_SCN(ntwq_scn_io_delete_pending);
 NTWQ_SCN(ntwq_scn_io_delete_driver_waits);
 NTWQ_SCN(ntwq_scn_io_double_queue);
@@ -45,6 +46,8 @@ NTWQ_SCN(ntwq_scn_ex_from_atomic);
 NTWQ_SCN(ntwq_scn_ex_from_softirq);
 NTWQ_SCN(ntwq_scn_ex_from_hardirq);
 NTWQ_SCN(ntwq_scn_ex_requeue);
+NTWQ_SCN(ntwq_scn_ex_requeue_no_overlap);
+NTWQ_SCN(ntwq_scn_ex_requeue_other_type);
 NTWQ_SCN(ntwq_scn_ex_many);
 NTWQ_SCN(ntwq_scn_ex_concurrency);
 NTWQ_SCN(ntwq_scn_ex_double_queue);
@@ -103,6 +106,7 @@ NTWQ_SCN(ntwq_scn_vrf_quarantine);
 	{ "io.free_in_routine", "io.free_in_routine", ntwq_scn_io_free_in_routine }, \
 	{ "io.uninit_in_routine", "io.uninit_in_routine", ntwq_scn_io_uninit_in_routine }, \
 	{ "io.requeue", "io.requeue", ntwq_scn_io_requeue }, \
+	{ "io.requeue_other_type", "io.requeue_other_type", ntwq_scn_io_requeue_other_type }, \
 	{ "io.delete_pending", "io.delete_pending", ntwq_scn_io_delete_pending }, \
 	{ "io.delete_driver_waits", "io.delete_driver_waits", ntwq_scn_io_delete_driver_waits }, \
 	{ "io.double_queue", "io.double_queue", ntwq_scn_io_double_queue }, \
@@ -128,6 +132,8 @@ NTWQ_SCN(ntwq_scn_vrf_quarantine);
 	{ "ex.from_softirq", "ex.from_softirq", ntwq_scn_ex_from_softirq }, \
 	{ "ex.from_hardirq", "ex.from_hardirq", ntwq_scn_ex_from_hardirq }, \
 	{ "ex.requeue", "ex.requeue", ntwq_scn_ex_requeue }, \
+	{ "ex.requeue_no_overlap", "ex.requeue_no_overlap", ntwq_scn_ex_requeue_no_overlap }, \
+	{ "ex.requeue_other_type", "ex.requeue_other_type", ntwq_scn_ex_requeue_other_type }, \
 	{ "ex.many", "ex.many [items]", ntwq_scn_ex_many }, \
 	{ "ex.concurrency", "ex.concurrency [items]", ntwq_scn_ex_concurrency }, \
 	{ "ex.double_queue", "ex.double_queue", ntwq_scn_ex_double_queue }, \
