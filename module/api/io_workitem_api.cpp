@@ -44,7 +44,8 @@ extern "C" PIO_WORKITEM IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject)
 
 	if (!device)
 		return nullptr;
-	return reinterpret_cast<PIO_WORKITEM>(WorkItem::Allocate(device));
+	return reinterpret_cast<PIO_WORKITEM>(
+		WorkItem::Allocate(device, Api::Io, "IoAllocateWorkItem"));
 }
 
 extern "C" VOID IoFreeWorkItem(PIO_WORKITEM IoWorkItem)
@@ -71,6 +72,12 @@ bool QueueFromApi(PIO_WORKITEM handle, const void *routine, bool ex, WORK_QUEUE_
 {
 	WorkItem *item = WorkItem::FromHandle(handle, api);
 
+	/* A shim's item runs through its family's call: only NtwqQueueWorkItem. */
+	if (item && __builtin_expect(item->api != Api::Io, 0)) {
+		Verifier::Report(NTWQ_DIAG_INVALID_ITEM, api, routine, item->driver->Name(),
+				 "item of another API family; not queued");
+		return false;
+	}
 	return item && RoutineOk(item, routine, api) &&
 	       item->Queue(api, routine, ex, type, context, nullptr);
 }

@@ -9,6 +9,7 @@
  */
 #include "module.h"
 #include "ex_workitem.h"
+#include "family.h"
 #include "queues.h"
 #include "registry.h"
 #include "stats.h"
@@ -42,6 +43,7 @@ using namespace ntwq;
 extern "C" int ntwq_core_init(void)
 {
 	FxInit();
+	Families::Init();
 	int err = WorkInit();
 	if (err)
 		return err;

@@ -5,6 +5,7 @@
 #include "work.h"
 
 #include "bridge/bridge.h"
+#include "family.h"
 #include "lib/clock.h"
 #include "lib/percpu.h"
 #include "lib/runtime.h"
@@ -159,7 +160,11 @@ extern "C" void WorkDispatch(work_struct *work)
 	int preempt = ntwq_preempt_count();
 	void *body = object->Body();
 
-	if (ex)
+	/* A shim's item: its family adapts the call (queueing checked IoCall). */
+	if (__builtin_expect(IsShim(api), 0))
+		Families::IoCall(api)(const_cast<void *>(routine), body, context,
+				      reinterpret_cast<PIO_WORKITEM>(item));
+	else if (ex)
 		reinterpret_cast<PIO_WORKITEM_ROUTINE_EX>(const_cast<void *>(routine))(
 			body, context, reinterpret_cast<PIO_WORKITEM>(item));
 	else
@@ -261,7 +266,7 @@ void WorkItem::ReportBadHandle(const void *handle, const char *api_name) noexcep
 			 handle ? "not a live work item" : "NULL work item");
 }
 
-WorkItem *WorkItem::Allocate(ObjectHeader *device) noexcept
+WorkItem *WorkItem::Allocate(ObjectHeader *io_object, Api family, const char *api_name) noexcept
 {
 	/* Callable at DISPATCH_LEVEL, as in Windows. */
 	Gfp gfp = KeGetCurrentIrql() == PASSIVE_LEVEL ? Gfp::Kernel : Gfp::Atomic;
@@ -269,7 +274,7 @@ WorkItem *WorkItem::Allocate(ObjectHeader *device) noexcept
 		ntwq_rt_alloc(sizeof(WorkItem), static_cast<unsigned int>(gfp)));
 
 	if (item)
-		item->Init(device, WorkStorage::Allocated, Api::Io, "IoAllocateWorkItem");
+		item->Init(io_object, WorkStorage::Allocated, family, api_name);
 	return item;
 }
 

@@ -224,7 +224,7 @@ constexpr const Rule &At(WorkEvent event, WorkState state)
 struct WorkItem {
 	Atomic<u32> magic;       /* A: kWorkItemMagic from Init until retired */
 	Atomic<WorkState> state; /* A: through Transition() only */
-	Api api;                 /* I: Io, or Wdf for the item of a KMDF work item */
+	Api api;                 /* I: Io, Wdf for the item of a KMDF work item, or a shim's */
 	WorkStorage storage;     /* I */
 	Atomic<u32> refs;        /* A: Allocated: owner + one per pin */
 	ObjectHeader *object;    /* I: the IoObject, referenced until the memory goes */
@@ -248,8 +248,12 @@ struct WorkItem {
 		ReportBadHandle(handle, api);
 		return nullptr;
 	}
-	/* Allocates an item for @device (GFP by IRQL), or nullptr. */
-	static WorkItem *Allocate(ObjectHeader *device) noexcept;
+	/*
+	 * Allocates an item of @family for @io_object (GFP by IRQL), or
+	 * nullptr; @api_name is the routine named in diagnostics.
+	 */
+	static WorkItem *Allocate(ObjectHeader *io_object, Api family,
+				  const char *api_name) noexcept;
 	/*
 	 * Sets up caller storage (or fresh memory).  Refused, with a diagnostic,
 	 * when the storage holds a live item that is queued.
