@@ -15,7 +15,7 @@ mkdir -p "$src"
 # Copy the sources, never build outputs, into the kernel's own tree: the
 # files git tracks or would track (.gitignore names every build output; an
 # in-place build's layout.s for another kernel must not leak in).
-dirs=(Kbuild Makefile include module kunit samples bench scripts)
+dirs=(Kbuild Makefile include module kunit samples bench scripts shims)
 if git -C "$NTWQ_ROOT" rev-parse --git-dir >/dev/null 2>&1; then
 	(cd "$NTWQ_ROOT" && git ls-files -z -c -o --exclude-standard -- "${dirs[@]}" |
 		tar --null -T - -cf -) | tar -C "$src" -xf -
@@ -25,11 +25,18 @@ else
 		tar -C "$src" -xf -
 fi
 
-if ! make -C "$kdir" M="$src" modules >"$log" 2>&1; then
+# ntwq, then the NDIS shim and the NDIS sample as separate external builds
+# that see only ntwq's public headers and the symbols its Module.symvers
+# (and then ntwq_ndis's) exports: what a wrapper author's build sees.
+if ! { make -C "$kdir" M="$src" modules &&
+	make -C "$kdir" M="$src/shims/ndis" KBUILD_EXTRA_SYMBOLS="$src/Module.symvers" modules &&
+	make -C "$kdir" M="$src/samples/ndis" \
+		KBUILD_EXTRA_SYMBOLS="$src/Module.symvers $src/shims/ndis/Module.symvers" modules
+} >"$log" 2>&1; then
 	grep -E 'error|Error' "$log" | head -20 >&2
 	die "build for $kid failed (log: $log)"
 fi
 if grep -E 'warning:|WARNING:' "$log" >&2; then
 	die "build for $kid has warnings (log: $log)"
 fi
-say "built for $kid: $(cd "$src" && ls ./*.ko | xargs -n1 basename | tr '\n' ' ')"
+say "built for $kid: $(cd "$src" && ls ./*.ko shims/ndis/*.ko samples/ndis/*.ko | xargs -n1 basename | tr '\n' ' ')"

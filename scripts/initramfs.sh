@@ -2,7 +2,8 @@
 # initramfs.sh KVER MODDIR OUT: make a gzip'd cpio for one kernel.
 #
 # busybox-static for the shell and tools, the kmod tools (with the shared
-# libraries they need) for modprobe/modinfo, the modules from MODDIR in
+# libraries they need) for modprobe/modinfo, the modules from MODDIR (and
+# its shims/ndis and samples/ndis) in
 # /lib/modules/KVER/extra indexed by depmod, userspace-test, and
 # scripts/guest-init.sh as /init.
 set -euo pipefail
@@ -32,7 +33,7 @@ for tool in modprobe insmod rmmod lsmod modinfo depmod; do
 	ln -sf ../usr/bin/kmod "$root/sbin/$tool"
 done
 
-cp "$moddir"/*.ko "$root/lib/modules/$kver/extra/"
+cp "$moddir"/*.ko "$moddir"/shims/ndis/*.ko "$moddir"/samples/ndis/*.ko "$root/lib/modules/$kver/extra/"
 : >"$root/lib/modules/$kver/modules.order"
 : >"$root/lib/modules/$kver/modules.builtin"
 : >"$root/lib/modules/$kver/modules.builtin.modinfo"
