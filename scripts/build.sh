@@ -39,4 +39,5 @@ fi
 if grep -E 'warning:|WARNING:' "$log" >&2; then
 	die "build for $kid has warnings (log: $log)"
 fi
-say "built for $kid: $(cd "$src" && ls ./*.ko shims/ndis/*.ko samples/ndis/*.ko | xargs -n1 basename | tr '\n' ' ')"
+say "built for $kid: $(cd "$src" && ls ./*.ko shims/ndis/*.ko samples/ndis/*.ko 2>/dev/null |
+	xargs -n1 basename | tr '\n' ' ')"

@@ -33,7 +33,11 @@ for tool in modprobe insmod rmmod lsmod modinfo depmod; do
 	ln -sf ../usr/bin/kmod "$root/sbin/$tool"
 done
 
-cp "$moddir"/*.ko "$moddir"/shims/ndis/*.ko "$moddir"/samples/ndis/*.ko "$root/lib/modules/$kver/extra/"
+cp "$moddir"/*.ko "$moddir"/shims/ndis/*.ko "$root/lib/modules/$kver/extra/"
+# The NDIS sample needs networking, which the debug kernel lacks.
+for ko in "$moddir"/samples/ndis/*.ko; do
+	[ -e "$ko" ] && cp "$ko" "$root/lib/modules/$kver/extra/"
+done
 : >"$root/lib/modules/$kver/modules.order"
 : >"$root/lib/modules/$kver/modules.builtin"
 : >"$root/lib/modules/$kver/modules.builtin.modinfo"
