@@ -82,7 +82,8 @@ VOID NtwqNdisHaltAdapter(NDIS_HANDLE MiniportAdapterHandle);
 
 /**
  * NtwqNdisAdapterContext - the MiniportAdapterContext given at initialization.
- * @MiniportAdapterHandle: a live adapter handle.
+ * @MiniportAdapterHandle: an adapter handle, also while it is being
+ *	halted (its work items may call this).
  *
  * Return: the context, or NULL for a handle that is not an adapter's.
  */

@@ -130,7 +130,8 @@ extern "C" void ExDispatch(work_struct *work)
 		else
 			routine(parameter);
 		if (__builtin_expect(ntwq_context_changed(preempt), 0)) {
-			Verifier::Report(NTWQ_DIAG_BAD_IRQL_RETURN, ApiName(api),
+			Verifier::Report(NTWQ_DIAG_BAD_IRQL_RETURN,
+					 IsShim(api) ? ApiName(api) : "ExQueueWorkItem",
 					 reinterpret_cast<const void *>(routine),
 					 ntwq_module_name(owner),
 					 "routine returned with interrupts or preemption disabled; restored");

@@ -47,7 +47,7 @@ struct ndis_miniport {
 
 /* In the adapter device's extension. */
 struct ndis_adapter {
-	u32 magic;			/* I, then NDIS_DEAD_MAGIC at halt */
+	u32 magic;			/* I */
 	struct list_head node;		/* L: in ndis_miniport::adapters */
 	PDEVICE_OBJECT device;		/* I: the adapter handle */
 	PDRIVER_OBJECT work;		/* I: the adapter's own driver object (see above) */
@@ -92,7 +92,9 @@ static struct ndis_adapter *ndis_adapter_of(NDIS_HANDLE handle, const char *api)
 	PDEVICE_OBJECT device = handle;
 	struct ndis_adapter *a;
 
-	if (device && device->Type == IO_TYPE_DEVICE) {
+	/* A halted adapter's memory stays valid while its work items hold it. */
+	if (device && device->Type == IO_TYPE_DEVICE &&
+	    !(device->Flags & DO_NTWQ_DELETE_PENDING)) {
 		a = device->DeviceExtension;
 		if (a && a->magic == NDIS_ADAPTER_MAGIC)
 			return a;
@@ -174,8 +176,8 @@ static void ndis_halt(struct ndis_adapter *a)
 	PDEVICE_OBJECT device = a->device;
 	PDRIVER_OBJECT work = a->work;
 
-	a->magic = NDIS_DEAD_MAGIC;
-	/* The device's memory lives while a work item holds it. */
+	/* Marks it halted (DO_NTWQ_DELETE_PENDING); its memory lives while a
+	 * work item holds it. */
 	IoDeleteDevice(device);
 	/* Refuses the adapter's new work, waits for what is pending. */
 	NtwqDeleteDriver(work);
@@ -196,9 +198,14 @@ EXPORT_SYMBOL_GPL(NtwqNdisHaltAdapter);
 
 NDIS_HANDLE NtwqNdisAdapterContext(NDIS_HANDLE MiniportAdapterHandle)
 {
-	struct ndis_adapter *a = ndis_adapter_of(MiniportAdapterHandle, "NtwqNdisAdapterContext");
+	PDEVICE_OBJECT device = MiniportAdapterHandle;
+	struct ndis_adapter *a;
 
-	return a ? a->context : NULL;
+	/* Also while halting: the adapter's work items may still ask. */
+	if (!device || device->Type != IO_TYPE_DEVICE)
+		return NULL;
+	a = device->DeviceExtension;
+	return a && a->magic == NDIS_ADAPTER_MAGIC ? a->context : NULL;
 }
 EXPORT_SYMBOL_GPL(NtwqNdisAdapterContext);
 
