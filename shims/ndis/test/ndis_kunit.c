@@ -6,6 +6,7 @@
  */
 #include <kunit/test.h>
 #include <linux/module.h>
+#include "../../../kunit/expect_check.h"
 #include "ndis_expect.h"
 #include "ndis_scenarios.h"
 
@@ -25,23 +26,7 @@ static const void *ndis_params(const void *prev, char *desc)
 /* Runs one NDIS scenario and checks every value it must observe. */
 static void ndis_scenario_observes_expected_values(struct kunit *test)
 {
-	const struct ntwq_expect *e = test->param_value;
-	struct ntwq_scn_result *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
-	const struct ntwq_expect_kv *kv;
-	int ret;
-
-	KUNIT_ASSERT_NOT_NULL(test, r);
-	kunit_info(test, "%s: %s", e->scenario, e->what);
-	ret = ntwq_ndis_scn_run(e->scenario, e->arg, r);
-	if (ret == -EOPNOTSUPP && e->needs_fault_injection)
-		kunit_skip(test, "kernel without fault injection");
-	KUNIT_ASSERT_EQ(test, ret, 0);
-	for (kv = e->kv; kv->key; kv++) {
-		long long got = ntwq_scn_get(r, kv->key);
-
-		KUNIT_EXPECT_NE_MSG(test, got, NTWQ_SCN_MISSING, "%s not reported", kv->key);
-		KUNIT_EXPECT_EQ_MSG(test, got, kv->value, "%s", kv->key);
-	}
+	ntwq_kunit_check_expect(test, test->param_value, ntwq_ndis_scn_run);
 }
 
 static struct kunit_case ntwq_ndis_cases[] = {

@@ -77,6 +77,18 @@ static int nscn_finish(struct nscn *n, struct ntwq_scn_result *r)
 	return scn_finish(&n->s, r);
 }
 
+/* nscn_begin() and one work item of the adapter: 0, or -ENOMEM (torn down). */
+static int nscn_begin_item(struct nscn *n, int target, NDIS_HANDLE *item)
+{
+	if (nscn_begin(n, target))
+		return -ENOMEM;
+	*item = NdisAllocateIoWorkItem(n->adapter);
+	if (*item)
+		return 0;
+	nscn_finish(n, NULL);
+	return -ENOMEM;
+}
+
 /* For scenarios that record into a probe of their own. */
 static void nscn_drop_probe(struct nscn *n)
 {
@@ -260,11 +272,8 @@ NTWQ_SCN(ntwq_scn_ndis_io_free_in_routine)
 	NDIS_HANDLE item;
 	struct nscn n;
 
-	if (nscn_begin(&n, 1))
+	if (nscn_begin_item(&n, 1, &item))
 		return -ENOMEM;
-	item = NdisAllocateIoWorkItem(n.adapter);
-	if (!item)
-		return nscn_abort(&n);
 	NdisQueueIoWorkItem(item, ndis_free_self_routine, n.s.p);
 	ntwq_scn_put(r, "completed", probe_wait(n.s.p, &n.s.p->done));
 	return nscn_finish(&n, r);
@@ -374,11 +383,8 @@ NTWQ_SCN(ntwq_scn_ndis_io_queue_after_halt)
 	NDIS_HANDLE item;
 	struct nscn n;
 
-	if (nscn_begin(&n, 1))
+	if (nscn_begin_item(&n, 1, &item))
 		return -ENOMEM;
-	item = NdisAllocateIoWorkItem(n.adapter);
-	if (!item)
-		return nscn_abort(&n);
 	NtwqNdisHaltAdapter(n.adapter);
 	n.halted = true;
 	NdisQueueIoWorkItem(item, ndis_probe_routine, n.s.p);
@@ -437,11 +443,8 @@ NTWQ_SCN(ntwq_scn_ndis_io_double_queue)
 	NDIS_HANDLE item;
 	struct nscn n;
 
-	if (nscn_begin(&n, 1))
+	if (nscn_begin_item(&n, 1, &item))
 		return -ENOMEM;
-	item = NdisAllocateIoWorkItem(n.adapter);
-	if (!item)
-		return nscn_abort(&n);
 	/* Interrupts off: the bound queue's worker cannot take it in between. */
 	local_irq_save(flags);
 	NdisQueueIoWorkItem(item, ndis_probe_routine, n.s.p);
@@ -463,11 +466,8 @@ NTWQ_SCN(ntwq_scn_ndis_io_null_args)
 	NDIS_HANDLE item;
 	struct nscn n;
 
-	if (nscn_begin(&n, 1))
+	if (nscn_begin_item(&n, 1, &item))
 		return -ENOMEM;
-	item = NdisAllocateIoWorkItem(n.adapter);
-	if (!item)
-		return nscn_abort(&n);
 	ntwq_scn_put(r, "alloc_null_handle_null", NdisAllocateIoWorkItem(NULL) == NULL);
 	NdisQueueIoWorkItem(NULL, ndis_probe_routine, n.s.p);
 	/* An adapter handle where a work item's is expected. */
