@@ -330,7 +330,7 @@ NTWQ_SCN(ntwq_scn_ndis_io_halt_pending)
 	struct blocked *b;
 	NDIS_HANDLE item;
 	struct nscn n;
-	int i, began = 0;
+	int i, began = 0, returned;
 
 	if (nscn_begin(&n, 0))
 		return -ENOMEM;
@@ -366,13 +366,14 @@ NTWQ_SCN(ntwq_scn_ndis_io_halt_pending)
 	msleep(50);
 	ntwq_scn_put(r, "halt_waited", !completion_done(&h->done));
 	complete(&b->p.go);
-	ntwq_scn_put(r, "halt_returned", probe_wait(&b->p, &h->done));
+	returned = probe_wait(&b->p, &h->done);
+	ntwq_scn_put(r, "halt_returned", returned);
 	ntwq_scn_put(r, "completed", probe_wait(&b->p, &b->p.done));
 	ntwq_scn_put(r, "adapter_valid_in_routine", b->adapter_valid);
 	ntwq_scn_put(r, "halted_flag_seen", b->halted_flag_seen);
 	put_probe(r, &b->p);
 	/* A halt that never returned keeps using h: leak it rather than free it. */
-	if (completion_done(&h->done))
+	if (returned)
 		kfree(h);
 	kfree(b);
 	return nscn_finish(&n, r);
