@@ -29,10 +29,14 @@ all: modules
 modules:
 	@test -n "$(KDIR)" || { echo "no kernel build tree: install linux-headers or pass KDIR=" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/shims/ndis KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/samples/ndis \
+		KBUILD_EXTRA_SYMBOLS="$(CURDIR)/Module.symvers $(CURDIR)/shims/ndis/Module.symvers" modules
 
 userspace-test: build/userspace-test
 
-build/userspace-test: userspace-test/userspace-test.c module/selftest/expect.h
+build/userspace-test: userspace-test/userspace-test.c module/selftest/expect.h \
+		shims/ndis/test/ndis_expect.h
 	@mkdir -p build
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
@@ -80,5 +84,9 @@ check:
 	scripts/check.sh
 
 clean:
-	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then \
+		$(MAKE) -C $(KDIR) M=$(CURDIR) clean; \
+		$(MAKE) -C $(KDIR) M=$(CURDIR)/shims/ndis clean; \
+		$(MAKE) -C $(KDIR) M=$(CURDIR)/samples/ndis clean; \
+	fi
 	rm -rf build generated

@@ -17,6 +17,7 @@
 #include "../module/selftest/runtime.h"
 #include "../module/selftest/expect.h"
 #include "../module/selftest/scenario.h"
+#include "expect_check.h"
 
 MODULE_IMPORT_NS(NTWQ_INTERNAL);
 
@@ -339,23 +340,7 @@ static const void *io_params(const void *prev, char *desc)
  */
 static void scenario_observes_expected_values(struct kunit *test)
 {
-	const struct ntwq_expect *e = test->param_value;
-	struct ntwq_scn_result *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
-	const struct ntwq_expect_kv *kv;
-	int ret;
-
-	KUNIT_ASSERT_NOT_NULL(test, r);
-	kunit_info(test, "%s: %s", e->scenario, e->what);
-	ret = ntwq_scn_run(e->scenario, e->arg, r);
-	if (ret == -EOPNOTSUPP && e->needs_fault_injection)
-		kunit_skip(test, "kernel without fault injection");
-	KUNIT_ASSERT_EQ(test, ret, 0);
-	for (kv = e->kv; kv->key; kv++) {
-		long long got = ntwq_scn_get(r, kv->key);
-
-		KUNIT_EXPECT_NE_MSG(test, got, NTWQ_SCN_MISSING, "%s not reported", kv->key);
-		KUNIT_EXPECT_EQ_MSG(test, got, kv->value, "%s", kv->key);
-	}
+	ntwq_kunit_check_expect(test, test->param_value, ntwq_scn_run);
 }
 
 static const void *ex_params(const void *prev, char *desc)

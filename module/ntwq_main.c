@@ -7,7 +7,9 @@
  * NTWQ_INTERNAL exports exist only for ntwq's own KUnit and benchmark modules.
  */
 #include <linux/module.h>
+#include <ntwq/shim.h>
 #include <ntwq/wdf.h>
+#include "core/trigger.h"
 #include "core/internal.h"
 #include "core/module.h"
 #include "selftest/runtime.h"
@@ -80,6 +82,14 @@ EXPORT_SYMBOL_GPL(WdfWorkItemEnqueue);
 EXPORT_SYMBOL_GPL(WdfWorkItemFlush);
 EXPORT_SYMBOL_GPL(WdfWorkItemGetParentObject);
 
+/* For shims (<ntwq/shim.h>) */
+EXPORT_SYMBOL_GPL(NtwqRegisterApiFamily);
+EXPORT_SYMBOL_GPL(NtwqUnregisterApiFamily);
+EXPORT_SYMBOL_GPL(NtwqAllocateWorkItem);
+EXPORT_SYMBOL_GPL(NtwqFreeWorkItem);
+EXPORT_SYMBOL_GPL(NtwqQueueWorkItem);
+EXPORT_SYMBOL_GPL(NtwqQueueExWorkItem);
+
 /* For ntwq's own KUnit and benchmark modules only. */
 EXPORT_SYMBOL_NS_GPL(ntwq_selftest_alloc, NTWQ_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(ntwq_selftest_virtual, NTWQ_INTERNAL);
@@ -93,6 +103,12 @@ EXPORT_SYMBOL_NS_GPL(ntwq_verifier_tracked_items, NTWQ_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(ntwq_verifier_drain_quarantine, NTWQ_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(ntwq_diag_recent, NTWQ_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(ntwq_diag_recent_clear, NTWQ_INTERNAL);
+/* ... and for the NDIS shim's scenarios (shims/ndis/test/), which register with the trigger. */
+EXPORT_SYMBOL_NS_GPL(ntwq_trigger_register, NTWQ_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(ntwq_trigger_unregister, NTWQ_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(ntwq_scn_put, NTWQ_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(ntwq_live_devices, NTWQ_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(ntwq_live_drivers, NTWQ_INTERNAL);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Windows kernel work items (Io, Ex, WDF) on Linux workqueues");

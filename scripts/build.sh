@@ -25,11 +25,19 @@ else
 		tar -C "$src" -xf -
 fi
 
-if ! make -C "$kdir" M="$src" modules >"$log" 2>&1; then
+# ntwq, then the NDIS shim and the NDIS sample as separate external builds
+# that see only ntwq's public headers and the symbols its Module.symvers
+# (and then ntwq_ndis's) exports: what a wrapper author's build sees.
+if ! { make -C "$kdir" M="$src" modules &&
+	make -C "$kdir" M="$src/shims/ndis" KBUILD_EXTRA_SYMBOLS="$src/Module.symvers" modules &&
+	make -C "$kdir" M="$src/samples/ndis" \
+		KBUILD_EXTRA_SYMBOLS="$src/Module.symvers $src/shims/ndis/Module.symvers" modules
+} >"$log" 2>&1; then
 	grep -E 'error|Error' "$log" | head -20 >&2
 	die "build for $kid failed (log: $log)"
 fi
 if grep -E 'warning:|WARNING:' "$log" >&2; then
 	die "build for $kid has warnings (log: $log)"
 fi
-say "built for $kid: $(cd "$src" && ls ./*.ko | xargs -n1 basename | tr '\n' ' ')"
+say "built for $kid: $(cd "$src" && ls ./*.ko shims/ndis/*.ko samples/ndis/*.ko 2>/dev/null |
+	xargs -n1 basename | tr '\n' ' ')"

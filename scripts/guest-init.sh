@@ -49,6 +49,48 @@ finish() {
 	poweroff -f
 }
 
+# make run, second part: the NDIS sample miniport, a real interface (ndis0)
+# whose link, statistics and reset work runs in NDIS work items.
+run_ndis_sample() {
+	p=/sys/module/ntwq_sample_ndis/parameters
+	n=/sys/class/net/ndis0
+	echo "--- modprobe ntwq_sample_ndis reset_ms=1000 (pulls in ntwq_ndis)"
+	modprobe ntwq_sample_ndis reset_ms=1000 || fail "modprobe ntwq_sample_ndis"
+	lsmod | grep -E '^(Module|ntwq)'
+	echo "--- ip link set ndis0 up: the carrier comes from the link work item"
+	ip link set ndis0 up || fail "ip link set ndis0 up"
+	i=0
+	while [ "$(cat $n/carrier 2>/dev/null)" != 1 ] && [ $i -lt 100 ]; do usleep 100000; i=$((i + 1)); done
+	ip link show ndis0
+	echo "carrier=$(cat $n/carrier) link_work_runs=$(cat $p/link_work_runs)"
+	[ "$(cat $n/carrier)" = 1 ] || fail "ndis0 carrier never came up"
+	echo "--- a frame through ndis0 (ping: the ARP request), counted by the statistics work item"
+	ip addr add 10.99.0.1/24 dev ndis0
+	ping -c 1 -W 1 10.99.0.2 >/dev/null 2>&1
+	usleep 300000
+	echo "tx_packets=$(cat $n/statistics/tx_packets) stats_work_runs=$(cat $p/stats_work_runs)"
+	echo "--- a transmit timeout: the reset work item runs for 1 s"
+	echo 1 > $p/reset
+	usleep 300000
+	echo "--- /sys/kernel/debug/ntwq/items"
+	cat $dbg/ntwq/items
+	echo "--- rmmod ntwq_sample_ndis while the reset item runs (refused: EBUSY)"
+	rmmod ntwq_sample_ndis && fail "rmmod succeeded under pending work"
+	i=0
+	while [ "$(cat $p/reset_work_runs)" != 1 ] && [ $i -lt 100 ]; do usleep 100000; i=$((i + 1)); done
+	i=0
+	while [ "$(cat $n/carrier)" != 1 ] && [ $i -lt 100 ]; do usleep 100000; i=$((i + 1)); done
+	echo "reset_work_runs=$(cat $p/reset_work_runs) carrier=$(cat $n/carrier)"
+	echo "--- /sys/kernel/debug/ntwq/stats (ndis rows that moved)"
+	grep -E '^(api|ndis )' $dbg/ntwq/stats | grep -vE ' 0 +0 +0 +0 +0 +0$'
+	echo "--- ip link set ndis0 down; rmmod ntwq_sample_ndis"
+	ip link set ndis0 down
+	while [ "$(cat /sys/module/ntwq_sample_ndis/refcnt)" != 0 ]; do usleep 100000; done
+	rmmod ntwq_sample_ndis || fail "rmmod ntwq_sample_ndis"
+	[ -e $n ] && fail "ndis0 still there"
+	dmesg | grep -E 'ndis0|Ndis'
+}
+
 case $mode in
 bench)
 	# ntwqbench=ITEMS,REPS,BURST on the kernel command line.
@@ -108,6 +150,7 @@ run)
 	echo "--- rmmod ntwq_sample_wdm now that its work is done"
 	modprobe -r ntwq_sample_wdm || fail "modprobe -r ntwq_sample_wdm"
 	dmesg | grep -E '\] ntwq[a-z_]*: ' | tail -1
+	run_ndis_sample
 	finish
 	;;
 esac
@@ -126,11 +169,14 @@ modprobe ntwq || fail "modprobe ntwq"
 
 if [ -e "/lib/modules/$(uname -r)/extra/ntwq_kunit.ko" ]; then
 	modprobe ntwq_kunit || fail "modprobe ntwq_kunit"
+	# The NDIS suite; modprobe pulls in the shim and its scenarios.
+	modprobe ntwq_ndis_kunit || fail "modprobe ntwq_ndis_kunit"
 	echo "NTWQ-KUNIT-BEGIN"
 	for f in $dbg/kunit/ntwq_*/results; do cat "$f"; done
 	echo "NTWQ-KUNIT-END"
 	# rmmod, not modprobe -r: ntwq must stay loaded for userspace-test.
 	rmmod ntwq_kunit || fail "rmmod ntwq_kunit"
+	rmmod ntwq_ndis_kunit ntwq_ndis_test ntwq_ndis || fail "rmmod the NDIS test modules"
 fi
 
 echo "NTWQ-USERSPACE-BEGIN"

@@ -2,7 +2,8 @@
 # initramfs.sh KVER MODDIR OUT: make a gzip'd cpio for one kernel.
 #
 # busybox-static for the shell and tools, the kmod tools (with the shared
-# libraries they need) for modprobe/modinfo, the modules from MODDIR in
+# libraries they need) for modprobe/modinfo, the modules from MODDIR (and
+# its shims/ndis and samples/ndis) in
 # /lib/modules/KVER/extra indexed by depmod, userspace-test, and
 # scripts/guest-init.sh as /init (with scripts/guest-stress.sh as /stress.sh).
 set -euo pipefail
@@ -32,7 +33,11 @@ for tool in modprobe insmod rmmod lsmod modinfo depmod; do
 	ln -sf ../usr/bin/kmod "$root/sbin/$tool"
 done
 
-cp "$moddir"/*.ko "$root/lib/modules/$kver/extra/"
+cp "$moddir"/*.ko "$moddir"/shims/ndis/*.ko "$root/lib/modules/$kver/extra/"
+# The NDIS sample needs networking, which the debug kernel lacks.
+for ko in "$moddir"/samples/ndis/*.ko; do
+	[ -e "$ko" ] && cp "$ko" "$root/lib/modules/$kver/extra/"
+done
 : >"$root/lib/modules/$kver/modules.order"
 : >"$root/lib/modules/$kver/modules.builtin"
 : >"$root/lib/modules/$kver/modules.builtin.modinfo"

@@ -217,21 +217,28 @@ def kunit_py_totals(kunit_py, log_lines):
     kunit.py reads one KTAP document; the boot-time KUnit run prints an empty
     one first, so start at the top-level header before ntwq's first suite."""
     clean = [TIMESTAMP.sub('', l) for l in log_lines]
-    first = next((i for i, l in enumerate(clean) if re.match(r'\s*# Subtest: ntwq_', l)), None)
-    if first is not None:
-        start = max((i for i in range(first) if clean[i].startswith('KTAP version')),
-                    default=0)
-        log_lines = log_lines[start:]
-    try:
-        out = subprocess.run([sys.executable, kunit_py, 'parse'], input=''.join(log_lines),
-                             capture_output=True, text=True, timeout=120).stdout
-    except (OSError, subprocess.SubprocessError) as e:
-        return None, str(e)
-    out = re.sub(r'\x1b\[[0-9;]*m', '', out)
-    m = re.search(r'Ran (\d+) tests?: passed: (\d+)(?:, failed: (\d+))?', out)
-    if not m:
-        return None, (out.strip().splitlines() or ['no output'])[-1]
-    return (int(m.group(2)), int(m.group(3) or 0)), ''
+    # Each KUnit module that loads prints a document of its own (ntwq_kunit,
+    # then ntwq_ndis_kunit): parse every document holding an ntwq suite.
+    heads = [i for i, l in enumerate(clean) if l.startswith('KTAP version')] + [len(clean)]
+    docs = [(a, b) for a, b in zip(heads, heads[1:])
+            if any(re.match(r'\s*# Subtest: ntwq_', l) for l in clean[a:b])]
+    if not docs:
+        docs = [(0, len(log_lines))]
+    passed = failed = 0
+    for a, b in docs:
+        try:
+            out = subprocess.run([sys.executable, kunit_py, 'parse'],
+                                 input=''.join(log_lines[a:b]),
+                                 capture_output=True, text=True, timeout=120).stdout
+        except (OSError, subprocess.SubprocessError) as e:
+            return None, str(e)
+        out = re.sub(r'\x1b\[[0-9;]*m', '', out)
+        m = re.search(r'Ran (\d+) tests?: passed: (\d+)(?:, failed: (\d+))?', out)
+        if not m:
+            return None, (out.strip().splitlines() or ['no output'])[-1]
+        passed += int(m.group(2))
+        failed += int(m.group(3) or 0)
+    return (passed, failed), ''
 
 
 def add_ktap(r, lines, prefix):

@@ -70,9 +70,10 @@ for kid in "${kernels[@]}"; do
 	[ -n "$accel" ] || accel=$(probe_accel "${image[$kid]}" "$dir/initramfs.cpio.gz")
 	smp=2
 	case $kid in
-	debug) limit=900 extra="" ;;
+	# debug: KUnit and userspace-test run every scenario, NDIS's included.
+	debug) limit=1200 extra="" ;;
 	# Data races need CPUs racing: four of them.
-	kcsan) limit=900 extra="" smp=4 ;;
+	kcsan) limit=1200 extra="" smp=4 ;;
 	# Stock kernels have no KASAN; slab poisoning still catches use-after-free.
 	*) limit=300 extra="slub_debug=FZP" ;;
 	esac

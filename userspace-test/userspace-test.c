@@ -19,9 +19,11 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "../module/selftest/expect.h"
+#include "../shims/ndis/test/ndis_expect.h"
 
 #define NTWQ_DIR "/sys/kernel/debug/ntwq"
 #define RESULT_MAX 8192
@@ -1134,6 +1136,209 @@ static void scenario_observes_expected_values(void)
 		expect_value(out, kv->key, kv->value);
 }
 
+/* ---- cases: the NDIS shim and its sample miniport ---- */
+
+#define NDIS_SAMPLE "/sys/module/ntwq_sample_ndis/parameters/"
+#define NDIS_NET "/sys/class/net/ndis0/"
+
+/* The integer in @path, or -1. */
+static long long file_value(const char *path)
+{
+	char buf[64];
+
+	return read_file(path, buf, sizeof(buf)) ? -1 : strtoll(buf, NULL, 0);
+}
+
+/* Polls until @path holds at least @want; bounded (10 s). */
+static int wait_value_at_least(const char *path, long long want)
+{
+	for (int i = 0; i < 200; i++) {
+		if (file_value(path) >= want)
+			return 1;
+		usleep(50 * 1000);
+	}
+	return 0;
+}
+
+/* Polls until @path holds exactly @want; bounded (10 s). */
+static int wait_value(const char *path, long long want)
+{
+	for (int i = 0; i < 200; i++) {
+		if (file_value(path) == want)
+			return 1;
+		usleep(50 * 1000);
+	}
+	return 0;
+}
+
+static void ndis_modprobe_pulls_in_shim_and_ntwq(void)
+{
+	REQUIRE(run_quiet("modprobe ntwq_ndis_test") == 0, "modprobe ntwq_ndis_test failed");
+	CHECK(exists("/sys/module/ntwq_ndis"), "ntwq_ndis not loaded by modprobe");
+	CHECK(exists("/sys/module/ntwq/holders/ntwq_ndis"), "ntwq_ndis does not hold ntwq");
+	CHECK(exists("/sys/module/ntwq_ndis/holders/ntwq_ndis_test"),
+	      "the scenarios do not hold ntwq_ndis");
+}
+
+static void ndis_stats_count_the_ndis_family(void)
+{
+	static char buf[RESULT_MAX];
+	char *row;
+
+	REQUIRE(read_file(NTWQ_DIR "/stats", buf, sizeof(buf)) == 0, "stats unreadable");
+	row = strstr(buf, "\nndis ntwq_critical ");
+	REQUIRE(row != NULL, "no ndis row for the critical queue:\n%s", buf);
+	/* queued, started, completed: the NDIS scenarios ran dozens of items. */
+	CHECK(strtoll(row + strlen("\nndis ntwq_critical "), NULL, 10) > 10,
+	      "ndis critical queued count too small:\n%.200s", row + 1);
+}
+
+/* The diagnostic lines the NDIS rows above caused, naming NDIS routines. */
+static int ndis_diagnostic_lines_logged(void)
+{
+	return run_quiet("dmesg | grep -q 'WORKER_INVALID(7): NdisQueueIoWorkItem'") == 0 &&
+	       run_quiet("dmesg | grep -q 'WORKER_INVALID(1): NdisScheduleWorkItem'") == 0 &&
+	       run_quiet("dmesg | grep -q 'NTWQ_DRIVER_DELETED: NdisQueueIoWorkItem'") == 0;
+}
+
+static void ndis_diagnostics_name_the_ndis_routine(void)
+{
+	char out[RESULT_MAX];
+
+	if (!ndis_diagnostic_lines_logged()) {
+		/* Rate limited away: let the limit's window pass, then cause
+		 * fewer lines than its burst. */
+		sleep(6);
+		REQUIRE(trigger_str("ndis.io_queue_after_halt", out, sizeof(out)) == 0, "trigger");
+		REQUIRE(trigger_str("ndis5.double_schedule", out, sizeof(out)) == 0, "trigger");
+		REQUIRE(trigger_str("ndis.io_null_args", out, sizeof(out)) == 0, "trigger");
+	}
+	CHECK(ndis_diagnostic_lines_logged(),
+	      "the log lacks diagnostics naming NdisQueueIoWorkItem/NdisScheduleWorkItem");
+}
+
+/* The sample needs networking: kernels without it (debug) skip its cases. */
+static int ndis_sample_built(void)
+{
+	struct utsname u;
+	char path[256];
+
+	if (uname(&u))
+		return 0;
+	snprintf(path, sizeof(path), "/lib/modules/%s/extra/ntwq_sample_ndis.ko", u.release);
+	return exists(path);
+}
+
+#define NDIS_SAMPLE_NEEDED()                                                 \
+	do {                                                                 \
+		if (!ndis_sample_built())                                    \
+			SKIP("kernel without networking: no NDIS sample");   \
+	} while (0)
+
+static void ndis_sample_carrier_up_by_work_item(void)
+{
+	NDIS_SAMPLE_NEEDED();
+	REQUIRE(run_quiet("modprobe ntwq_sample_ndis") == 0, "modprobe ntwq_sample_ndis failed");
+	REQUIRE(exists(NDIS_NET), "no ndis0 interface");
+	CHECK(file_value(NDIS_SAMPLE "link_work_runs") == 0, "link work ran before ip link up");
+	REQUIRE(run_quiet("ip link set ndis0 up") == 0, "ip link set ndis0 up failed");
+	CHECK(wait_value(NDIS_NET "carrier", 1), "carrier never came up");
+	CHECK(file_value(NDIS_SAMPLE "link_work_runs") >= 1, "carrier up without the link work item");
+}
+
+static void ndis_sample_cable_pulled_and_back(void)
+{
+	long long runs = file_value(NDIS_SAMPLE "link_work_runs");
+
+	NDIS_SAMPLE_NEEDED();
+	REQUIRE(write_file(NDIS_SAMPLE "cable", "0") == 0, "cannot pull the cable");
+	CHECK(wait_value(NDIS_NET "carrier", 0), "carrier still up with the cable out");
+	REQUIRE(write_file(NDIS_SAMPLE "cable", "1") == 0, "cannot plug the cable");
+	CHECK(wait_value(NDIS_NET "carrier", 1), "carrier not back with the cable in");
+	CHECK(file_value(NDIS_SAMPLE "link_work_runs") >= runs + 2,
+	      "link work ran %lld times for two changes",
+	      file_value(NDIS_SAMPLE "link_work_runs") - runs);
+}
+
+static void ndis_sample_packet_counted_by_stats_item(void)
+{
+	NDIS_SAMPLE_NEEDED();
+	REQUIRE(run_quiet("ip addr add 10.99.0.1/24 dev ndis0") == 0, "ip addr add failed");
+	/* No one answers: the ARP request is the frame sent through ndis0. */
+	run_quiet("ping -c 1 -W 1 10.99.0.2");
+	CHECK(wait_value_at_least(NDIS_NET "statistics/tx_packets", 1),
+	      "tx_packets still 0 after a frame was sent");
+	CHECK(file_value(NDIS_SAMPLE "stats_work_runs") >= 1, "statistics item never ran");
+}
+
+static void ndis_sample_rmmod_refused_while_reset_pending(void)
+{
+	static char buf[RESULT_MAX];
+	int listed = 0;
+
+	NDIS_SAMPLE_NEEDED();
+	REQUIRE(write_file(NTWQ_DIR "/verifier", "1") == 0, "cannot switch the verifier on");
+	REQUIRE(write_file(NDIS_SAMPLE "reset_ms", "1500") == 0, "reset_ms");
+	REQUIRE(write_file(NDIS_SAMPLE "reset", "1") == 0, "cannot request a reset");
+	for (int i = 0; i < 100 && !listed; i++) {
+		REQUIRE(read_file(NTWQ_DIR "/items", buf, sizeof(buf)) == 0, "items unreadable");
+		listed = strstr(buf, "sample_reset_work") != NULL;
+		if (!listed)
+			usleep(20 * 1000);
+	}
+	CHECK(listed, "the reset item never showed in items:\n%s", buf);
+	CHECK(strstr(buf, "ndis ") && strstr(buf, "ntwq_sample_ndis"),
+	      "items does not name the family and the driver:\n%s", buf);
+	errno = 0;
+	CHECK(syscall(SYS_delete_module, "ntwq_sample_ndis", O_NONBLOCK) == -1 &&
+		      (errno == EWOULDBLOCK || errno == EBUSY),
+	      "removed under a pending reset work item (errno %d)", errno);
+	CHECK(exists(NDIS_NET), "ndis0 gone under its work");
+	CHECK(wait_value(NDIS_SAMPLE "reset_work_runs", 1), "the reset item never finished");
+	CHECK(wait_value(NDIS_NET "carrier", 1), "carrier not back after the reset");
+	write_file(NDIS_SAMPLE "reset_ms", "10");
+	REQUIRE(write_file(NTWQ_DIR "/verifier", "0") == 0, "cannot switch the verifier off");
+}
+
+static void ndis_sample_down_then_rmmod(void)
+{
+	char state[32] = "";
+
+	NDIS_SAMPLE_NEEDED();
+	REQUIRE(run_quiet("ip link set ndis0 down") == 0, "ip link set ndis0 down failed");
+
+	/* A down interface has no carrier to read (EINVAL): its operstate says. */
+	CHECK(read_file(NDIS_NET "operstate", state, sizeof(state)) == 0 &&
+		      !strncmp(state, "down", 4),
+	      "operstate '%s' after ip link set down", state);
+	REQUIRE(wait_refcnt_zero("ntwq_sample_ndis"), "the sample's work never finished");
+	CHECK(run_quiet("rmmod ntwq_sample_ndis") == 0, "rmmod ntwq_sample_ndis failed");
+	CHECK(!exists(NDIS_NET), "ndis0 still there after rmmod");
+}
+
+static void ndis_unload_leaves_ntwq_unused(void)
+{
+	CHECK(run_quiet("rmmod ntwq_ndis_test") == 0, "rmmod ntwq_ndis_test failed");
+	CHECK(run_quiet("rmmod ntwq_ndis") == 0, "rmmod ntwq_ndis failed");
+	CHECK(module_refcnt("ntwq") == 0, "ntwq refcnt %d after the NDIS modules left",
+	      module_refcnt("ntwq"));
+}
+
+static const struct tcase ndis_cases_before[] = {
+	{ "ndis_modprobe_pulls_in_shim_and_ntwq", "modprobe of an NDIS client loads ntwq_ndis and ntwq (depmod)", ndis_modprobe_pulls_in_shim_and_ntwq },
+};
+
+static const struct tcase ndis_cases_after[] = {
+	{ "ndis_stats_count_the_ndis_family", "debugfs stats has rows for the ndis family, critical queue counted", ndis_stats_count_the_ndis_family },
+	{ "ndis_diagnostics_name_the_ndis_routine", "misuse diagnostics name the NDIS routine", ndis_diagnostics_name_the_ndis_routine },
+	{ "ndis_sample_carrier_up_by_work_item", "ip link set ndis0 up: the carrier is set by the link work item", ndis_sample_carrier_up_by_work_item },
+	{ "ndis_sample_cable_pulled_and_back", "cable out and in: the link work item drops and restores the carrier", ndis_sample_cable_pulled_and_back },
+	{ "ndis_sample_packet_counted_by_stats_item", "a frame sent through ndis0 shows in tx_packets, refreshed by the statistics item", ndis_sample_packet_counted_by_stats_item },
+	{ "ndis_sample_rmmod_refused_while_reset_pending", "a transmit timeout's reset item: listed as ndis in items, rmmod EBUSY until it returns", ndis_sample_rmmod_refused_while_reset_pending },
+	{ "ndis_sample_down_then_rmmod", "ip link set ndis0 down, then rmmod removes the interface", ndis_sample_down_then_rmmod },
+	{ "ndis_unload_leaves_ntwq_unused", "the NDIS modules unload and leave ntwq unused", ndis_unload_leaves_ntwq_unused },
+};
+
 static const struct tcase cases[] = {
 	{ "debugfs_files_are_root_only", "stats is 0400, trigger 0600", debugfs_files_are_root_only },
 	{ "stats_reports_runtime_counters", "live = allocations - frees", stats_reports_runtime_counters },
@@ -1182,23 +1387,26 @@ static void run_case(size_t num, const char *name, const char *what, void (*fn)(
 	*failed |= case_failed;
 }
 
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
 int main(int argc, char **argv)
 {
-	size_t n = sizeof(cases) / sizeof(cases[0]);
-	size_t m = sizeof(ntwq_expectations) / sizeof(ntwq_expectations[0]);
-	size_t t = sizeof(trace_expectations) / sizeof(trace_expectations[0]);
+	size_t n = COUNT(cases), m = COUNT(ntwq_expectations);
+	size_t t = COUNT(trace_expectations);
+	size_t nb = COUNT(ndis_cases_before), nm = COUNT(ntwq_ndis_expectations);
+	size_t na = COUNT(ndis_cases_after), num = 0;
 	const char *only = argc > 1 ? argv[1] : NULL;
 	int failed = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("KTAP version 1\n");
 	printf("# Subtest: ntwq_userspace\n");
-	printf("1..%zu\n", n + m + t);
+	printf("1..%zu\n", n + m + t + nb + nm + na);
 	for (size_t i = 0; i < n; i++)
-		run_case(i + 1, cases[i].name, cases[i].what, cases[i].run, only, &failed);
+		run_case(++num, cases[i].name, cases[i].what, cases[i].run, only, &failed);
 	for (size_t i = 0; i < m; i++) {
 		current_expect = &ntwq_expectations[i];
-		run_case(n + i + 1, current_expect->scenario, current_expect->what,
+		run_case(++num, current_expect->scenario, current_expect->what,
 			 scenario_observes_expected_values, only, &failed);
 	}
 	for (size_t i = 0; i < t; i++) {
@@ -1206,9 +1414,21 @@ int main(int argc, char **argv)
 
 		current_trace = &trace_expectations[i];
 		snprintf(name, sizeof(name), "trace_%s", current_trace->cmd);
-		run_case(n + m + i + 1, name,
+		run_case(++num, name,
 			 "ntwq_queue, ntwq_execute_start, ntwq_execute_end of one item, in order, with its family, driver and routine",
 			 trace_events_follow_one_item, only, &failed);
 	}
+	/* NDIS last: its modules hold ntwq, which the cases above reload. */
+	for (size_t i = 0; i < nb; i++)
+		run_case(++num, ndis_cases_before[i].name, ndis_cases_before[i].what,
+			 ndis_cases_before[i].run, only, &failed);
+	for (size_t i = 0; i < nm; i++) {
+		current_expect = &ntwq_ndis_expectations[i];
+		run_case(++num, current_expect->scenario, current_expect->what,
+			 scenario_observes_expected_values, only, &failed);
+	}
+	for (size_t i = 0; i < na; i++)
+		run_case(++num, ndis_cases_after[i].name, ndis_cases_after[i].what,
+			 ndis_cases_after[i].run, only, &failed);
 	return failed;
 }

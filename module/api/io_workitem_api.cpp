@@ -46,7 +46,7 @@ extern "C" PIO_WORKITEM IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject)
 	if (!device)
 		return nullptr;
 	return reinterpret_cast<PIO_WORKITEM>(
-		WorkItem::Allocate(device, __builtin_return_address(0)));
+		WorkItem::Allocate(device, Api::Io, "IoAllocateWorkItem", __builtin_return_address(0)));
 }
 
 extern "C" VOID IoFreeWorkItem(PIO_WORKITEM IoWorkItem)
@@ -81,6 +81,12 @@ NTWQ_ALWAYS_INLINE bool QueueFromApi(PIO_WORKITEM handle, const void *routine, b
 {
 	WorkItem *item = WorkItem::FromHandle(handle, api, site);
 
+	/* A shim's item runs through its family's call: only NtwqQueueWorkItem. */
+	if (item && __builtin_expect(item->api != Api::Io, 0)) {
+		Verifier::Report(NTWQ_DIAG_INVALID_ITEM, api, routine, item->driver->Name(),
+				 "item of another API family; not queued", site);
+		return false;
+	}
 	return item && RoutineOk(item, routine, api, site) &&
 	       item->Queue(api, routine, ex, type, context, nullptr, false, site);
 }

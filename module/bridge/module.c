@@ -77,6 +77,12 @@ bool ntwq_within_module_text(const void *addr, struct module *mod)
 #endif
 }
 
+/*
+ * A queued WORK_QUEUE_ITEM keeps its caller's module in List.Blink with a
+ * family tag in the three low bits (core/ex_workitem.cpp).
+ */
+static_assert(__alignof__(struct module) >= 8, "struct module leaves 3 low bits");
+
 const char *ntwq_module_name(struct module *mod)
 {
 	return mod ? module_name(mod) : "kernel";

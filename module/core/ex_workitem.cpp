@@ -5,6 +5,7 @@
 #include "ex_workitem.h"
 
 #include "bridge/bridge.h"
+#include "family.h"
 #include "lib/atomic.h"
 #include "lib/opaque.h"
 #include "lib/runtime.h"
@@ -29,6 +30,7 @@ struct ExDispatcher {
 	/* L: the routine being run (nullptr between items), for debugfs `items` */
 	const void *running;
 	module *running_owner;	/* L */
+	Api running_api;	/* L: Ex, or the shim family of the item running */
 	u64 running_since_ns;	/* L */
 	const void *running_task; /* L: the worker calling it */
 	bool long_reported;	/* L: the verifier's watchdog reported this run */
@@ -66,6 +68,29 @@ ExQueue g_queues[kQueueCount];
 
 /* Marks an item claimed by a queuer, between the claim and the link. */
 PLIST_ENTRY const kClaimed = reinterpret_cast<PLIST_ENTRY>(1);
+
+/*
+ * List.Blink of a queued item: its pin (the caller's module, 64-byte
+ * aligned: bridge/module.c asserts it) with the family's tag in the low
+ * bits (0: ExQueueWorkItem; n: shim slot n - 1, family.h).
+ */
+constexpr uintptr kTagMask = 7;
+static_assert(kShimFamilies < kTagMask, "a tag per shim slot");
+
+PLIST_ENTRY PackBlink(module *owner, Api api)
+{
+	return reinterpret_cast<PLIST_ENTRY>(reinterpret_cast<uintptr>(owner) | Families::Tag(api));
+}
+
+module *BlinkOwner(PLIST_ENTRY blink)
+{
+	return reinterpret_cast<module *>(reinterpret_cast<uintptr>(blink) & ~kTagMask);
+}
+
+Api BlinkApi(PLIST_ENTRY blink)
+{
+	return Families::FromTag(static_cast<u32>(reinterpret_cast<uintptr>(blink) & kTagMask));
+}
 
 /* An idle dispatcher to start, if none is on its way; lock held. */
 ExDispatcher *KickLocked(ExQueue *q)
@@ -181,7 +206,8 @@ extern "C" void ExDispatch(work_struct *work)
 		auto *item = reinterpret_cast<PWORK_QUEUE_ITEM>(entry);
 		PWORKER_THREAD_ROUTINE routine = item->WorkerRoutine;
 		PVOID parameter = item->Parameter;
-		auto *owner = reinterpret_cast<module *>(entry->Blink);
+		module *owner = BlinkOwner(entry->Blink);
+		Api api = BlinkApi(entry->Blink);
 		WorkPin pin = WorkPin::FromRaw(owner); /* moved out of List.Blink */
 
 		/* Dequeued: the item is its owner's again. */
@@ -189,6 +215,7 @@ extern "C" void ExDispatch(work_struct *work)
 		ExDispatcher *next = q->head.Flink != &q->head ? KickLocked(q) : nullptr;
 		d->running = reinterpret_cast<const void *>(routine);
 		d->running_owner = owner;
+		d->running_api = api;
 		d->running_since_ns = ntwq_ktime_get_ns();
 		d->running_task = ntwq_current_task();
 		d->long_reported = false;
@@ -197,16 +224,21 @@ extern "C" void ExDispatch(work_struct *work)
 		Start(q, next);
 		if (__builtin_expect(Verifier::On(), 0))
 			Verifier::Watch();
-		Stats::Started(Api::Ex, q->index, 0);
+		Stats::Started(api, q->index, 0);
 		/* The item is only an address now: its routine may free it. */
 		if (trace::StartOn())
 			ntwq_trace_execute_start(item, reinterpret_cast<const void *>(routine),
 						 NTWQ_TRACE_EX);
 
 		int preempt = ntwq_preempt_count();
-		routine(parameter);
+		/* A shim's item: its family adapts the call (queueing checked ExCall). */
+		if (__builtin_expect(IsShim(api), 0))
+			Families::ExCall(api)(reinterpret_cast<void *>(routine), parameter, item);
+		else
+			routine(parameter);
 		if (__builtin_expect(ntwq_context_changed(preempt), 0)) {
-			Verifier::Report(NTWQ_DIAG_BAD_IRQL_RETURN, "ExQueueWorkItem",
+			Verifier::Report(NTWQ_DIAG_BAD_IRQL_RETURN,
+					 IsShim(api) ? ApiName(api) : "ExQueueWorkItem",
 					 reinterpret_cast<const void *>(routine),
 					 ntwq_module_name(owner),
 					 "routine returned with interrupts or preemption disabled; restored");
@@ -214,7 +246,7 @@ extern "C" void ExDispatch(work_struct *work)
 			ntwq_local_irq_enable();
 		}
 
-		Stats::Completed(Api::Ex, q->index);
+		Stats::Completed(api, q->index);
 		if (trace::EndOn())
 			ntwq_trace_execute_end(item, reinterpret_cast<const void *>(routine),
 					       NTWQ_TRACE_EX);
@@ -283,45 +315,45 @@ void ExQueues::Exit() noexcept
 	}
 }
 
-void ExQueues::Queue(PWORK_QUEUE_ITEM item, unsigned int queue_type, module *caller,
-		     const void *site) noexcept
+bool ExQueues::Queue(PWORK_QUEUE_ITEM item, unsigned int queue_type, module *caller,
+		     const void *site, Api api, const char *api_name) noexcept
 {
 	const char *who = ntwq_module_name(caller);
 
 	/* The one test of the verifier switch on the queue path. */
 	if (__builtin_expect(Verifier::On(), 0))
-		Verifier::CheckQueueIrql("ExQueueWorkItem",
+		Verifier::CheckQueueIrql(api_name,
 					 item ? reinterpret_cast<const void *>(item->WorkerRoutine)
 					      : nullptr,
 					 who, site);
 	else
 		site = nullptr;
 	if (!item) {
-		Verifier::Report(NTWQ_DIAG_INVALID_ITEM, "ExQueueWorkItem", nullptr, who,
+		Verifier::Report(NTWQ_DIAG_INVALID_ITEM, api_name, nullptr, who,
 				 "NULL work item", site);
-		return;
+		return false;
 	}
 	const void *routine = reinterpret_cast<const void *>(item->WorkerRoutine);
 	int index = Queues::IndexOf(queue_type);
 	if (index < 0) {
-		Verifier::Report(NTWQ_DIAG_INVALID_QUEUE_TYPE, "ExQueueWorkItem", routine, who,
+		Verifier::Report(NTWQ_DIAG_INVALID_QUEUE_TYPE, api_name, routine, who,
 				 "invalid WORK_QUEUE_TYPE; not queued", site);
-		return;
+		return false;
 	}
 	/* Code of built-in callers (no module) is not checked: nothing to pin. */
 	if (!routine || (caller && !ntwq_within_module_text(routine, caller))) {
-		Verifier::Report(NTWQ_DIAG_INVALID_ROUTINE, "ExQueueWorkItem", routine, who,
+		Verifier::Report(NTWQ_DIAG_INVALID_ROUTINE, api_name, routine, who,
 				 "routine is NULL or not in the caller's module; not queued", site);
-		return;
+		return false;
 	}
 	/* Claim the item: List.Flink is NULL only for an item not queued. */
 	PLIST_ENTRY expected = nullptr;
 	if (!__atomic_compare_exchange_n(&item->List.Flink, &expected, kClaimed, false,
 					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
-		Verifier::Report(NTWQ_DIAG_QUEUE_QUEUED, "ExQueueWorkItem", routine, who,
+		Verifier::Report(NTWQ_DIAG_QUEUE_QUEUED, api_name, routine, who,
 				 "List.Flink is not NULL: already queued (or never initialised); it runs once",
 				 site);
-		return;
+		return false;
 	}
 
 	/* Claimed: it will be queued, and no dispatcher has seen it yet. */
@@ -339,14 +371,15 @@ void ExQueues::Queue(PWORK_QUEUE_ITEM item, unsigned int queue_type, module *cal
 	{
 		SpinGuard<IrqSave> guard(q->lock);
 		/* The pin travels in List.Blink until a dispatcher takes the item. */
-		item->List.Blink = reinterpret_cast<PLIST_ENTRY>(pin.IntoRaw());
+		item->List.Blink = PackBlink(pin.IntoRaw(), api);
 		item->List.Flink = &q->head;
 		q->tail->Flink = &item->List;
 		q->tail = &item->List;
 		d = KickLocked(q);
 	}
-	Stats::Queued(Api::Ex, q->index);
+	Stats::Queued(api, q->index);
 	Start(q, d);
+	return true;
 }
 
 bool ExQueues::TakeLongRunning(u64 now_ns, u64 threshold_ns, LongRun *out) noexcept
@@ -381,8 +414,8 @@ void ShowQueued(seq_file *seq, u32 index, PLIST_ENTRY e)
 {
 	auto *item = reinterpret_cast<PWORK_QUEUE_ITEM>(e);
 
-	ntwq_seq_printf(seq, "%-4s %-8s %-20s %-16s %12s %ps\n", "ex", "queued", Queues::Name(index),
-			ntwq_module_name(reinterpret_cast<module *>(e->Blink)), "-",
+	ntwq_seq_printf(seq, "%-4s %-8s %-20s %-16s %12s %ps\n", ApiName(BlinkApi(e->Blink)),
+			"queued", Queues::Name(index), ntwq_module_name(BlinkOwner(e->Blink)), "-",
 			reinterpret_cast<void *>(item->WorkerRoutine));
 }
 
@@ -397,8 +430,8 @@ void ExQueues::Show(seq_file *seq, u64 now_ns) noexcept
 		for (u32 s = 0; s < kExDispatchers; s++) {
 			ExDispatcher *d = &q->slots[s];
 			if (d->running)
-				ntwq_seq_printf(seq, "%-4s %-8s %-20s %-16s %12llu %ps\n", "ex",
-						"running", Queues::Name(i),
+				ntwq_seq_printf(seq, "%-4s %-8s %-20s %-16s %12llu %ps\n",
+						ApiName(d->running_api), "running", Queues::Name(i),
 						ntwq_module_name(d->running_owner),
 						(now_ns - d->running_since_ns) / 1000, d->running);
 			if (d->handoff)

@@ -10,7 +10,8 @@
  * While an item is queued, List.Flink links it (the last item points back at
  * the list head, so Flink is never NULL while queued) and List.Blink holds
  * its WorkPin (work.h), which for an executive item is the caller's
- * THIS_MODULE pinned: one pointer.  States, in List.Flink: NULL (idle:
+ * THIS_MODULE pinned: one pointer, whose low bits tag the items a shim
+ * queued (family.h) with their family.  States, in List.Flink: NULL (idle:
  * the owner's), kClaimed (a queuer is linking it), linked (queued); the
  * claim is one compare-and-exchange from NULL, as WorkItem's Claim.  A dispatcher takes
  * the head item, reads its routine, parameter and module, sets Flink back to
@@ -59,6 +60,7 @@
 #include <ntwq/wdm.h>
 
 #include "lib/cxx.h"
+#include "stats.h"
 
 struct seq_file;
 
@@ -75,9 +77,15 @@ public:
 	static int Init() noexcept;
 	/* After Queues::Exit() has drained the workqueues. */
 	static void Exit() noexcept;
-	/* @site: the caller of ExQueueWorkItem, named by diagnostics in verifier mode. */
-	static void Queue(PWORK_QUEUE_ITEM item, unsigned int queue_type,
-			  module *caller, const void *site) noexcept;
+	/*
+	 * Queues @item for @caller's code; @api is Ex or the shim family whose
+	 * ExCall runs it, @api_name the routine diagnostics name; @site, the
+	 * API's caller, is named by diagnostics in verifier mode.  False if
+	 * refused (a diagnostic).
+	 */
+	static bool Queue(PWORK_QUEUE_ITEM item, unsigned int queue_type, module *caller,
+			  const void *site, Api api = Api::Ex,
+			  const char *api_name = "ExQueueWorkItem") noexcept;
 	/* Lists running and queued items, for debugfs `items`; takes each queue lock. */
 	static void Show(seq_file *seq, u64 now_ns) noexcept;
 	/* The verifier watchdog's look at the dispatchers: see Registry::TakeLongRunning. */

@@ -9,6 +9,7 @@
  */
 #include "module.h"
 #include "ex_workitem.h"
+#include "family.h"
 #include "queues.h"
 #include "registry.h"
 #include "stats.h"
@@ -43,6 +44,7 @@ extern "C" int ntwq_core_init(void)
 {
 	FxInit();
 	Verifier::Init();
+	Families::Init();
 	int err = WorkInit();
 	if (err)
 		return err;

@@ -5,6 +5,7 @@
 #include "stats.h"
 
 #include "bridge/bridge.h"
+#include "family.h"
 #include "lib/atomic.h"
 #include "lib/runtime.h"
 #include "queues.h"
@@ -41,7 +42,7 @@ const char *ApiName(Api api) noexcept
 	case Api::Wdf:
 		return "wdf";
 	default:
-		return "?";
+		return IsShim(api) ? Families::Name(api) : "?";
 	}
 }
 
@@ -67,6 +68,9 @@ int Stats::Show(seq_file *seq, void *)
 			"queued", "started", "completed", "cancelled", "in_flight",
 			"max_latency_us");
 	for (u32 a = 0; a < static_cast<u32>(Api::Count); a++) {
+		/* A shim's rows once it has registered (kept after it unloads). */
+		if (!*ApiName(static_cast<Api>(a)))
+			continue;
 		for (u32 q = 0; q < kQueueCount; q++) {
 			auto api = static_cast<Api>(a);
 			auto sum = [&](u32 field) {

@@ -21,13 +21,23 @@ struct seq_file;
 
 namespace ntwq {
 
+/* The built-in families, then one slot per family a shim registers (family.h). */
+constexpr u32 kShimFamilies = 4;
+
 enum class Api : u32 {
 	Io,
 	Ex,
 	Wdf,
-	Count
+	Shim0, /* first shim slot: Shim0 + n for slot n */
+	Count = Shim0 + kShimFamilies
 };
 
+constexpr bool IsShim(Api api)
+{
+	return api >= Api::Shim0;
+}
+
+/* "io", "ex", "wdf", a registered shim's name, or "" for a free slot. */
 const char *ApiName(Api api) noexcept;
 
 class Stats {

@@ -5,6 +5,7 @@
 #include "work.h"
 
 #include "bridge/bridge.h"
+#include "family.h"
 #include "lib/clock.h"
 #include "lib/percpu.h"
 #include "lib/runtime.h"
@@ -187,7 +188,11 @@ extern "C" void WorkDispatch(work_struct *work)
 	int preempt = ntwq_preempt_count();
 	void *body = object->Body();
 
-	if (ex)
+	/* A shim's item: its family adapts the call (queueing checked IoCall). */
+	if (__builtin_expect(IsShim(api), 0))
+		Families::IoCall(api)(const_cast<void *>(routine), body, context,
+				      reinterpret_cast<PIO_WORKITEM>(item));
+	else if (ex)
 		reinterpret_cast<PIO_WORKITEM_ROUTINE_EX>(const_cast<void *>(routine))(
 			body, context, reinterpret_cast<PIO_WORKITEM>(item));
 	else
@@ -298,7 +303,8 @@ void WorkItem::ReportBadHandle(const void *handle, const char *api_name,
 			 handle ? "not a live work item" : "NULL work item", site);
 }
 
-WorkItem *WorkItem::Allocate(ObjectHeader *device, const void *site) noexcept
+WorkItem *WorkItem::Allocate(ObjectHeader *io_object, Api family, const char *api_name,
+			     const void *site) noexcept
 {
 	/* Callable at DISPATCH_LEVEL, as in Windows. */
 	Gfp gfp = KeGetCurrentIrql() == PASSIVE_LEVEL ? Gfp::Kernel : Gfp::Atomic;
@@ -307,7 +313,7 @@ WorkItem *WorkItem::Allocate(ObjectHeader *device, const void *site) noexcept
 
 	if (!item)
 		return nullptr;
-	item->Init(device, WorkStorage::Allocated, Api::Io, "IoAllocateWorkItem");
+	item->Init(io_object, WorkStorage::Allocated, family, api_name);
 	if (__builtin_expect(Verifier::On(), 0)) {
 		DriverPriv &p = item->driver->priv;
 

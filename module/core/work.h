@@ -235,7 +235,7 @@ constexpr const Rule &At(WorkEvent event, WorkState state)
 struct WorkItem {
 	Atomic<u32> magic;       /* A: kWorkItemMagic from Init until retired */
 	Atomic<WorkState> state; /* A: through Transition() only */
-	Api api;                 /* I: Io, or Wdf for the item of a KMDF work item */
+	Api api;                 /* I: Io, Wdf for the item of a KMDF work item, or a shim's */
 	WorkStorage storage;     /* I */
 	Atomic<u32> refs;        /* A: Allocated: owner + one per pin */
 	ObjectHeader *object;    /* I: the IoObject, referenced until the memory goes */
@@ -265,11 +265,13 @@ struct WorkItem {
 		return nullptr;
 	}
 	/*
-	 * Allocates an item for @device (GFP by IRQL), or nullptr.  In
+	 * Allocates an item of @family for @io_object (GFP by IRQL), or
+	 * nullptr; @api_name is the routine named in diagnostics.  In
 	 * verifier mode the item is tracked on its driver's list with @site,
-	 * the caller of IoAllocateWorkItem.
+	 * the caller of the allocating API.
 	 */
-	static WorkItem *Allocate(ObjectHeader *device, const void *site) noexcept;
+	static WorkItem *Allocate(ObjectHeader *io_object, Api family, const char *api_name,
+				  const void *site) noexcept;
 	/* IoFreeWorkItem of a tracked item: off its driver's list. */
 	void Untrack() noexcept;
 	/*

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * family.cpp - the slots of the API families shims register.
+ */
+#include "family.h"
+
+#include "lib/atomic.h"
+#include "lib/spinlock.h"
+
+namespace ntwq {
+namespace {
+
+constexpr u32 kNameMax = 8; /* 7 characters and the NUL */
+
+/* Field legend: L: g_lock; P: published by `used` (release), then constant. */
+struct Slot {
+	char name[kNameMax] = {};            /* P: set once, kept until ntwq unloads */
+	Atomic<u32> used;                    /* L to write: a name is set */
+	PNTWQ_API_FAMILY owner = nullptr;    /* L: the registered family, or nullptr */
+	NTWQ_SHIM_IO_CALL *io_call = nullptr; /* L to write; read by dispatchers (family.h) */
+	NTWQ_SHIM_EX_CALL *ex_call = nullptr; /* L to write */
+};
+
+LockClass g_lock_class;
+SpinLock g_lock;
+Slot g_slots[kShimFamilies];
+
+bool SameName(const char *a, const char *b)
+{
+	for (u32 i = 0; i < kNameMax; i++) {
+		if (a[i] != b[i])
+			return false;
+		if (!a[i])
+			return true;
+	}
+	return true;
+}
+
+u32 NameLength(const char *name)
+{
+	u32 n = 0;
+
+	while (n < kNameMax && name[n])
+		n++;
+	return n;
+}
+
+Slot *SlotOf(Api api)
+{
+	return IsShim(api) && api < Api::Count
+		       ? &g_slots[static_cast<u32>(api) - static_cast<u32>(Api::Shim0)]
+		       : nullptr;
+}
+
+} /* namespace */
+
+void Families::Init() noexcept
+{
+	g_lock.Init("ntwq_families", g_lock_class);
+}
+
+NTSTATUS Families::Register(PNTWQ_API_FAMILY family) noexcept
+{
+	if (!family || !family->Name || (!family->IoCall && !family->ExCall))
+		return STATUS_INVALID_PARAMETER;
+	u32 len = NameLength(family->Name);
+	if (len == 0 || len >= kNameMax)
+		return STATUS_INVALID_PARAMETER;
+
+	SpinGuard<IrqSave> guard(g_lock);
+	Slot *free_slot = nullptr;
+	for (u32 i = 0; i < kShimFamilies; i++) {
+		Slot *s = &g_slots[i];
+		if (!s->used.Load()) {
+			if (!free_slot)
+				free_slot = s;
+			continue;
+		}
+		if (!SameName(s->name, family->Name))
+			continue;
+		if (s->owner)
+			return STATUS_INVALID_PARAMETER; /* registered by another shim */
+		free_slot = s;
+		break;
+	}
+	if (!free_slot)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	if (!free_slot->used.Load()) {
+		for (u32 i = 0; i <= len; i++)
+			free_slot->name[i] = family->Name[i];
+	}
+	free_slot->owner = family;
+	free_slot->io_call = family->IoCall;
+	free_slot->ex_call = family->ExCall;
+	family->Id = static_cast<ULONG>(free_slot - g_slots);
+	free_slot->used.StoreRelease(1);
+	return STATUS_SUCCESS;
+}
+
+void Families::Unregister(PNTWQ_API_FAMILY family) noexcept
+{
+	SpinGuard<IrqSave> guard(g_lock);
+	for (u32 i = 0; i < kShimFamilies; i++) {
+		if (family && g_slots[i].owner == family) {
+			g_slots[i].owner = nullptr;
+			g_slots[i].io_call = nullptr;
+			g_slots[i].ex_call = nullptr;
+		}
+	}
+}
+
+Api Families::Of(PNTWQ_API_FAMILY family) noexcept
+{
+	if (!family || family->Id >= kShimFamilies)
+		return Api::Count;
+	Slot *s = &g_slots[family->Id];
+	if (!s->used.LoadAcquire() || __atomic_load_n(&s->owner, __ATOMIC_RELAXED) != family)
+		return Api::Count;
+	return static_cast<Api>(static_cast<u32>(Api::Shim0) + family->Id);
+}
+
+const char *Families::Name(Api api) noexcept
+{
+	Slot *s = SlotOf(api);
+
+	return s && s->used.LoadAcquire() ? s->name : "";
+}
+
+NTWQ_SHIM_IO_CALL *Families::IoCall(Api api) noexcept
+{
+	Slot *s = SlotOf(api);
+
+	return s ? __atomic_load_n(&s->io_call, __ATOMIC_ACQUIRE) : nullptr;
+}
+
+NTWQ_SHIM_EX_CALL *Families::ExCall(Api api) noexcept
+{
+	Slot *s = SlotOf(api);
+
+	return s ? __atomic_load_n(&s->ex_call, __ATOMIC_ACQUIRE) : nullptr;
+}
+
+} /* namespace ntwq */

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * family.h - API families that shims register (<ntwq/shim.h>).
+ *
+ * Design note.  A shim (NDIS) gives its drivers work items with other
+ * routine signatures and names.  It registers a family, which takes one of
+ * kShimFamilies slots: Api::Shim0 + slot tags its items, so stats count
+ * them in rows of their own and debugfs `items` names them, and the
+ * dispatchers call their routines through the family's call functions.
+ *
+ * Lifetime: a slot's name is set at the first registration and kept until
+ * ntwq unloads (a reloaded shim gets its slot and counters back); its call
+ * functions are set while the shim is registered.  Every item of a family
+ * pins a driver module that depends on the shim, so no call function is
+ * read after the shim unregisters.  Registration takes the lock; readers
+ * (queue, dispatch, debugfs) read a slot's fields without it, after the
+ * acquire load of `used` that publishes them.
+ */
+#ifndef _NTWQ_CORE_FAMILY_H
+#define _NTWQ_CORE_FAMILY_H
+
+#include <ntwq/shim.h>
+
+#include "lib/cxx.h"
+#include "stats.h"
+
+namespace ntwq {
+
+class Families {
+public:
+	/* At load, before anything can register. */
+	static void Init() noexcept;
+	static NTSTATUS Register(PNTWQ_API_FAMILY family) noexcept;
+	static void Unregister(PNTWQ_API_FAMILY family) noexcept;
+	/* The Api of a registered family, or Api::Count (not registered). */
+	static Api Of(PNTWQ_API_FAMILY family) noexcept;
+	/* A slot's name, or "" if it was never registered. */
+	static const char *Name(Api api) noexcept;
+	static NTWQ_SHIM_IO_CALL *IoCall(Api api) noexcept;
+	static NTWQ_SHIM_EX_CALL *ExCall(Api api) noexcept;
+	/* Slot number + 1 of a shim Api, for tags; 0 for a built-in family. */
+	static u32 Tag(Api api) noexcept
+	{
+		return IsShim(api) ? static_cast<u32>(api) - static_cast<u32>(Api::Shim0) + 1 : 0;
+	}
+	static Api FromTag(u32 tag) noexcept
+	{
+		return tag ? static_cast<Api>(static_cast<u32>(Api::Shim0) + tag - 1) : Api::Ex;
+	}
+};
+
+} /* namespace ntwq */
+
+#endif /* _NTWQ_CORE_FAMILY_H */
