@@ -50,7 +50,7 @@ NDIS_STATUS NtwqNdisRegisterMiniportDriver(struct module *Owner, const char *Nam
  * work items of the driver handle and waits until those pending have
  * returned (as NtwqDeleteDriver).  PASSIVE_LEVEL, not from a work item.
  */
-VOID NdisMDeregisterMiniportDriver(NDIS_HANDLE NdisMiniportDriverHandle);
+void NdisMDeregisterMiniportDriver(NDIS_HANDLE NdisMiniportDriverHandle);
 
 /**
  * NtwqNdisInitializeAdapter - create an adapter (what NDIS does before it
@@ -78,7 +78,7 @@ NDIS_STATUS NtwqNdisInitializeAdapter(NDIS_HANDLE NdisMiniportDriverHandle,
  * them and is freed once its last work item is freed.  PASSIVE_LEVEL, not
  * from one of the adapter's work items.
  */
-VOID NtwqNdisHaltAdapter(NDIS_HANDLE MiniportAdapterHandle);
+void NtwqNdisHaltAdapter(NDIS_HANDLE MiniportAdapterHandle);
 
 /**
  * NtwqNdisAdapterContext - the MiniportAdapterContext given at initialization.
@@ -114,7 +114,7 @@ NDIS_HANDLE NdisAllocateIoWorkItem(NDIS_HANDLE NdisObjectHandle);
  * has returned, the item pins its adapter (or driver) handle's memory and
  * the miniport's module.  @Routine may free the item.
  */
-VOID NdisQueueIoWorkItem(NDIS_HANDLE NdisIoWorkItemHandle, NDIS_IO_WORKITEM_ROUTINE Routine,
+void NdisQueueIoWorkItem(NDIS_HANDLE NdisIoWorkItemHandle, NDIS_IO_WORKITEM_ROUTINE Routine,
 			 PVOID WorkItemContext);
 
 /**
@@ -123,16 +123,20 @@ VOID NdisQueueIoWorkItem(NDIS_HANDLE NdisIoWorkItemHandle, NDIS_IO_WORKITEM_ROUT
  *
  * Freeing a queued item is WORKER_INVALID(2): its run is cancelled.
  */
-VOID NdisFreeIoWorkItem(NDIS_HANDLE NdisIoWorkItemHandle);
+void NdisFreeIoWorkItem(NDIS_HANDLE NdisIoWorkItemHandle);
 
 /* ---- NDIS 5 work items ---- */
 
 struct _NDIS_WORK_ITEM;
-typedef VOID (*NDIS_PROC)(struct _NDIS_WORK_ITEM *pWorkItem, PVOID Context);
+typedef void (*NDIS_PROC)(struct _NDIS_WORK_ITEM *pWorkItem, PVOID Context);
 
-/*
- * Windows x64 layout.  WrapperReserved holds the WORK_QUEUE_ITEM that
- * NdisScheduleWorkItem queues with ExQueueWorkItem: nothing is allocated.
+/**
+ * struct _NDIS_WORK_ITEM - NDIS_WORK_ITEM: an NDIS 5 work item, Windows x64
+ * layout, in storage the miniport owns.
+ * @Context: passed to @Routine, set by NdisInitializeWorkItem().
+ * @Routine: called at PASSIVE_LEVEL, set by NdisInitializeWorkItem().
+ * @WrapperReserved: holds the WORK_QUEUE_ITEM that NdisScheduleWorkItem()
+ *	queues with ExQueueWorkItem: nothing is allocated.
  */
 typedef struct _NDIS_WORK_ITEM {
 	PVOID Context;
@@ -155,11 +159,12 @@ NTWQ_STATIC_ASSERT(sizeof(WORK_QUEUE_ITEM) <= 8 * sizeof(PVOID),
  *	free @WorkItem's storage.
  * @Context: passed to @Routine as is.
  */
-VOID NdisInitializeWorkItem(PNDIS_WORK_ITEM WorkItem, NDIS_PROC Routine, PVOID Context);
+void NdisInitializeWorkItem(PNDIS_WORK_ITEM WorkItem, NDIS_PROC Routine, PVOID Context);
 
 /**
  * NdisScheduleWorkItem - queue an NDIS_WORK_ITEM; callable at IRQL <= DISPATCH_LEVEL.
  * @WorkItem: initialized, not scheduled already.
+ * @NtwqCaller: the caller's module (THIS_MODULE, passed by the macro).
  *
  * Queues the WORK_QUEUE_ITEM in WrapperReserved with ExQueueWorkItem on
  * CriticalWorkQueue: no allocation.  Beyond Windows, it pins the caller's
@@ -168,7 +173,8 @@ VOID NdisInitializeWorkItem(PNDIS_WORK_ITEM WorkItem, NDIS_PROC Routine, PVOID C
  * Return: NDIS_STATUS_SUCCESS, or NDIS_STATUS_FAILURE when the call is
  * refused for misuse (a diagnostic: NULL item or routine, scheduled twice).
  */
-NDIS_STATUS (NdisScheduleWorkItem)(PNDIS_WORK_ITEM WorkItem, struct module *NtwqCaller);
+NDIS_STATUS NdisScheduleWorkItem(PNDIS_WORK_ITEM WorkItem, struct module *NtwqCaller);
+/* Windows' one-argument call: the caller's module is passed for it. */
 #define NdisScheduleWorkItem(WorkItem) (NdisScheduleWorkItem)((WorkItem), THIS_MODULE)
 
 NTWQ_EXTERN_C_END

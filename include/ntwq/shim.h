@@ -39,12 +39,19 @@ typedef VOID NTWQ_SHIM_IO_CALL(PVOID Routine, PVOID IoObject, PVOID Context,
  */
 typedef VOID NTWQ_SHIM_EX_CALL(PVOID Routine, PVOID Parameter, PWORK_QUEUE_ITEM WorkItem);
 
-/* An API family, in the shim's storage; ntwq copies what it needs. */
+/**
+ * struct _NTWQ_API_FAMILY - NTWQ_API_FAMILY: a shim's work-item family, in
+ * the shim's storage; ntwq copies what it needs.
+ * @Name: the debugfs api column, 1 to 7 characters.
+ * @IoCall: how NtwqQueueWorkItem() items are called (NULL: not used).
+ * @ExCall: how NtwqQueueExWorkItem() items are called (NULL: not used).
+ * @Id: set by NtwqRegisterApiFamily().
+ */
 typedef struct _NTWQ_API_FAMILY {
-	const char *Name;          /* debugfs api column: 1 to 7 characters */
-	NTWQ_SHIM_IO_CALL *IoCall; /* for NtwqQueueWorkItem (NULL: not used) */
-	NTWQ_SHIM_EX_CALL *ExCall; /* for NtwqQueueExWorkItem (NULL: not used) */
-	ULONG Id;                  /* set by NtwqRegisterApiFamily */
+	const char *Name;
+	NTWQ_SHIM_IO_CALL *IoCall;
+	NTWQ_SHIM_EX_CALL *ExCall;
+	ULONG Id;
 } NTWQ_API_FAMILY, *PNTWQ_API_FAMILY;
 
 /* How many families can be registered (names are kept until ntwq unloads). */
@@ -70,7 +77,7 @@ NTSTATUS NtwqRegisterApiFamily(PNTWQ_API_FAMILY Family);
  * The shim's items must all be freed; since they pin the drivers' modules,
  * which depend on the shim, none can be queued at that point.
  */
-VOID NtwqUnregisterApiFamily(PNTWQ_API_FAMILY Family);
+void NtwqUnregisterApiFamily(PNTWQ_API_FAMILY Family);
 
 /**
  * NtwqAllocateWorkItem - IoAllocateWorkItem for a shim's family.
@@ -90,7 +97,7 @@ PIO_WORKITEM NtwqAllocateWorkItem(PNTWQ_API_FAMILY Family, PVOID IoObject,
  * @IoWorkItem: from NtwqAllocateWorkItem; may be freed by its own routine.
  * @ApiName: the shim's routine.
  */
-VOID NtwqFreeWorkItem(PIO_WORKITEM IoWorkItem, const char *ApiName);
+void NtwqFreeWorkItem(PIO_WORKITEM IoWorkItem, const char *ApiName);
 
 /**
  * NtwqQueueWorkItem - queue a shim item; ntwq calls its family's IoCall.

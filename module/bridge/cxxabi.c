@@ -47,6 +47,7 @@ void __tsan_vptr_update(void *vptr_p, void *new_val)
 {
 	void **vptr = vptr_p;
 
+	/* A racy look is enough: only a changing store is an access to check. */
 	if (data_race(*vptr) != new_val)
 		kcsan_check_write(vptr, sizeof(*vptr));
 }

@@ -135,6 +135,7 @@ void ntwq_cancel_delayed_work_sync(struct delayed_work *dwork)
  * until someone queues it.
  *
  * Context: any context; takes a raw spinlock with interrupts off.
+ * Return: true if a worker is executing @work.
  */
 bool ntwq_work_running(struct work_struct *work)
 {

@@ -80,7 +80,7 @@ void probe_enter(struct probe *p, void *object, void *ctx, PIO_WORKITEM item)
 	p->item = item;
 	if (irql > p->max_irql)
 		p->max_irql = irql;
-	if (!in_task() || ntwq_in_atomic() || irqs_disabled())
+	if (!in_task() || in_atomic() || irqs_disabled())
 		p->all_in_task = 0;
 }
 

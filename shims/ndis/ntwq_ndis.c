@@ -176,8 +176,10 @@ static void ndis_halt(struct ndis_adapter *a)
 	PDEVICE_OBJECT device = a->device;
 	PDRIVER_OBJECT work = a->work;
 
-	/* Marks it halted (DO_NTWQ_DELETE_PENDING); its memory lives while a
-	 * work item holds it. */
+	/*
+	 * Marks it halted (DO_NTWQ_DELETE_PENDING); its memory lives while a
+	 * work item holds it.
+	 */
 	IoDeleteDevice(device);
 	/* Refuses the adapter's new work, waits for what is pending. */
 	NtwqDeleteDriver(work);

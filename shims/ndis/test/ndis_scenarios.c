@@ -360,7 +360,7 @@ NTWQ_SCN(ntwq_scn_ndis_io_halt_pending)
 	for (i = 0; i < 1000 && !began; i++) {
 		began = !!(((PDEVICE_OBJECT)n.adapter)->Flags & DO_NTWQ_DELETE_PENDING);
 		if (!began)
-			msleep(10);
+			usleep_range(10000, 11000);
 	}
 	ntwq_scn_put(r, "halt_began", began);
 	msleep(50);
@@ -776,7 +776,7 @@ NTWQ_SCN(ntwq_scn_ndis5_pins_module)
 	put_probe(r, &b->p);
 	/* The pin goes right after the routine returns: bounded wait for it. */
 	for (int i = 0; i < 100 && module_refcount(THIS_MODULE) != before; i++)
-		msleep(10);
+		usleep_range(10000, 11000);
 	ntwq_scn_put(r, "module_refs_after", module_refcount(THIS_MODULE) - before);
 	kfree(b);
 	kfree(item);
