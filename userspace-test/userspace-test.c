@@ -39,21 +39,26 @@ struct tcase {
 static int case_failed;
 static const char *case_skip;
 
-#define CHECK(cond, ...)                                                     \
+/* Reports a failed check of @cond (its text @text); @ok: its value. */
+#define CHECK_VALUE(ok, text, ...)                                           \
 	do {                                                                 \
-		if (!(cond)) {                                               \
+		if (!(ok)) {                                                 \
 			printf("    # %s:%d: check failed: %s: ", __func__,  \
-			       __LINE__, #cond);                             \
+			       __LINE__, text);                              \
 			printf(__VA_ARGS__);                                 \
 			printf("\n");                                        \
 			case_failed = 1;                                     \
 		}                                                            \
 	} while (0)
 
+/* @cond is evaluated exactly once: it may have side effects. */
+#define CHECK(cond, ...) CHECK_VALUE((cond), #cond, __VA_ARGS__)
+
 #define REQUIRE(cond, ...)                                                   \
 	do {                                                                 \
-		CHECK(cond, __VA_ARGS__);                                    \
-		if (!(cond))                                                 \
+		int require_ok_ = !!(cond);                                  \
+		CHECK_VALUE(require_ok_, #cond, __VA_ARGS__);                \
+		if (!require_ok_)                                            \
 			return;                                              \
 	} while (0)
 
