@@ -55,6 +55,8 @@ run_ndis_sample() {
 	p=/sys/module/ntwq_sample_ndis/parameters
 	n=/sys/class/net/ndis0
 	echo "--- modprobe ntwq_sample_ndis reset_ms=1000 (pulls in ntwq_ndis)"
+	# ntwq left with the WDM sample: load it again, verifier on for items.
+	modprobe ntwq verifier=1 || fail "modprobe ntwq"
 	modprobe ntwq_sample_ndis reset_ms=1000 || fail "modprobe ntwq_sample_ndis"
 	lsmod | grep -E '^(Module|ntwq)'
 	echo "--- ip link set ndis0 up: the carrier comes from the link work item"
