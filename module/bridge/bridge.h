@@ -42,6 +42,7 @@ void *ntwq_kmalloc(size_t size, ntwq_gfp_t gfp);
 void ntwq_kfree(const void *ptr);
 
 /* fault.c */
+void ntwq_fault_init(void);
 bool ntwq_fault_should_fail_alloc(size_t size);
 int ntwq_fault_set_fail_nth(unsigned int nth);
 unsigned int ntwq_fault_get_fail_nth(void);

@@ -67,6 +67,19 @@ unsigned int ntwq_fault_get_fail_nth(void)
 }
 
 /**
+ * ntwq_fault_init - one line per injected failure of ntwq's own allocations,
+ * no stack dump, from the first allocation of module_init on.
+ *
+ * Context: module_init, before anything allocates.
+ */
+void ntwq_fault_init(void)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	ntwq_fail_alloc.verbose = 1;
+#endif
+}
+
+/**
  * ntwq_fault_create_debugfs - fault_create_debugfs_attr() for "fail_alloc".
  * @name: directory name.
  * @parent: debugfs directory to create it in.
@@ -77,8 +90,6 @@ unsigned int ntwq_fault_get_fail_nth(void)
 struct dentry *ntwq_fault_create_debugfs(const char *name, struct dentry *parent)
 {
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
-	/* One line per injected failure, no stack dump. */
-	ntwq_fail_alloc.verbose = 1;
 	return fault_create_debugfs_attr(name, parent, &ntwq_fail_alloc);
 #else
 	return NULL;

@@ -42,6 +42,7 @@ using namespace ntwq;
 
 extern "C" int ntwq_core_init(void)
 {
+	ntwq_fault_init(); /* before the first allocation */
 	FxInit();
 	Verifier::Init();
 	Families::Init();
