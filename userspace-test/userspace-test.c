@@ -574,7 +574,8 @@ static void rmmod_refused_while_work_pending(void)
 {
 	REQUIRE(run_quiet("modprobe ntwq_sample_wdm work_ms=1500 passes=1") == 0,
 		"sample load failed");
-	CHECK(module_refcnt("ntwq_sample_wdm") == 1, "refcnt %d with work pending",
+	/* The pending Io item pins it; the sample's quick Ex item may still too. */
+	CHECK(module_refcnt("ntwq_sample_wdm") >= 1, "refcnt %d with work pending",
 	      module_refcnt("ntwq_sample_wdm"));
 	errno = 0;
 	CHECK(syscall(SYS_delete_module, "ntwq_sample_wdm", O_NONBLOCK) == -1 &&
