@@ -931,11 +931,15 @@ static int sweep_this(const char *scenario)
 	return 1;
 }
 
-/* Runs @cmd with its @nth fault point failing; 1 if that point was reached. */
-static int run_failing(int nth_fd, const char *cmd, unsigned int nth, int *err)
+/*
+ * Arms fail-nth with @nth, runs @act(@fd, @arg) (its errno into *err, 0 on
+ * success), and says whether the armed point was reached: 1 yes, 0 no (the
+ * count is disarmed), -1 if it could not be armed.  @fd is closed.
+ */
+static int with_nth_failing(int nth_fd, unsigned int nth, int fd, const void *arg,
+			    int (*act)(int fd, const void *arg), int *err)
 {
 	char buf[32];
-	int fd = open(NTWQ_DIR "/trigger", O_RDWR);
 	ssize_t n;
 
 	if (fd < 0)
@@ -945,17 +949,28 @@ static int run_failing(int nth_fd, const char *cmd, unsigned int nth, int *err)
 		close(fd);
 		return -1;
 	}
-	*err = write(fd, cmd, strlen(cmd)) < 0 ? errno : 0;
+	*err = act(fd, arg) ? errno : 0;
 	n = pread(nth_fd, buf, sizeof(buf) - 1, 0);
 	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
 	/* Not reached: the count is still armed; disarm it. */
 	if (atoi(buf) != 0) {
 		pwrite(nth_fd, "0", 1, 0);
-		close(fd);
 		return 0;
 	}
-	close(fd);
 	return 1;
+}
+
+static int write_command(int fd, const void *cmd)
+{
+	return write(fd, cmd, strlen(cmd)) < 0;
+}
+
+/* Runs @cmd with its @nth fault point failing; 1 if that point was reached. */
+static int run_failing(int nth_fd, const char *cmd, unsigned int nth, int *err)
+{
+	return with_nth_failing(nth_fd, nth, open(NTWQ_DIR "/trigger", O_RDWR), cmd,
+				write_command, err);
 }
 
 /*
@@ -1009,28 +1024,15 @@ static void fault_sweep_trigger_commands(void)
  * made fewer allocations, -1 if fail-nth could not be armed; *err is the
  * load's errno (0: loaded).
  */
+static int finit_module_fd(int fd, const void *unused __attribute__((unused)))
+{
+	return syscall(SYS_finit_module, fd, "", 0) != 0;
+}
+
 static int load_failing(int nth_fd, const char *path, unsigned int nth, int *err)
 {
-	char buf[32];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	snprintf(buf, sizeof(buf), "%u", nth);
-	if (pwrite(nth_fd, buf, strlen(buf), 0) < 0) {
-		close(fd);
-		return -1;
-	}
-	*err = syscall(SYS_finit_module, fd, "", 0) ? errno : 0;
-	n = pread(nth_fd, buf, sizeof(buf) - 1, 0);
-	buf[n > 0 ? n : 0] = '\0';
-	close(fd);
-	if (atoi(buf) != 0) {
-		pwrite(nth_fd, "0", 1, 0);
-		return 0;
-	}
-	return 1;
+	return with_nth_failing(nth_fd, nth, open(path, O_RDONLY | O_CLOEXEC), NULL,
+				finit_module_fd, err);
 }
 
 /* The address just past the kernel image (its `_end`), 0 if unknown. */
