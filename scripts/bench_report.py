@@ -156,6 +156,27 @@ def driver_tables(table, cfg, shape):
     return md + ['']
 
 
+def pair_rows(table, base, v, shown, dest):
+    """Table rows for contender @v against @base: each one's figures, then
+    @v / @base per metric in @shown (ratios of medians; for allocations per
+    call, a count, the difference); @dest gets the ratios."""
+    md = [f'| {c} | ' + ' | '.join(fmt(table.get(c, {}).get(m), DIGITS.get(m, 1))
+                                   for m in shown) + ' |' for c in (base, v)]
+    cells = []
+    for m in shown:
+        a, b = table[v].get(m), table.get(base, {}).get(m)
+        if m == 'allocs_per_call' and a is not None and b is not None:
+            diff = a['median'] - b['median']
+            dest[m] = {'difference': diff}
+            cells.append(f'{diff:+.3f}')
+            continue
+        r, text = ratio_cell(a, b, METRICS[m][4])
+        if r is not None:
+            dest[m] = r
+        cells.append(text)
+    return md + [f'| {v} / {base} | ' + ' | '.join(cells) + ' |']
+
+
 def verifier_table(table, cfg):
     """The verifier's cost: each family with verifier mode on against it off."""
     shown = [m for m in MAIN + DRIVER_METRICS if m != 'max_us']
@@ -172,25 +193,9 @@ def verifier_table(table, cfg):
           '|---|' + '---|' * len(shown)]
     out = cfg.setdefault('verifier', {})
     for base, v in pairs:
-        for c in (base, v):
-            md.append(f'| {c} | ' + ' | '.join(
-                fmt(table.get(c, {}).get(m), DIGITS.get(m, 1)) for m in shown) + ' |')
-        cells = []
         # io_verifier's figures keep their old place in results.json.
-        dest = out if base == 'io' else out.setdefault(v, {})
-        for m in shown:
-            a, b = table[v].get(m), table.get(base, {}).get(m)
-            if m == 'allocs_per_call' and a is not None and b is not None:
-                # A count, not a cost ratio: show the difference.
-                diff = a['median'] - b['median']
-                dest[m] = {'difference': diff}
-                cells.append(f'{diff:+.3f}')
-                continue
-            r, text = ratio_cell(a, b, METRICS[m][4])
-            if r is not None:
-                dest[m] = r
-            cells.append(text)
-        md.append(f'| {v} / {base} | ' + ' | '.join(cells) + ' |')
+        md += pair_rows(table, base, v, shown,
+                        out if base == 'io' else out.setdefault(v, {}))
     return md + ['']
 
 
@@ -203,24 +208,7 @@ def mode_table(table, cfg, mode, key, intro, missing):
     md = [intro, '',
           '| | ' + ' | '.join(METRICS[m][3] for m in shown) + ' |',
           '|---|' + '---|' * len(shown)]
-    for c in ('io', mode):
-        md.append(f'| {c} | ' + ' | '.join(
-            fmt(table.get(c, {}).get(m), DIGITS.get(m, 1)) for m in shown) + ' |')
-    cells = []
-    out = cfg.setdefault(key, {})
-    for m in shown:
-        a, b = table[mode].get(m), table.get('io', {}).get(m)
-        if m == 'allocs_per_call' and a is not None and b is not None:
-            # A count, not a cost ratio: show the difference.
-            diff = a['median'] - b['median']
-            out[m] = {'difference': diff}
-            cells.append(f'{diff:+.3f}')
-            continue
-        r, text = ratio_cell(a, b, METRICS[m][4])
-        if r is not None:
-            out[m] = r
-        cells.append(text)
-    md.append(f'| {mode} / io | ' + ' | '.join(cells) + ' |')
+    md += pair_rows(table, 'io', mode, shown, cfg.setdefault(key, {}))
     return md + ['']
 
 
