@@ -11,7 +11,10 @@
 # exit status is non-zero on any failure, timeout or kernel-log report.
 #
 # NTWQ_KERNELS="stock-6.1 stock-6.12 debug kcsan" picks kernels; NTWQ_ACCEL=tcg|kvm
-# skips the KVM probe.
+# skips the KVM probe.  NTWQ_TEST_CMDLINE adds to each test VM's kernel
+# command line (a NAME=value there reaches userspace-test's environment:
+# NTWQ_LOAD_SWEEP_STRIDE=1 sweeps every fault point of loading ntwq) and
+# NTWQ_TEST_LIMIT replaces the VMs' time limits (seconds).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -77,6 +80,8 @@ for kid in "${kernels[@]}"; do
 	# Stock kernels have no KASAN; slab poisoning still catches use-after-free.
 	*) limit=300 extra="slub_debug=FZP" ;;
 	esac
+	extra+=" ${NTWQ_TEST_CMDLINE:-}"
+	limit=${NTWQ_TEST_LIMIT:-$limit}
 	say "booting $kid (${kver[$kid]}) under $accel"
 	NTWQ_ACCEL=$accel NTWQ_VM_SMP=$smp "$NTWQ_ROOT/scripts/vm.sh" "${image[$kid]}" \
 		"$dir/initramfs.cpio.gz" test "$dir/vm.log" "$limit" "$extra"

@@ -1058,10 +1058,10 @@ static unsigned long long kernel_image_end(void)
  * in turn (module_init and everything it calls: workqueues, per-CPU counters,
  * debugfs, the dispatchers), until a load reaches no armed point.  Each load
  * costs about a second on the debug kernel under TCG and there are some
- * thousand points (most inside alloc_workqueue()), so make test fails every
- * 8th; NTWQ_LOAD_SWEEP_STRIDE=1 in userspace-test's environment fails every
- * one.  Every
- * load either succeeds (the failure was one ntwq can do without, such as a
+ * 760 points (most inside alloc_workqueue()), so make test fails every 8th;
+ * NTWQ_LOAD_SWEEP_STRIDE=1 in userspace-test's environment fails every one
+ * (NTWQ_TEST_CMDLINE=NTWQ_LOAD_SWEEP_STRIDE=1 make test puts it there).
+ * Every load either succeeds (the failure was one ntwq can do without, such as a
  * debugfs file) and unloads without leaving anything, or fails with ENOMEM
  * and leaves nothing behind (no module, no debugfs directory); kmemleak, at
  * the end of the run, sees no leak.  failslab's stack filter counts only
