@@ -185,11 +185,25 @@ static u32 rnd(struct stress_thread *t, u32 n)
 
 /* ---- runs ---- */
 
+/*
+ * One operation more, from a thread or a routine; a line per tenth of @ops
+ * for whoever watches a long run (whichever of them makes that operation).
+ */
+static void made_one(void)
+{
+	s64 made = atomic64_inc_return(&st.made);
+
+	if (made % (ops / 10 + 1) == 0)
+		pr_info("ntwq_stress: progress ops=%lld runs io=%lld ex=%lld wdf=%lld\n",
+			made, atomic64_read(&st.runs[FAM_IO]),
+			atomic64_read(&st.runs[FAM_EX]), atomic64_read(&st.runs[FAM_WDF]));
+}
+
 /* A routine queues its own item again: an operation too. */
 static void requeued(void)
 {
 	atomic64_inc(&st.requeues);
-	atomic64_inc(&st.made);
+	made_one();
 }
 
 /* Every routine starts here: checks what it was given, counts the run. */
@@ -772,11 +786,7 @@ static int stress_thread_fn(void *arg)
 
 	while (atomic64_read(&st.made) < ops && !t->stuck) {
 		one_op(t);
-		/* A line per tenth, for whoever watches a long run. */
-		if (atomic64_inc_return(&st.made) % (ops / 10 + 1) == 0)
-			pr_info("ntwq_stress: progress ops=%lld runs io=%lld ex=%lld wdf=%lld\n",
-				atomic64_read(&st.made), atomic64_read(&st.runs[FAM_IO]),
-				atomic64_read(&st.runs[FAM_EX]), atomic64_read(&st.runs[FAM_WDF]));
+		made_one();
 		t->done_ops++;
 		if (!(t->done_ops & 31))
 			cond_resched();
