@@ -818,6 +818,12 @@ static const struct trace_expect trace_expectations[] = {
 	{ "wdf.callback", "wdf", "ntwq_selftest", "probe_cb [ntwq]" },
 };
 
+/* NDIS items (ntwq_ndis_test loaded): a shim family is named by its name. */
+static const struct trace_expect ndis_trace_expectations[] = {
+	{ "ndis.io_adapter", "ndis", "ntwq_ndis_test", "ndis_probe_routine [ntwq_ndis_test]" },
+	{ "ndis5.schedule", "ndis", "ntwq_ndis_test", "ndis5_probe_routine [ntwq_ndis_test]" },
+};
+
 static const struct trace_expect *current_trace;
 
 /* Index of the only @name event of @routine in @ev (-1: none, -2: several). */
@@ -872,7 +878,16 @@ static void trace_events_follow_one_item(void)
 	      t->driver);
 }
 
-static void trace_diagnostic_names_misuse(void)
+/* A scenario that queues one item twice: one diagnostic event per refusal. */
+struct trace_diag_expect {
+	const char *cmd;
+	const char *api;     /* the queue routine's name starts with this */
+	const char *family;
+	const char *driver;
+	const char *routine; /* %ps starts with this */
+};
+
+static void trace_diagnostic_names(const struct trace_diag_expect *t)
 {
 	static char buf[TRACE_MAX];
 	static struct trace_event ev[64];
@@ -884,10 +899,10 @@ static void trace_diagnostic_names_misuse(void)
 	if (why)
 		SKIP(why);
 	REQUIRE(exists(TRACEFS "/events/ntwq/ntwq_diagnostic"), "no ntwq events in tracefs");
-	why = trace_run("io.double_queue", out, sizeof(out), buf, sizeof(buf));
-	REQUIRE(!why, "io.double_queue: %s", why);
+	why = trace_run(t->cmd, out, sizeof(out), buf, sizeof(buf));
+	REQUIRE(!why, "%s: %s", t->cmd, why);
 	want = value_of(out, "diag_queue_queued", &found);
-	REQUIRE(found && want > 0, "io.double_queue diagnosed nothing:\n%s", out);
+	REQUIRE(found && want > 0, "%s diagnosed nothing:\n%s", t->cmd, out);
 	n = trace_parse(buf, ev, 64);
 	for (int i = 0; i < n; i++) {
 		if (!strcmp(ev[i].name, "ntwq_queue"))
@@ -896,15 +911,38 @@ static void trace_diagnostic_names_misuse(void)
 			continue;
 		diags++;
 		CHECK(!strcmp(ev[i].code, "WORKER_INVALID(1)"), "code=%s", ev[i].code);
-		CHECK(!strncmp(ev[i].api, "Io", 2) && strstr(ev[i].api, "QueueWorkItem"),
-		      "api=%s", ev[i].api);
-		CHECK(!strcmp(ev[i].family, "io"), "family=%s", ev[i].family);
-		CHECK(!strcmp(ev[i].driver, "ntwq_selftest"), "driver=%s", ev[i].driver);
-		CHECK(!strncmp(ev[i].routine, "probe_routine", 13), "routine=%s", ev[i].routine);
+		CHECK(!strncmp(ev[i].api, t->api, strlen(t->api)) && strstr(ev[i].api, "Queue"),
+		      "api=%s, want %s...Queue...", ev[i].api, t->api);
+		CHECK(!strcmp(ev[i].family, t->family), "family=%s, want %s", ev[i].family,
+		      t->family);
+		CHECK(!strcmp(ev[i].driver, t->driver), "driver=%s, want %s", ev[i].driver,
+		      t->driver);
+		CHECK(!strncmp(ev[i].routine, t->routine, strlen(t->routine)), "routine=%s, want %s",
+		      ev[i].routine, t->routine);
 	}
 	CHECK(diags == want, "%d ntwq_diagnostic events, %lld diagnostics:\n%s", diags, want, buf);
 	/* The refused calls queued nothing: one ntwq_queue, of the first call. */
 	CHECK(queued == 1, "%d ntwq_queue events:\n%s", queued, buf);
+}
+
+static void trace_diagnostic_names_misuse(void)
+{
+	static const struct trace_diag_expect io = {
+		"io.double_queue", "Io", "io", "ntwq_selftest", "probe_routine"
+	};
+
+	trace_diagnostic_names(&io);
+}
+
+/* ntwq_ndis_test loaded: a shim's misuse is traced in its own family. */
+static void trace_ndis_diagnostic_names_misuse(void)
+{
+	static const struct trace_diag_expect ndis = {
+		"ndis.io_double_queue", "NdisQueueIoWorkItem", "ndis", "ntwq_ndis_test",
+		"ndis_probe_routine"
+	};
+
+	trace_diagnostic_names(&ndis);
 }
 
 /* ---- cases: every allocation of the trigger's commands fails in turn ---- */
@@ -1344,6 +1382,7 @@ static const struct tcase ndis_cases_before[] = {
 };
 
 static const struct tcase ndis_cases_after[] = {
+	{ "trace_ndis_diagnostic_names_misuse", "an NDIS double queue: ntwq_diagnostic events in the ndis family", trace_ndis_diagnostic_names_misuse },
 	{ "ndis_stats_count_the_ndis_family", "debugfs stats has rows for the ndis family, critical queue counted", ndis_stats_count_the_ndis_family },
 	{ "ndis_diagnostics_name_the_ndis_routine", "misuse diagnostics name the NDIS routine", ndis_diagnostics_name_the_ndis_routine },
 	{ "ndis_sample_carrier_up_by_work_item", "ip link set ndis0 up: the carrier is set by the link work item", ndis_sample_carrier_up_by_work_item },
@@ -1402,12 +1441,24 @@ static void run_case(size_t num, const char *name, const char *what, void (*fn)(
 	*failed |= case_failed;
 }
 
+static void run_trace_case(size_t num, const struct trace_expect *t, const char *only,
+			   int *failed)
+{
+	char name[64];
+
+	current_trace = t;
+	snprintf(name, sizeof(name), "trace_%s", t->cmd);
+	run_case(num, name,
+		 "ntwq_queue, ntwq_execute_start, ntwq_execute_end of one item, in order, with its family, driver and routine",
+		 trace_events_follow_one_item, only, failed);
+}
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 int main(int argc, char **argv)
 {
 	size_t n = COUNT(cases), m = COUNT(ntwq_expectations);
-	size_t t = COUNT(trace_expectations);
+	size_t t = COUNT(trace_expectations), nt = COUNT(ndis_trace_expectations);
 	size_t nb = COUNT(ndis_cases_before), nm = COUNT(ntwq_ndis_expectations);
 	size_t na = COUNT(ndis_cases_after), num = 0;
 	const char *only = argc > 1 ? argv[1] : NULL;
@@ -1416,7 +1467,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("KTAP version 1\n");
 	printf("# Subtest: ntwq_userspace\n");
-	printf("1..%zu\n", n + m + t + nb + nm + na);
+	printf("1..%zu\n", n + m + t + nb + nm + nt + na);
 	for (size_t i = 0; i < n; i++)
 		run_case(++num, cases[i].name, cases[i].what, cases[i].run, only, &failed);
 	for (size_t i = 0; i < m; i++) {
@@ -1424,15 +1475,8 @@ int main(int argc, char **argv)
 		run_case(++num, current_expect->scenario, current_expect->what,
 			 scenario_observes_expected_values, only, &failed);
 	}
-	for (size_t i = 0; i < t; i++) {
-		char name[64];
-
-		current_trace = &trace_expectations[i];
-		snprintf(name, sizeof(name), "trace_%s", current_trace->cmd);
-		run_case(++num, name,
-			 "ntwq_queue, ntwq_execute_start, ntwq_execute_end of one item, in order, with its family, driver and routine",
-			 trace_events_follow_one_item, only, &failed);
-	}
+	for (size_t i = 0; i < t; i++)
+		run_trace_case(++num, &trace_expectations[i], only, &failed);
 	/* NDIS last: its modules hold ntwq, which the cases above reload. */
 	for (size_t i = 0; i < nb; i++)
 		run_case(++num, ndis_cases_before[i].name, ndis_cases_before[i].what,
@@ -1442,6 +1486,8 @@ int main(int argc, char **argv)
 		run_case(++num, current_expect->scenario, current_expect->what,
 			 scenario_observes_expected_values, only, &failed);
 	}
+	for (size_t i = 0; i < nt; i++)
+		run_trace_case(++num, &ndis_trace_expectations[i], only, &failed);
 	for (size_t i = 0; i < na; i++)
 		run_case(++num, ndis_cases_after[i].name, ndis_cases_after[i].what,
 			 ndis_cases_after[i].run, only, &failed);

@@ -202,20 +202,16 @@ void __cxa_pure_virtual(void);
  * event is on: core/trace.h tests the static keys below.
  */
 
-/* The `family` of an event; io, ex and wdf in ntwq::Api order. */
-enum ntwq_trace_family {
-	NTWQ_TRACE_IO,
-	NTWQ_TRACE_EX,
-	NTWQ_TRACE_WDF,
-	NTWQ_TRACE_NTWQ, /* ntwq's own routines (NtwqDeleteDriver, dispatch) */
-};
-
-void ntwq_trace_queue(const void *item, const void *routine, unsigned int family,
+/*
+ * An event's `family` is a name: "io", "ex", "wdf", a shim's registered
+ * family ("ndis"), or "ntwq" for ntwq's own routines (diagnostics only).
+ */
+void ntwq_trace_queue(const void *item, const void *routine, const char *family,
 		      unsigned int queue_type, const char *workqueue, const char *driver);
-void ntwq_trace_execute_start(const void *item, const void *routine, unsigned int family);
-void ntwq_trace_execute_end(const void *item, const void *routine, unsigned int family);
+void ntwq_trace_execute_start(const void *item, const void *routine, const char *family);
+void ntwq_trace_execute_end(const void *item, const void *routine, const char *family);
 void ntwq_trace_diagnostic(const char *code, const char *diag, const char *api,
-			   unsigned int family, const char *driver, const void *routine);
+			   const char *family, const char *driver, const void *routine);
 
 #ifdef __cplusplus
 /* The events themselves (trace.c), for their static keys only. */

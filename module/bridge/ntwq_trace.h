@@ -30,18 +30,6 @@
 #define ntwq_assign_str(dst, src) __assign_str(dst, src)
 #endif
 
-TRACE_DEFINE_ENUM(NTWQ_TRACE_IO);
-TRACE_DEFINE_ENUM(NTWQ_TRACE_EX);
-TRACE_DEFINE_ENUM(NTWQ_TRACE_WDF);
-TRACE_DEFINE_ENUM(NTWQ_TRACE_NTWQ);
-
-#define ntwq_show_family(family)					\
-	__print_symbolic(family,					\
-			 { NTWQ_TRACE_IO, "io" },			\
-			 { NTWQ_TRACE_EX, "ex" },			\
-			 { NTWQ_TRACE_WDF, "wdf" },			\
-			 { NTWQ_TRACE_NTWQ, "ntwq" })
-
 /* WORK_QUEUE_TYPE; CustomPriorityWorkQueue + priority shows as a number. */
 #define ntwq_show_queue_type(type)					\
 	__print_symbolic(type,						\
@@ -57,7 +45,7 @@ TRACE_DEFINE_ENUM(NTWQ_TRACE_NTWQ);
  * ntwq_queue - a work item was queued
  * @item: the work item (IO_WORKITEM, WORK_QUEUE_ITEM, or a WDFWORKITEM's)
  * @routine: the driver's routine (a WDF item's EvtWorkItemFunc)
- * @family: enum ntwq_trace_family: io, ex or wdf
+ * @family: io, ex, wdf, or a shim's family (ndis)
  * @queue_type: the WORK_QUEUE_TYPE asked for
  * @workqueue: the Linux workqueue it went to
  * @driver: the driver's name (an Ex item's: its module's)
@@ -67,7 +55,7 @@ TRACE_DEFINE_ENUM(NTWQ_TRACE_NTWQ);
  */
 TRACE_EVENT(ntwq_queue,
 
-	TP_PROTO(const void *item, const void *routine, unsigned int family,
+	TP_PROTO(const void *item, const void *routine, const char *family,
 		 unsigned int queue_type, const char *workqueue, const char *driver),
 
 	TP_ARGS(item, routine, family, queue_type, workqueue, driver),
@@ -75,7 +63,7 @@ TRACE_EVENT(ntwq_queue,
 	TP_STRUCT__entry(
 		__field(const void *, item)
 		__field(const void *, routine)
-		__field(unsigned int, family)
+		__string(family, family)
 		__field(unsigned int, queue_type)
 		__string(workqueue, workqueue)
 		__string(driver, driver)
@@ -84,51 +72,51 @@ TRACE_EVENT(ntwq_queue,
 	TP_fast_assign(
 		__entry->item = item;
 		__entry->routine = routine;
-		__entry->family = family;
+		ntwq_assign_str(family, family);
 		__entry->queue_type = queue_type;
 		ntwq_assign_str(workqueue, workqueue);
 		ntwq_assign_str(driver, driver);
 	),
 
 	TP_printk("item=%p routine=%ps family=%s queue_type=%s workqueue=%s driver=%s",
-		  __entry->item, __entry->routine, ntwq_show_family(__entry->family),
+		  __entry->item, __entry->routine, __get_str(family),
 		  ntwq_show_queue_type(__entry->queue_type), __get_str(workqueue),
 		  __get_str(driver))
 );
 
 DECLARE_EVENT_CLASS(ntwq_execute,
 
-	TP_PROTO(const void *item, const void *routine, unsigned int family),
+	TP_PROTO(const void *item, const void *routine, const char *family),
 
 	TP_ARGS(item, routine, family),
 
 	TP_STRUCT__entry(
 		__field(const void *, item)
 		__field(const void *, routine)
-		__field(unsigned int, family)
+		__string(family, family)
 	),
 
 	TP_fast_assign(
 		__entry->item = item;
 		__entry->routine = routine;
-		__entry->family = family;
+		ntwq_assign_str(family, family);
 	),
 
 	TP_printk("item=%p routine=%ps family=%s", __entry->item, __entry->routine,
-		  ntwq_show_family(__entry->family))
+		  __get_str(family))
 );
 
 /**
  * ntwq_execute_start - a work item's routine is about to run
  * @item: the work item, as in ntwq_queue
  * @routine: the routine
- * @family: enum ntwq_trace_family
+ * @family: as in ntwq_queue
  *
  * In the kworker that runs it, at PASSIVE_LEVEL.
  */
 DEFINE_EVENT(ntwq_execute, ntwq_execute_start,
 
-	TP_PROTO(const void *item, const void *routine, unsigned int family),
+	TP_PROTO(const void *item, const void *routine, const char *family),
 
 	TP_ARGS(item, routine, family)
 );
@@ -137,11 +125,11 @@ DEFINE_EVENT(ntwq_execute, ntwq_execute_start,
  * ntwq_execute_end - a work item's routine has returned
  * @item: the work item; only an address by now (the routine may have freed it)
  * @routine: the routine
- * @family: enum ntwq_trace_family
+ * @family: as in ntwq_queue
  */
 DEFINE_EVENT(ntwq_execute, ntwq_execute_end,
 
-	TP_PROTO(const void *item, const void *routine, unsigned int family),
+	TP_PROTO(const void *item, const void *routine, const char *family),
 
 	TP_ARGS(item, routine, family)
 );
@@ -151,13 +139,13 @@ DEFINE_EVENT(ntwq_execute, ntwq_execute_end,
  * @code: the Windows bugcheck it stands for, e.g. WORKER_INVALID(1)
  * @diag: its debugfs stats key, e.g. queue_queued
  * @api: the routine called, e.g. IoQueueWorkItem
- * @family: enum ntwq_trace_family; ntwq for ntwq's own routines
+ * @family: as in ntwq_queue; ntwq for ntwq's own routines
  * @driver: the driver's name, or "?"
  * @routine: the work routine concerned, or NULL
  */
 TRACE_EVENT(ntwq_diagnostic,
 
-	TP_PROTO(const char *code, const char *diag, const char *api, unsigned int family,
+	TP_PROTO(const char *code, const char *diag, const char *api, const char *family,
 		 const char *driver, const void *routine),
 
 	TP_ARGS(code, diag, api, family, driver, routine),
@@ -166,7 +154,7 @@ TRACE_EVENT(ntwq_diagnostic,
 		__string(code, code)
 		__string(diag, diag)
 		__string(api, api)
-		__field(unsigned int, family)
+		__string(family, family)
 		__string(driver, driver)
 		__field(const void *, routine)
 	),
@@ -175,14 +163,14 @@ TRACE_EVENT(ntwq_diagnostic,
 		ntwq_assign_str(code, code);
 		ntwq_assign_str(diag, diag);
 		ntwq_assign_str(api, api);
-		__entry->family = family;
+		ntwq_assign_str(family, family);
 		ntwq_assign_str(driver, driver);
 		__entry->routine = routine;
 	),
 
 	TP_printk("code=%s diag=%s api=%s family=%s driver=%s routine=%ps",
 		  __get_str(code), __get_str(diag), __get_str(api),
-		  ntwq_show_family(__entry->family), __get_str(driver), __entry->routine)
+		  __get_str(family), __get_str(driver), __entry->routine)
 );
 
 #endif /* _NTWQ_TRACE_H */

@@ -16,14 +16,14 @@
  * ntwq_trace_queue - trace_ntwq_queue().
  * @item: the work item.
  * @routine: the driver's routine.
- * @family: enum ntwq_trace_family.
+ * @family: the API family's name (io, ex, wdf, a shim's; ntwq).
  * @queue_type: the WORK_QUEUE_TYPE asked for.
  * @workqueue: the Linux workqueue's name.
  * @driver: the driver's name.
  *
  * Context: any.
  */
-void ntwq_trace_queue(const void *item, const void *routine, unsigned int family,
+void ntwq_trace_queue(const void *item, const void *routine, const char *family,
 		      unsigned int queue_type, const char *workqueue, const char *driver)
 {
 	trace_ntwq_queue(item, routine, family, queue_type, workqueue, driver);
@@ -33,11 +33,11 @@ void ntwq_trace_queue(const void *item, const void *routine, unsigned int family
  * ntwq_trace_execute_start - trace_ntwq_execute_start().
  * @item: the work item.
  * @routine: the routine about to run.
- * @family: enum ntwq_trace_family.
+ * @family: the API family's name (io, ex, wdf, a shim's; ntwq).
  *
  * Context: the kworker running the item.
  */
-void ntwq_trace_execute_start(const void *item, const void *routine, unsigned int family)
+void ntwq_trace_execute_start(const void *item, const void *routine, const char *family)
 {
 	trace_ntwq_execute_start(item, routine, family);
 }
@@ -46,11 +46,11 @@ void ntwq_trace_execute_start(const void *item, const void *routine, unsigned in
  * ntwq_trace_execute_end - trace_ntwq_execute_end().
  * @item: the work item (an address only: it may be gone).
  * @routine: the routine that returned.
- * @family: enum ntwq_trace_family.
+ * @family: the API family's name (io, ex, wdf, a shim's; ntwq).
  *
  * Context: the kworker that ran the item.
  */
-void ntwq_trace_execute_end(const void *item, const void *routine, unsigned int family)
+void ntwq_trace_execute_end(const void *item, const void *routine, const char *family)
 {
 	trace_ntwq_execute_end(item, routine, family);
 }
@@ -60,14 +60,14 @@ void ntwq_trace_execute_end(const void *item, const void *routine, unsigned int 
  * @code: the Windows bugcheck code's name.
  * @diag: the diagnostic's stats key.
  * @api: the routine that was called.
- * @family: enum ntwq_trace_family.
+ * @family: the API family's name (io, ex, wdf, a shim's; ntwq).
  * @driver: the driver's name, or NULL.
  * @routine: the work routine concerned, or NULL.
  *
  * Context: any.
  */
 void ntwq_trace_diagnostic(const char *code, const char *diag, const char *api,
-			   unsigned int family, const char *driver, const void *routine)
+			   const char *family, const char *driver, const void *routine)
 {
 	trace_ntwq_diagnostic(code, diag, api, family, driver ? driver : "?", routine);
 }

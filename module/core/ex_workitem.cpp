@@ -228,7 +228,7 @@ extern "C" void ExDispatch(work_struct *work)
 		/* The item is only an address now: its routine may free it. */
 		if (trace::StartOn())
 			ntwq_trace_execute_start(item, reinterpret_cast<const void *>(routine),
-						 NTWQ_TRACE_EX);
+						 trace::Family(api));
 
 		int preempt = ntwq_preempt_count();
 		/* A shim's item: its family adapts the call (queueing checked ExCall). */
@@ -249,7 +249,7 @@ extern "C" void ExDispatch(work_struct *work)
 		Stats::Completed(api, q->index);
 		if (trace::EndOn())
 			ntwq_trace_execute_end(item, reinterpret_cast<const void *>(routine),
-					       NTWQ_TRACE_EX);
+					       trace::Family(api));
 		/* debugfs `items` stops naming the module before its pin goes
 		 * (module_put() is fine under a spinlock). */
 		flags = q->lock.LockIrqSave();
@@ -358,7 +358,8 @@ bool ExQueues::Queue(PWORK_QUEUE_ITEM item, unsigned int queue_type, module *cal
 
 	/* Claimed: it will be queued, and no dispatcher has seen it yet. */
 	if (trace::QueueOn())
-		ntwq_trace_queue(item, routine, NTWQ_TRACE_EX, queue_type, Queues::Name(index), who);
+		ntwq_trace_queue(item, routine, trace::Family(api), queue_type, Queues::Name(index),
+				 who);
 
 	ExQueue *q = &g_queues[index];
 	/* Re-queued by its own routine onto another queue type: its next pass

@@ -45,6 +45,11 @@ u32 NameLength(const char *name)
 	return n;
 }
 
+char Lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 Slot *SlotOf(Api api)
 {
 	return IsShim(api) && api < Api::Count
@@ -124,6 +129,22 @@ const char *Families::Name(Api api) noexcept
 	Slot *s = SlotOf(api);
 
 	return s && s->used.LoadAcquire() ? s->name : "";
+}
+
+const char *Families::Prefixing(const char *routine) noexcept
+{
+	for (u32 i = 0; routine && i < kShimFamilies; i++) {
+		Slot *s = &g_slots[i];
+		u32 n = 0;
+
+		if (!s->used.LoadAcquire())
+			continue;
+		while (s->name[n] && routine[n] && Lower(routine[n]) == Lower(s->name[n]))
+			n++;
+		if (!s->name[n])
+			return s->name;
+	}
+	return nullptr;
 }
 
 NTWQ_SHIM_IO_CALL *Families::IoCall(Api api) noexcept

@@ -36,6 +36,9 @@ public:
 	static Api Of(PNTWQ_API_FAMILY family) noexcept;
 	/* A slot's name, or "" if it was never registered. */
 	static const char *Name(Api api) noexcept;
+	/* The name of a family @routine begins with, case aside (a shim's
+	 * routines are named after it: NdisQueueIoWorkItem), or nullptr. */
+	static const char *Prefixing(const char *routine) noexcept;
 	static NTWQ_SHIM_IO_CALL *IoCall(Api api) noexcept;
 	static NTWQ_SHIM_EX_CALL *ExCall(Api api) noexcept;
 	/* Slot number + 1 of a shim Api, for tags; 0 for a built-in family. */

@@ -51,15 +51,10 @@ constexpr bool EndOn() noexcept { return false; }
 constexpr bool DiagnosticOn() noexcept { return false; }
 #endif
 
-static_assert(static_cast<u32>(Api::Io) == NTWQ_TRACE_IO &&
-		      static_cast<u32>(Api::Ex) == NTWQ_TRACE_EX &&
-		      static_cast<u32>(Api::Wdf) == NTWQ_TRACE_WDF,
-	      "enum ntwq_trace_family follows Api");
-
-/* An event's `family`. */
-constexpr unsigned int Family(Api api) noexcept
+/* An event's `family`: "io", "ex", "wdf", or a shim's name ("ndis"). */
+inline const char *Family(Api api) noexcept
 {
-	return static_cast<unsigned int>(api);
+	return ApiName(api);
 }
 
 } /* namespace trace */

@@ -7,6 +7,7 @@
 
 #include "bridge/bridge.h"
 #include "ex_workitem.h"
+#include "family.h"
 #include "lib/atomic.h"
 #include "lib/cxx.h"
 #include "lib/opaque.h"
@@ -191,17 +192,20 @@ bool HasPrefix(const char *s, const char *prefix)
 /*
  * The API family of @api, the routine a diagnostic names: IoXxx and the
  * object manager's ObfXxx are io, ExXxx ex, WdfXxx and NtwqWdfXxx wdf (the
- * dispatcher names the family itself: "io", "wdf"); anything else is ntwq's.
+ * dispatcher names the family itself: "io", "wdf"); a shim's routines
+ * begin with its family's name (NdisQueueIoWorkItem, or "ndis" from the
+ * dispatcher); anything else is ntwq's.
  */
-unsigned int FamilyOf(const char *api)
+const char *FamilyOf(const char *api)
 {
 	if (HasPrefix(api, "Io") || HasPrefix(api, "Ob") || HasPrefix(api, "io"))
-		return NTWQ_TRACE_IO;
+		return "io";
 	if (HasPrefix(api, "Ex") || HasPrefix(api, "ex"))
-		return NTWQ_TRACE_EX;
+		return "ex";
 	if (HasPrefix(api, "Wdf") || HasPrefix(api, "NtwqWdf") || HasPrefix(api, "wdf"))
-		return NTWQ_TRACE_WDF;
-	return NTWQ_TRACE_NTWQ;
+		return "wdf";
+	const char *shim = Families::Prefixing(api);
+	return shim ? shim : "ntwq";
 }
 
 } /* namespace */
