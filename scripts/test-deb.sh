@@ -72,7 +72,9 @@ trap 'purge; restore_depmod' EXIT
 purge    # a previous run that was killed
 
 # ---- the package ----
-deb=$(make -s -C "$NTWQ_ROOT" deb 2>"$work/make-deb.log" | tail -1)
+# --no-print-directory: under `make -C DIR test` MAKEFLAGS carries -w, and
+# "Leaving directory" would be the last line instead of the path.
+deb=$(make -s --no-print-directory -C "$NTWQ_ROOT" deb 2>"$work/make-deb.log" | tail -1)
 if [ -f "$deb" ] && [ "$(basename "$deb")" = "ntwq-dkms_${version}_all.deb" ]; then
 	result ok "deb: make deb builds ntwq-dkms_${version}_all.deb"
 else
