@@ -51,8 +51,8 @@ extern "C" PIO_WORKITEM IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject)
 
 extern "C" VOID IoFreeWorkItem(PIO_WORKITEM IoWorkItem)
 {
-	WorkItem *item = WorkItem::FromHandle(IoWorkItem, "IoFreeWorkItem",
-					      Verifier::Site(__builtin_return_address(0)));
+	const void *site = Verifier::Site(__builtin_return_address(0));
+	WorkItem *item = WorkItem::FromHandle(IoWorkItem, "IoFreeWorkItem", site);
 
 	if (!item)
 		return;
@@ -62,11 +62,7 @@ extern "C" VOID IoFreeWorkItem(PIO_WORKITEM IoWorkItem)
 				 "item from IoInitializeWorkItem; use IoUninitializeWorkItem");
 		return;
 	}
-	if (!item->Retire("IoFreeWorkItem"))
-		return;
-	if (item->tracked)
-		item->Untrack();
-	item->PutMemory(); /* the owner's reference */
+	item->Free("IoFreeWorkItem", site);
 }
 
 namespace {
@@ -145,6 +141,7 @@ extern "C" VOID IoInitializeWorkItem(PVOID IoObject, PIO_WORKITEM IoWorkItem)
 	if (Verifier::ReportIfQuarantined(IoWorkItem, "IoInitializeWorkItem",
 					  Verifier::Site(__builtin_return_address(0))))
 		return;
+	/* Checked (and a live idle item retired) by Init. */
 	reinterpret_cast<WorkItem *>(IoWorkItem)->Init(object, WorkStorage::Caller, Api::Io,
 						       "IoInitializeWorkItem");
 }

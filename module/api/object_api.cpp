@@ -20,6 +20,8 @@ NTSTATUS ToStatus(int err)
 		return STATUS_SUCCESS;
 	case -kENOMEM:
 		return STATUS_INSUFFICIENT_RESOURCES;
+	case -kESHUTDOWN:
+		return STATUS_DELETE_PENDING;
 	default:
 		return STATUS_INVALID_PARAMETER;
 	}
@@ -59,7 +61,7 @@ extern "C" VOID NtwqDeleteDriver(PDRIVER_OBJECT DriverObject)
 	DriverBlock *driver = LookupDriver(DriverObject, "NtwqDeleteDriver");
 
 	if (driver)
-		driver->Delete();
+		driver->Delete("NtwqDeleteDriver");
 }
 
 extern "C" NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
@@ -77,6 +79,9 @@ extern "C" NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExte
 		return STATUS_INVALID_PARAMETER;
 	int err = DeviceBlock::Create(driver, DeviceExtensionSize, DeviceType,
 				      DeviceCharacteristics, &device);
+	if (err == -kESHUTDOWN)
+		Verifier::Report(NTWQ_DIAG_DRIVER_GONE, "IoCreateDevice", nullptr, driver->Name(),
+				 "driver deleted or being deleted; no device created");
 	if (err)
 		return ToStatus(err);
 	*DeviceObject = &device->body;

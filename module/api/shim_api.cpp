@@ -66,11 +66,8 @@ extern "C" VOID NtwqFreeWorkItem(PIO_WORKITEM IoWorkItem, const char *ApiName)
 {
 	WorkItem *item = ShimItem(IoWorkItem, ApiName);
 
-	if (!item || !item->Retire(ApiName))
-		return;
-	if (item->tracked)
-		item->Untrack();
-	item->PutMemory(); /* the owner's reference */
+	if (item)
+		item->Free(ApiName, nullptr);
 }
 
 extern "C" BOOLEAN NtwqQueueWorkItem(PIO_WORKITEM IoWorkItem, PVOID Routine,

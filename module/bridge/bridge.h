@@ -107,6 +107,7 @@ unsigned int ntwq_kref_read(const struct kref *kref);
 
 /* module.c */
 void ntwq_module_get(struct module *mod);
+bool ntwq_module_try_get(struct module *mod);
 void ntwq_module_put(struct module *mod);
 void ntwq_module_core_text(struct module *mod, unsigned long *base, unsigned long *size);
 bool ntwq_within_module_text(const void *addr, struct module *mod);
@@ -116,6 +117,7 @@ struct module *ntwq_this_module(void);
 /* completion.c */
 void ntwq_init_completion(struct completion *done);
 void ntwq_complete(struct completion *done);
+void ntwq_complete_all(struct completion *done);
 void ntwq_wait_for_completion(struct completion *done);
 
 /* percpu.c */

@@ -27,6 +27,17 @@ void ntwq_complete(struct completion *done)
 }
 
 /**
+ * ntwq_complete_all - complete_all(): every waiter, now and later, goes on.
+ * @done: the completion.
+ *
+ * Context: any context.
+ */
+void ntwq_complete_all(struct completion *done)
+{
+	complete_all(done);
+}
+
+/**
  * ntwq_wait_for_completion - wait_for_completion().
  * @done: the completion.
  *

@@ -16,8 +16,25 @@ void ntwq_module_get(struct module *mod)
 }
 
 /**
+ * ntwq_module_try_get - try_module_get(): pin a module unless it is unloading.
+ * @mod: the module (NULL: built-in code, nothing to pin).
+ *
+ * Once `rmmod` has passed its reference-count check (the module's exit is
+ * running or done), no reference taken now can keep the module: it is
+ * freed when its exit returns.  This is the pin for callers that cannot
+ * know whether their module is live.
+ *
+ * Context: any context; never sleeps.
+ * Return: true if @mod is pinned (or NULL), false if it is unloading.
+ */
+bool ntwq_module_try_get(struct module *mod)
+{
+	return try_module_get(mod);
+}
+
+/**
  * ntwq_module_put - module_put().
- * @mod: a module pinned with ntwq_module_get(), or NULL.
+ * @mod: a module pinned with ntwq_module_get() or ntwq_module_try_get(), or NULL.
  *
  * Context: any context.
  */

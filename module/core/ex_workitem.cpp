@@ -346,6 +346,17 @@ bool ExQueues::Queue(PWORK_QUEUE_ITEM item, unsigned int queue_type, module *cal
 				 "routine is NULL or not in the caller's module; not queued", site);
 		return false;
 	}
+	/*
+	 * The caller's module, unless it is unloading: then its exit is
+	 * running, and the module is freed when the exit returns, whatever
+	 * references it holds (rmmod has checked them already).
+	 */
+	WorkPin pin = WorkPin::OfModule(caller);
+	if (!pin.Pins(caller)) {
+		Verifier::Report(NTWQ_DIAG_DRIVER_GONE, api_name, routine, who,
+				 "the caller's module is unloading; not queued", site);
+		return false;
+	}
 	/* Claim the item: List.Flink is NULL only for an item not queued. */
 	PLIST_ENTRY expected = nullptr;
 	if (!__atomic_compare_exchange_n(&item->List.Flink, &expected, kClaimed, false,
@@ -353,7 +364,7 @@ bool ExQueues::Queue(PWORK_QUEUE_ITEM item, unsigned int queue_type, module *cal
 		Verifier::Report(NTWQ_DIAG_QUEUE_QUEUED, api_name, routine, who,
 				 "List.Flink is not NULL: already queued (or never initialised); it runs once",
 				 site);
-		return false;
+		return false; /* the pin goes back */
 	}
 
 	/* Claimed: it will be queued, and no dispatcher has seen it yet. */
@@ -367,7 +378,6 @@ bool ExQueues::Queue(PWORK_QUEUE_ITEM item, unsigned int queue_type, module *cal
 	ExDispatcher *self = CallingDispatcher();
 	if (self && self->queue != q && self->item == &item->List)
 		q = self->queue;
-	WorkPin pin = WorkPin::OfModule(caller);
 	ExDispatcher *d;
 	{
 		SpinGuard<IrqSave> guard(q->lock);

@@ -8,6 +8,7 @@
 #include "lib/runtime.h"
 #include "lib/spinlock.h"
 #include "queues.h"
+#include "runs.h"
 #include "verifier.h"
 
 namespace ntwq {
@@ -184,6 +185,7 @@ void FxDeferredWork(work_struct *work)
 	auto *obj = reinterpret_cast<FxObject *>(reinterpret_cast<char *>(work) -
 						 __builtin_offsetof(FxObject, deferred));
 	WorkPin pin = Move(obj->deferred_pin); /* released after the job, obj maybe gone */
+	RunMark mark(pin.Driver()); /* a callback's NtwqDeleteDriver is refused */
 
 	if (obj->deferred_op == FxDeferred::Delete) {
 		obj->DeleteClaimed();

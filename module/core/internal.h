@@ -30,6 +30,7 @@ enum ntwq_diag {
 	NTWQ_DIAG_WDF_AFTER_DELETE,   /* WDF_VIOLATION: use of a deleted object */
 	NTWQ_DIAG_WDF_OBJECTS_LEFT,   /* ntwq: NtwqDeleteDriver with WDF objects left */
 	NTWQ_DIAG_WDF_FLUSH_ENDLESS,  /* WDF_VIOLATION: flush of a chain that never ends */
+	NTWQ_DIAG_DELETE_REFUSED,     /* ntwq: NtwqDeleteDriver twice, from its own work, or raised */
 	/* Verifier mode only (verifier.h): */
 	NTWQ_DIAG_QUEUE_IRQL,         /* IRQL_NOT_LESS_OR_EQUAL: queued above DISPATCH_LEVEL */
 	NTWQ_DIAG_ITEMS_LEFT,         /* DRIVER_VERIFIER_DETECTED_VIOLATION(0x62): Io item leaked */

@@ -7,6 +7,7 @@
 #include "bridge/bridge.h"
 #include "lib/runtime.h"
 #include "fx_object.h"
+#include "runs.h"
 #include "verifier.h"
 
 namespace ntwq {
@@ -63,6 +64,58 @@ constexpr size_t AlignUp(size_t v, size_t a)
 	return (v + a - 1) & ~(a - 1);
 }
 
+/* ---- the driver's state machine ---- */
+
+enum class DriverEvent : u32 {
+	Delete, /* NtwqDeleteDriver begins */
+	Finish, /* it has drained and deleted everything */
+	Count
+};
+
+enum class DriverVerdict : u8 {
+	Move,      /* legal: move to `next` */
+	WaitFirst, /* a second delete during the first: a diagnostic, then wait for it */
+	Illegal,   /* a diagnostic; nothing changes */
+};
+
+struct DriverRule {
+	DriverVerdict verdict;
+	DriverState next; /* Move */
+	const char *what; /* otherwise: the diagnostic's text */
+};
+
+constexpr u32 kDriverStates = static_cast<u32>(DriverState::Count);
+
+/* kDriverTable[event][state], states in DriverState order. */
+constexpr DriverRule kDriverTable[static_cast<u32>(DriverEvent::Count)][kDriverStates] = {
+	/* Delete:  Live, Deleting, Deleted */
+	{ { DriverVerdict::Move, DriverState::Deleting, nullptr },
+	  { DriverVerdict::WaitFirst, DriverState::Deleting,
+	    "driver deleted twice; waiting for the first delete to finish" },
+	  { DriverVerdict::Illegal, DriverState::Deleted,
+	    "driver deleted twice; already deleted, ignored" } },
+	/* Finish */
+	{ { DriverVerdict::Illegal, DriverState::Live, "delete finished without beginning" },
+	  { DriverVerdict::Move, DriverState::Deleted, nullptr },
+	  { DriverVerdict::Illegal, DriverState::Deleted, "delete finished twice" } },
+};
+
+/*
+ * The one place a driver's state moves (priv.lock held): the rule for
+ * @event in the current state.  A Move is made; the caller acts on the rest.
+ */
+const DriverRule &DriverTransitionLocked(DriverBlock *d, DriverEvent event)
+{
+	d->priv.lock.AssertHeld();
+	u32 state = static_cast<u32>(d->priv.state.Load());
+	if (state >= kDriverStates)
+		state = static_cast<u32>(DriverState::Deleted); /* never: treat as dead */
+	const DriverRule &rule = kDriverTable[static_cast<u32>(event)][state];
+	if (rule.verdict == DriverVerdict::Move)
+		d->priv.state.StoreRelease(rule.next);
+	return rule;
+}
+
 } /* namespace */
 
 ObjectHeader *ObjectHeader::LookupAny(const void *body) noexcept
@@ -116,6 +169,8 @@ int DriverBlock::Create(module *owner, const char *name, DriverBlock **out) noex
 	p.fx_objects.Init();
 	p.io_items.Init();
 	ntwq_init_completion(p.drained.Get());
+	ntwq_init_completion(p.deleted.Get());
+	p.state.Store(DriverState::Live);
 	if (ntwq_percpu_ref_init(p.work.Get(), DriverDrained)) {
 		ntwq_rt_free(d);
 		return -kENOMEM;
@@ -133,8 +188,41 @@ int DriverBlock::Create(module *owner, const char *name, DriverBlock **out) noex
 	return 0;
 }
 
-void DriverBlock::Delete() noexcept
+void DriverBlock::Delete(const char *api) noexcept
 {
+	/* Waiting for the driver's work from inside it, or at a raised IRQL,
+	 * would never end (or must not sleep): refuse, change nothing. */
+	if (KeGetCurrentIrql() != PASSIVE_LEVEL) {
+		Verifier::Report(NTWQ_DIAG_DELETE_REFUSED, api, nullptr, Name(),
+				 "called above PASSIVE_LEVEL; the driver is not deleted");
+		return;
+	}
+	if (RunningWorkOf(this)) {
+		Verifier::Report(NTWQ_DIAG_DELETE_REFUSED, api, nullptr, Name(),
+				 "called from the driver's own work item or callback, which it would wait for; the driver is not deleted");
+		return;
+	}
+	DriverVerdict verdict;
+	const char *what;
+	{
+		SpinGuard<IrqSave> guard(priv.lock);
+		const DriverRule &rule = DriverTransitionLocked(this, DriverEvent::Delete);
+		verdict = rule.verdict;
+		what = rule.what;
+		/* Keeps the memory while we wait: the first delete's last step
+		 * drops the creator's reference after it leaves this lock. */
+		if (verdict == DriverVerdict::WaitFirst)
+			header.Reference();
+	}
+	if (verdict != DriverVerdict::Move) {
+		Verifier::Report(NTWQ_DIAG_DELETE_REFUSED, api, nullptr, Name(), what);
+		if (verdict == DriverVerdict::WaitFirst) {
+			ntwq_wait_for_completion(priv.deleted.Get());
+			header.Dereference();
+		}
+		return;
+	}
+
 	/* KMDF objects the driver left: deleted as KMDF does at unload. */
 	FxDeleteDriverObjects(this);
 	/* No new runs; wait for every pinned one to end. */
@@ -158,6 +246,11 @@ void DriverBlock::Delete() noexcept
 				 Name(), "device not deleted by the driver; deleting it");
 		DeviceBlock::From(ObjectHeader::LookupAny(dev))->Delete();
 	}
+	{
+		SpinGuard<IrqSave> guard(priv.lock);
+		DriverTransitionLocked(this, DriverEvent::Finish);
+	}
+	ntwq_complete_all(priv.deleted.Get());
 	header.Dereference();
 }
 
@@ -189,10 +282,22 @@ int DeviceBlock::Create(DriverBlock *driver, ULONG extension_size, DEVICE_TYPE t
 		extension_size ? reinterpret_cast<char *>(dev) + kExtOffset : nullptr;
 	InitHeader(&dev->header, ObjectKind::Device, DestroyDevice);
 
+	bool linked = false;
 	{
 		SpinGuard<IrqSave> guard(driver->priv.lock);
-		dev->body.NextDevice = driver->body.DeviceObject;
-		driver->body.DeviceObject = &dev->body;
+		/* The delete lists leftover devices under this lock after the
+		 * state left Live: a device linked here is one it finds. */
+		if (driver->Live()) {
+			dev->body.NextDevice = driver->body.DeviceObject;
+			driver->body.DeviceObject = &dev->body;
+			linked = true;
+		}
+	}
+	if (!linked) {
+		dev->header.magic.StoreRelease(kObjectDead);
+		ntwq_rt_free(dev);
+		driver->header.Dereference();
+		return -kESHUTDOWN;
 	}
 	g_live_devices.Inc();
 	*out = dev;

@@ -19,6 +19,22 @@
  * left, then kills the count (no new pin can be made) and waits for it to
  * reach zero; after that no code of the driver's module runs for ntwq.
  *
+ * A driver's state (DriverState, one table: kDriverTable in object.cpp):
+ *	Live     - from NtwqCreateDriver: devices and KMDF objects may be
+ *	           created under it, its work queued.
+ *	Deleting - NtwqDeleteDriver is draining it.  Nothing new is created
+ *	           under it: IoCreateDevice and the KMDF creates check the state
+ *	           under the lock that links what they create, and the delete
+ *	           walks those links under the same lock after the state moved,
+ *	           so a create either is seen by the walk or sees Deleting.
+ *	Deleted  - drained, leftovers deleted, the creator's reference dropped.
+ * The state moves under priv.lock.  A second NtwqDeleteDriver is a
+ * diagnostic: during the first it waits for the first to finish (its caller
+ * is promised that no code of the driver runs after it returns), after it
+ * returns at once.  A delete that would wait for itself (from the driver's
+ * own routine or callback: runs.h) or above PASSIVE_LEVEL is refused with a
+ * diagnostic and changes nothing.
+ *
  * Field legend: I: set at creation; L: DriverPriv::lock; T: the KMDF tree
  * lock (fx_object.cpp); A: atomic.
  */
@@ -64,18 +80,28 @@ struct alignas(16) ObjectHeader {
 };
 static_assert(sizeof(ObjectHeader) % 16 == 0, "bodies follow 16-aligned");
 
+enum class DriverState : u32 {
+	Live,     /* registered: objects created under it, its work queued */
+	Deleting, /* NtwqDeleteDriver is draining it: nothing new is accepted */
+	Deleted,  /* drained and released; only references keep the memory */
+	Count
+};
+
 struct DriverPriv {
 	module *owner;                /* I: pinned while work is pending */
 	unsigned long text_base;      /* I: the owner's core text, cached */
 	unsigned long text_size;      /* I */
 	char name[32];                /* I */
 	WCHAR name_utf16[32];         /* I: DriverName.Buffer */
-	SpinLock lock;                /* guards the device list */
+	SpinLock lock;                /* guards the device list and `state` */
+	Atomic<DriverState> state;    /* L (written), A (read without the lock) */
 	ListNode fx_objects;          /* T: the driver's live KMDF objects */
 	ListNode io_items;            /* L: Io items allocated in verifier mode, not freed */
 	/* A: one count per pinned run, plus the registration's; killed at delete */
 	Opaque<percpu_ref, NTWQ_SIZEOF_PERCPU_REF, NTWQ_ALIGNOF_PERCPU_REF> work;
 	Opaque<completion, NTWQ_SIZEOF_COMPLETION, NTWQ_ALIGNOF_COMPLETION> drained; /* A */
+	/* A: completed (for all) when the state reaches Deleted */
+	Opaque<completion, NTWQ_SIZEOF_COMPLETION, NTWQ_ALIGNOF_COMPLETION> deleted;
 };
 
 struct DriverBlock {
@@ -88,8 +114,19 @@ struct DriverBlock {
 		return reinterpret_cast<DriverBlock *>(h);
 	}
 	static int Create(module *owner, const char *name, DriverBlock **out) noexcept;
-	/* Drains the driver's work, deletes leftover devices, drops the creator's reference. */
-	void Delete() noexcept;
+	/*
+	 * NtwqDeleteDriver (@api: the routine diagnostics name): drains the
+	 * driver's work, deletes leftover objects, drops the creator's
+	 * reference.  Refused (a diagnostic) when called twice, from the
+	 * driver's own work, or above PASSIVE_LEVEL; see the design note.
+	 */
+	void Delete(const char *api) noexcept;
+	/*
+	 * Is the driver still Live?  A create that links a new object under
+	 * the driver asks this under the lock it links with (priv.lock, or
+	 * the KMDF tree lock): see the design note.
+	 */
+	bool Live() const noexcept { return priv.state.LoadAcquire() == DriverState::Live; }
 
 	/* Counts one more pinned run (WorkPin only); false once delete began. */
 	bool TryBeginWork() noexcept { return ntwq_percpu_ref_tryget_live(priv.work.Get()); }

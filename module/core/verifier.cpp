@@ -43,6 +43,7 @@ const DiagInfo kDiags[] = {
 	{ "WDF_VIOLATION(0x10D)", "wdf_after_delete" },
 	{ "NTWQ_WDF_OBJECTS_LEFT", "wdf_objects_left" },
 	{ "WDF_VIOLATION(0x10D)", "wdf_flush_endless" },
+	{ "NTWQ_DELETE_REFUSED", "delete_refused" },
 	{ "IRQL_NOT_LESS_OR_EQUAL(0xA)", "queue_irql" },
 	{ "DRIVER_VERIFIER_DETECTED_VIOLATION(0x62)", "items_left" },
 	{ "NTWQ_LONG_RUNNING", "long_running" },

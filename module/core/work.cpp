@@ -12,6 +12,7 @@
 #include "lib/spinlock.h"
 #include "queues.h"
 #include "internal.h"
+#include "runs.h"
 #include "trace.h"
 #include "verifier.h"
 
@@ -118,23 +119,26 @@ TraceName TraceNameOf(WorkItem *item, Api api, const void *routine)
 
 /* ---- dispatch ---- */
 
-extern "C" void WorkDispatch(work_struct *work)
+/*
+ * The start of a take, by a worker or by a queuer whose queue_work() was
+ * refused: with the item's address published as this CPU's hazard, either
+ * finds the item retired and lets go of it without running it (false:
+ * hazard cleared, interrupts restored), or moves it to Dispatching (true:
+ * interrupts stay off in *@flags and the hazard stays published until the
+ * caller has copied what it needs).
+ */
+bool BeginTake(WorkItem *item, unsigned long *flags)
 {
-	auto *item = reinterpret_cast<WorkItem *>(reinterpret_cast<char *>(work) -
-						  __builtin_offsetof(WorkItem, work));
-	DispatchHook hook = __atomic_load_n(&g_gate.hook, __ATOMIC_ACQUIRE);
-
-	if (__builtin_expect(hook != nullptr, 0))
-		hook(item); /* the address only: nothing is read */
+	void *work = item->work.Get(); /* the address only: nothing is read */
 
 	/* Hazard window: interrupts off, so no retire on this CPU can wait on us. */
-	unsigned long flags = ntwq_local_irq_save();
+	*flags = ntwq_local_irq_save();
 	PerCpuWrite(g_gate.hazards, 0, reinterpret_cast<uintptr>(work));
 	FullBarrier();
 	if (__builtin_expect(g_gate.graves.Load() != 0, 0) && TakeGrave(work)) {
 		PerCpuWrite(g_gate.hazards, 0, 0);
-		ntwq_local_irq_restore(flags);
-		return; /* retired in the caller's storage: never read it */
+		ntwq_local_irq_restore(*flags);
+		return false; /* retired in the caller's storage: never read it */
 	}
 
 	WorkState from = WorkState::Queued;
@@ -149,9 +153,51 @@ extern "C" void WorkDispatch(work_struct *work)
 			Stats::Cancelled(item->api, item->queue);
 		}
 		PerCpuWrite(g_gate.hazards, 0, 0);
-		ntwq_local_irq_restore(flags);
-		return;
+		ntwq_local_irq_restore(*flags);
+		return false;
 	}
+	return true;
+}
+
+/*
+ * queue_work() found the work pending although the item was ours to queue:
+ * only a retire's cancel_work() sets PENDING on an item not queued (it
+ * grabs the bit, then clears it), so the item was freed or uninitialized
+ * after it was published, and no worker will come for it.  The queuer lets
+ * go of it as that worker would have, under the same hazard protocol (the
+ * retire may be burying it, and its storage may be freed once it returns).
+ */
+void LetGoRefused(WorkItem *item)
+{
+	unsigned long flags;
+
+	if (!BeginTake(item, &flags))
+		return; /* the usual case: retired; let go like a worker */
+	/* Never: queued and not retired, yet pending.  Do not lose the pin. */
+	WorkPin pin = Move(item->pin);
+	const void *routine = item->routine;
+	const char *api = ApiName(item->api);
+	const char *driver = item->driver->Name();
+	WorkState from = WorkState::Dispatching;
+	item->Transition(WorkEvent::Dispatched, from, "queue", routine);
+	PerCpuWrite(g_gate.hazards, 0, 0);
+	ntwq_local_irq_restore(flags);
+	Verifier::Report(NTWQ_DIAG_FREE_QUEUED, api, routine, driver,
+			 "the workqueue refused the item; not queued");
+}
+
+extern "C" void WorkDispatch(work_struct *work)
+{
+	auto *item = reinterpret_cast<WorkItem *>(reinterpret_cast<char *>(work) -
+						  __builtin_offsetof(WorkItem, work));
+	DispatchHook hook = __atomic_load_n(&g_gate.hook, __ATOMIC_ACQUIRE);
+	unsigned long flags;
+
+	if (__builtin_expect(hook != nullptr, 0))
+		hook(item); /* the address only: nothing is read */
+	if (!BeginTake(item, &flags))
+		return;
+	WorkState from;
 
 	const void *routine = item->routine;
 	void *context = item->context;
@@ -187,6 +233,7 @@ extern "C" void WorkDispatch(work_struct *work)
 	}
 	int preempt = ntwq_preempt_count();
 	void *body = object->Body();
+	RunMark mark(pin.Driver()); /* NtwqDeleteDriver from the routine is refused */
 
 	/* A shim's item: its family adapts the call (queueing checked IoCall). */
 	if (__builtin_expect(IsShim(api), 0))
@@ -223,10 +270,8 @@ WorkPin WorkPin::OfModule(module *owner) noexcept
 {
 	WorkPin pin;
 
-	if (owner) {
-		ntwq_module_get(owner);
+	if (owner && ntwq_module_try_get(owner))
 		pin.module_ = owner;
-	}
 	return pin;
 }
 
@@ -326,36 +371,61 @@ WorkItem *WorkItem::Allocate(ObjectHeader *io_object, Api family, const char *ap
 	return item;
 }
 
-void WorkItem::Untrack() noexcept
+void WorkItem::Free(const char *api_name, const void *site) noexcept
 {
-	SpinGuard<IrqSave> guard(driver->priv.lock);
-	if (!tracked_link.Empty()) {
-		tracked_link.Remove();
-		g_tracked.Dec();
+	if (tracked) {
+		/*
+		 * NtwqDeleteDriver's reclaim may be freeing this item right now:
+		 * whichever of us unlinks it under the driver's lock retires it
+		 * there, and the other finds it dead (in the quarantine).
+		 */
+		bool retired = false, dead = false;
+		{
+			SpinGuard<IrqSave> guard(driver->priv.lock);
+			if (magic.LoadAcquire() != kWorkItemMagic) {
+				dead = true;
+			} else {
+				if (!tracked_link.Empty()) {
+					tracked_link.Remove();
+					g_tracked.Dec();
+				}
+				retired = Retire(api_name);
+			}
+		}
+		if (dead)
+			ReportBadHandle(this, api_name, site);
+		if (!retired)
+			return;
+	} else if (!Retire(api_name)) {
+		return;
 	}
+	PutMemory(); /* the owner's reference */
 }
 
 void ReclaimDriverItems(DriverBlock *driver) noexcept
 {
 	for (;;) {
 		WorkItem *item = nullptr;
+		bool retired = false;
 		{
+			/* Unlinked and retired under the lock a late free takes (Free). */
 			SpinGuard<IrqSave> guard(driver->priv.lock);
 			ListNode *head = &driver->priv.io_items;
 			if (!head->Empty()) {
 				item = NTWQ_CONTAINER_OF(head->next, WorkItem, tracked_link);
 				item->tracked_link.Remove();
 				g_tracked.Dec();
+				/* Drained: the item is idle; its last routine names it. */
+				Verifier::Report(NTWQ_DIAG_ITEMS_LEFT, "NtwqDeleteDriver", item->routine,
+						 driver->Name(),
+						 "work item from IoAllocateWorkItem (at the call site) not freed by the driver; freed now",
+						 item->alloc_site);
+				retired = item->Retire("NtwqDeleteDriver");
 			}
 		}
 		if (!item)
 			return;
-		/* Drained: the item is idle; its last routine names it. */
-		Verifier::Report(NTWQ_DIAG_ITEMS_LEFT, "NtwqDeleteDriver", item->routine,
-				 driver->Name(),
-				 "work item from IoAllocateWorkItem (at the call site) not freed by the driver; freed now",
-				 item->alloc_site);
-		if (item->Retire("NtwqDeleteDriver"))
+		if (retired)
 			item->PutMemory(); /* the owner's reference */
 	}
 }
@@ -374,16 +444,27 @@ bool WorkItem::Init(ObjectHeader *io_object, WorkStorage kind, Api family,
 				 "storage of an item a worker still holds; not initialized");
 		return false;
 	}
-	/* Caller storage may hold a live item: never re-initialise a queued one. */
+	/*
+	 * The storage may hold a live item.  One ntwq allocated is not the
+	 * caller's to initialise; a queued one is never re-initialised; an
+	 * idle one of caller storage is retired here (no queuer can claim it
+	 * meanwhile) and its IoObject reference dropped below: in Windows
+	 * the reference is taken per queueing, so initialising twice is
+	 * harmless there, and must not leak here.
+	 */
+	ObjectHeader *old_object = nullptr;
 	if (kind == WorkStorage::Caller && magic.LoadAcquire() == kWorkItemMagic) {
-		WorkState s = state.LoadAcquire();
-		if (s == WorkState::Claimed || s == WorkState::Queued ||
-		    s == WorkState::Dispatching) {
-			Verifier::Report(NTWQ_DIAG_QUEUE_QUEUED, api_name, routine,
-					 driver ? driver->Name() : nullptr,
-					 "work item initialized while queued; not initialized again");
+		if (storage != WorkStorage::Caller) {
+			Verifier::Report(NTWQ_DIAG_INVALID_ITEM, api_name, nullptr, driver->Name(),
+					 "item from IoAllocateWorkItem (use IoFreeWorkItem); not initialized");
 			return false;
 		}
+		WorkState from = state.LoadAcquire();
+		if (!Transition(WorkEvent::Reinit, from, api_name, routine))
+			return false;
+		magic.StoreRelease(kWorkItemDead);
+		ntwq_destroy_work(work.Get());
+		old_object = object;
 	}
 	api = family;
 	storage = kind;
@@ -404,6 +485,8 @@ bool WorkItem::Init(ObjectHeader *io_object, WorkStorage kind, Api family,
 	tracked_link.Init();
 	ntwq_init_work(work.Get(), WorkDispatch, g_work_class.Key());
 	magic.StoreRelease(kWorkItemMagic);
+	if (old_object)
+		old_object->Dereference(); /* after the new reference: it may be the same */
 	return true;
 }
 
@@ -484,9 +567,11 @@ bool WorkItem::QueueImpl(const char *api_name, const void *worker_routine, bool 
 		ntwq_trace_queue(t.item, t.routine, trace::Family(api), queue_type,
 				 Queues::Name(queue), driver->Name());
 	}
-	ntwq_queue_work(Queues::Get(queue), work.Get());
+	if (__builtin_expect(!ntwq_queue_work(Queues::Get(queue), work.Get()), 0))
+		LetGoRefused(this);
 	return true;
 }
+
 
 bool WorkItem::Retire(const char *api_name) noexcept
 {
@@ -515,8 +600,22 @@ bool WorkItem::Retire(const char *api_name) noexcept
 	if (record.listed)
 		Registry::Remove(&record);
 	Stats::Cancelled(api, queue);
-	if (!cancelled)
+	if (cancelled)
+		return true;
+	/*
+	 * Caller storage that a worker (or a queuer whose queue_work() was
+	 * refused) holds: at PASSIVE_LEVEL wait the moment until it has let
+	 * go, so that nothing - not even the kernel's workqueue code between
+	 * taking the work and calling ntwq, such as its execute_start
+	 * tracepoint - reads the storage after we return.  Raised, we cannot
+	 * wait: a grave keeps ntwq's dispatcher off the storage instead.
+	 */
+	if (KeGetCurrentIrql() == PASSIVE_LEVEL && ntwq_current_work() != work.Get()) {
+		while (state.LoadAcquire() != WorkState::Abandoned)
+			ntwq_msleep(1);
+	} else {
 		Bury(this, api_name);
+	}
 	return true;
 }
 

@@ -23,7 +23,11 @@
  * Pins.  A WorkPin is what one queued run holds, as one move-only value:
  *	- the driver's work count (a percpu_ref: NtwqDeleteDriver kills it and
  *	  waits for it; a pin cannot be made for a driver being deleted);
- *	- the driver's Linux module (rmmod fails with EBUSY meanwhile);
+ *	- the driver's Linux module (rmmod fails with EBUSY meanwhile), taken
+ *	  with try_module_get: once rmmod has begun (the module's exit is
+ *	  running) no reference can keep the module, so none is taken, and the
+ *	  run is kept from outliving the module by the work count alone, which
+ *	  the exit's NtwqDeleteDriver waits for;
  *	- either the item's memory (allocated Io items, KMDF items: the item
  *	  holds its IoObject reference until its memory goes), or, for an item
  *	  in the caller's storage, a reference on the IoObject itself.
@@ -112,13 +116,19 @@ public:
 	 */
 	static inline WorkPin TryBegin(DriverBlock *driver, ObjectHeader *object,
 				       WorkItem *memory) noexcept;
-	/* An executive item's pin: the caller's module (nullptr: built-in code). */
+	/*
+	 * An executive item's pin: the caller's module (nullptr: built-in
+	 * code).  Empty when @owner is unloading (its exit is running): no
+	 * reference could keep it, so the caller must not queue.
+	 */
 	static WorkPin OfModule(module *owner) noexcept;
 	/* For storage with room for one pointer (WORK_QUEUE_ITEM's Blink): module pins only. */
 	module *IntoRaw() noexcept;
 	static WorkPin FromRaw(module *owner) noexcept;
 
 	explicit operator bool() const noexcept { return driver_ || module_; }
+	/* An OfModule pin of @owner: did it pin (or is there nothing to pin)? */
+	bool Pins(const module *owner) const noexcept { return !owner || module_ == owner; }
 	DriverBlock *Driver() const noexcept { return driver_; }
 	/* Drops what the pin holds, once; the item may be freed here. */
 	NTWQ_ALWAYS_INLINE void Release() noexcept
@@ -137,7 +147,7 @@ private:
 	}
 	void Drop() noexcept;
 
-	module *module_;       /* __module_get'ed */
+	module *module_;       /* try_module_get'ed */
 	DriverBlock *driver_;  /* one count of its work (percpu_ref) */
 	ObjectHeader *object_; /* one reference (caller-storage items) */
 	WorkItem *memory_;     /* one reference on the item's memory */
@@ -159,6 +169,7 @@ enum class WorkEvent : u32 {
 	Dispatch,   /* a worker starts the item */
 	Dispatched, /* the worker has what it needs: the item is its owner's again */
 	Retire,     /* free / uninitialize */
+	Reinit,     /* IoInitializeWorkItem of storage holding a live item */
 	Count
 };
 
@@ -205,6 +216,10 @@ constexpr Rule kDead = Illegal(NTWQ_DIAG_INVALID_ITEM, "work item freed or unini
 constexpr Rule kNotQueued = Illegal(NTWQ_DIAG_INVALID_ITEM, "dispatch of an item not queued");
 constexpr Rule kFreedQueueing =
 	Illegal(NTWQ_DIAG_FREE_QUEUED, "work item freed while being queued; not queued");
+constexpr Rule kInitQueued = Illegal(NTWQ_DIAG_QUEUE_QUEUED,
+				     "work item initialized while queued; not initialized again");
+/* A state outside WorkState: memory that is no live item (freed, poisoned). */
+constexpr Rule kNoState = Illegal(NTWQ_DIAG_INVALID_ITEM, "not a work item (no valid state)");
 
 constexpr u32 kStates = static_cast<u32>(WorkState::Count);
 
@@ -223,11 +238,16 @@ constexpr Rule kTable[static_cast<u32>(WorkEvent::Count)][kStates] = {
 	/* Retire */
 	{ MoveTo(WorkState::Retired), MoveTo(WorkState::Retired), MoveTo(WorkState::Retired),
 	  kWait, kDead, kDead },
+	/* Reinit: an idle item is retired quietly, then initialised afresh */
+	{ MoveTo(WorkState::Retired), kInitQueued, kInitQueued, kWait, kDead, kDead },
 };
 
+/* Bounded: a state read from memory that is no longer an item names no row. */
 constexpr const Rule &At(WorkEvent event, WorkState state)
 {
-	return kTable[static_cast<u32>(event)][static_cast<u32>(state)];
+	return static_cast<u32>(state) < kStates
+		       ? kTable[static_cast<u32>(event)][static_cast<u32>(state)]
+		       : kNoState;
 }
 
 } /* namespace transition */
@@ -272,11 +292,20 @@ struct WorkItem {
 	 */
 	static WorkItem *Allocate(ObjectHeader *io_object, Api family, const char *api_name,
 				  const void *site) noexcept;
-	/* IoFreeWorkItem of a tracked item: off its driver's list. */
-	void Untrack() noexcept;
 	/*
-	 * Sets up caller storage (or fresh memory).  Refused, with a diagnostic,
-	 * when the storage holds a live item that is queued.
+	 * IoFreeWorkItem / a shim's free of an allocated item (@api_name):
+	 * retires it and drops the owner's reference.  A tracked item
+	 * (verifier mode) is unlinked from its driver's list and retired
+	 * under the lock NtwqDeleteDriver's reclaim takes, so exactly one of
+	 * the two frees it.
+	 */
+	void Free(const char *api_name, const void *site) noexcept;
+	/*
+	 * Sets up caller storage (or fresh memory).  Storage that holds a live
+	 * idle item of caller storage is retired first (its IoObject reference
+	 * dropped: re-initialising is harmless, as in Windows).  Refused, with a
+	 * diagnostic, when the storage holds a queued item, or is an item
+	 * ntwq allocated (IoAllocateWorkItem, a KMDF or shim item).
 	 */
 	bool Init(ObjectHeader *io_object, WorkStorage kind, Api family, const char *api_name) noexcept;
 	/*
@@ -353,8 +382,9 @@ inline WorkPin WorkPin::TryBegin(DriverBlock *driver, ObjectHeader *object,
 	if (!driver->TryBeginWork())
 		return pin;
 	pin.driver_ = driver;
-	pin.module_ = driver->priv.owner;
-	ntwq_module_get(pin.module_);
+	/* Unloading: the work count alone holds the exit's NtwqDeleteDriver. */
+	if (ntwq_module_try_get(driver->priv.owner))
+		pin.module_ = driver->priv.owner;
 	if (memory) {
 		memory->GetMemory();
 		pin.memory_ = memory;

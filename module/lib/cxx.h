@@ -50,6 +50,7 @@ enum : int {
 	kENOSPC = 28,
 	kERANGE = 34,
 	kEOPNOTSUPP = 95,
+	kESHUTDOWN = 108,
 	kETIMEDOUT = 110,
 };
 
