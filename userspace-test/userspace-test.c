@@ -616,6 +616,56 @@ static void init_text_routine_refused(void)
 	CHECK(run_quiet("rmmod ntwq_init_text") == 0, "rmmod ntwq_init_text failed");
 }
 
+/*
+ * A driver whose module_exit queues an executive item and returns: the
+ * module is freed when its exit returns, whatever references it takes, so
+ * ntwq refuses the item (NTWQ_DRIVER_DELETED) and never calls the freed
+ * routine or puts the freed module.  (Before: rmmod succeeded and the
+ * kernel crashed in module_put.)  The kernel is checked alive afterwards
+ * by ntwq answering a trigger.
+ */
+static void exit_queue_ex_refused(void)
+{
+	long long before = stat_value("diag.driver_deleted");
+
+	REQUIRE(before >= 0, "no diag.driver_deleted in stats");
+	REQUIRE(run_quiet("modprobe ntwq_exit_queue mode=ex") == 0, "ntwq_exit_queue load failed");
+	CHECK(run_quiet("rmmod ntwq_exit_queue") == 0, "rmmod ntwq_exit_queue failed");
+	usleep(300000); /* where a queued routine would have run */
+	CHECK(stat_value("diag.driver_deleted") - before == 1, "diag.driver_deleted +%lld, want +1",
+	      stat_value("diag.driver_deleted") - before);
+	CHECK(run_quiet("dmesg | grep -q 'NTWQ_DRIVER_DELETED: ExQueueWorkItem: the caller.s module is unloading'") == 0,
+	      "no diagnostic naming the unloading caller");
+	CHECK(run_quiet("dmesg | grep -q 'ntwq_exit_queue: ex routine ran'") != 0,
+	      "the routine of the unloaded module ran");
+	{
+		static char out[RESULT_MAX];
+
+		CHECK(trigger_str("cxx.virtual", out, sizeof(out)) == 0 &&
+			      strstr(out, "square_area=49"),
+		      "ntwq does not answer after the unload");
+	}
+}
+
+/*
+ * A driver whose module_exit queues an Io item and then calls
+ * NtwqDeleteDriver: the module can no longer be pinned, but the delete
+ * waits for the run, so the routine runs once before the exit returns, no
+ * diagnostic.
+ */
+static void exit_queue_io_runs_before_delete(void)
+{
+	long long before = stat_value("diag.driver_deleted");
+
+	REQUIRE(before >= 0, "no diag.driver_deleted in stats");
+	REQUIRE(run_quiet("modprobe ntwq_exit_queue mode=io") == 0, "ntwq_exit_queue load failed");
+	CHECK(run_quiet("rmmod ntwq_exit_queue") == 0, "rmmod ntwq_exit_queue failed");
+	CHECK(run_quiet("dmesg | grep -q 'ntwq_exit_queue: io routine ran 1$'") == 0,
+	      "the routine queued in module_exit did not run once before NtwqDeleteDriver returned");
+	CHECK(stat_value("diag.driver_deleted") == before, "diag.driver_deleted +%lld, want +0",
+	      stat_value("diag.driver_deleted") - before);
+}
+
 /* With the verifier off (the default), Io items are not tracked one by one. */
 static void items_off_by_default(void)
 {
@@ -1416,6 +1466,8 @@ static const struct tcase cases[] = {
 	{ "modprobe_sample_loads_ntwq_first", "depmod/modprobe resolve the ntwq dependency", modprobe_sample_loads_ntwq_first },
 	{ "rmmod_refused_while_work_pending", "a pending routine pins its driver's module", rmmod_refused_while_work_pending },
 	{ "init_text_routine_refused", "a routine in the driver's init text: WORKER_INVALID(7), never run (defect 7)", init_text_routine_refused },
+	{ "exit_queue_ex_refused", "ExQueueWorkItem from module_exit: NTWQ_DRIVER_DELETED, never run, no crash", exit_queue_ex_refused },
+	{ "exit_queue_io_runs_before_delete", "IoQueueWorkItem from module_exit, then NtwqDeleteDriver: runs once first", exit_queue_io_runs_before_delete },
 	{ "items_off_by_default", "without the verifier, Io items are not tracked one by one", items_off_by_default },
 	{ "items_lists_pending_work", "with the verifier on, debugfs items names pending work by routine and driver", items_lists_pending_work },
 	{ "rmmod_refused_while_ex_work_pending", "a pending ExQueueWorkItem routine pins its caller's module", rmmod_refused_while_ex_work_pending },

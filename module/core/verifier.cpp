@@ -97,10 +97,36 @@ struct QuarantineRing {
 	u32 next;                   /* L: the oldest slot, replaced next */
 	void *mem[kQuarantine];     /* L */
 	size_t size[kQuarantine];   /* L */
+	const void *routine[kQuarantine]; /* L: the item's last routine, for diagnostics */
+	const char *driver[kQuarantine];  /* L: its driver's name (kept by keep_arg) */
+	void (*keep[kQuarantine])(void *arg); /* L: drops the reference held, or nullptr */
+	void *keep_arg[kQuarantine];      /* L */
 };
+
+
 
 LockClass g_quarantine_class;
 QuarantineRing g_quarantine; /* trivial: zeroed static storage, no constructor */
+
+/* One quarantined item, taken out of the ring. */
+struct QuarantineSlot {
+	void *mem;
+	size_t size;
+	void (*keep)(void *arg);
+	void *keep_arg;
+};
+
+/* Takes slot @i out of the ring (lock held). */
+QuarantineSlot TakeSlotLocked(u32 i)
+{
+	QuarantineSlot q = { g_quarantine.mem[i], g_quarantine.size[i], g_quarantine.keep[i],
+			  g_quarantine.keep_arg[i] };
+
+	g_quarantine.mem[i] = nullptr;
+	g_quarantine.keep[i] = nullptr;
+	g_quarantine.keep_arg[i] = nullptr;
+	return q;
+}
 
 u32 QuarantineCount()
 {
@@ -115,18 +141,20 @@ void QuarantineCountAdd(int delta)
 constexpr unsigned char kPoison = NTWQ_QUARANTINE_POISON;
 
 /* Releases quarantined memory, reporting a write into it since its free. */
-void Release(void *mem, size_t size)
+void Release(const QuarantineSlot &q)
 {
-	const auto *bytes = static_cast<const unsigned char *>(mem);
+	const auto *bytes = static_cast<const unsigned char *>(q.mem);
 
-	for (size_t i = 0; i < size; i++) {
+	for (size_t i = 0; i < q.size; i++) {
 		if (bytes[i] != kPoison) {
 			Verifier::Report(NTWQ_DIAG_FREED_ITEM, "IoFreeWorkItem", nullptr, nullptr,
 					 "freed work item was written after its free (poison changed); memory released now");
 			break;
 		}
 	}
-	ntwq_rt_free(mem);
+	ntwq_rt_free(q.mem);
+	if (q.keep)
+		q.keep(q.keep_arg);
 }
 
 /* ---- the long-running watchdog ---- */
@@ -256,26 +284,29 @@ void Verifier::Show(seq_file *seq) noexcept
 	ntwq_seq_printf(seq, "verifier.quarantined %u\n", QuarantineCount());
 }
 
-void Verifier::Quarantine(void *mem, size_t size) noexcept
+void Verifier::Quarantine(void *mem, size_t size, const void *routine, const char *driver,
+			  void (*keep)(void *arg), void *keep_arg) noexcept
 {
-	void *victim;
-	size_t victim_size;
+	QuarantineSlot victim;
 
 	__builtin_memset(mem, kPoison, size);
 	{
 		SpinGuard<IrqSave> guard(g_quarantine.lock);
 		u32 slot = g_quarantine.next;
 
-		victim = g_quarantine.mem[slot];
-		victim_size = g_quarantine.size[slot];
+		victim = TakeSlotLocked(slot);
 		g_quarantine.mem[slot] = mem;
 		g_quarantine.size[slot] = size;
+		g_quarantine.routine[slot] = routine;
+		g_quarantine.driver[slot] = driver;
+		g_quarantine.keep[slot] = keep;
+		g_quarantine.keep_arg[slot] = keep_arg;
 		g_quarantine.next = (slot + 1) % kQuarantine;
-		if (!victim)
+		if (!victim.mem)
 			QuarantineCountAdd(1);
 	}
-	if (victim)
-		Release(victim, victim_size);
+	if (victim.mem)
+		Release(victim);
 }
 
 bool Verifier::Quarantined(const void *mem) noexcept
@@ -291,32 +322,41 @@ bool Verifier::Quarantined(const void *mem) noexcept
 
 bool Verifier::ReportIfQuarantined(const void *mem, const char *api, const void *site) noexcept
 {
-	if (!Quarantined(mem))
+	if (!mem || !QuarantineCount())
 		return false;
-	Report(NTWQ_DIAG_FREED_ITEM, api, nullptr, nullptr,
-	       "work item already freed (found in the verifier's quarantine); ignored", site);
-	return true;
+	/*
+	 * Reported under the ring's lock: the slot's driver name stays valid
+	 * while the slot holds its reference (printing under a spinlock is
+	 * fine; the rate limit keeps it short).
+	 */
+	SpinGuard<IrqSave> guard(g_quarantine.lock);
+	for (u32 i = 0; i < kQuarantine; i++) {
+		if (g_quarantine.mem[i] != mem)
+			continue;
+		Report(NTWQ_DIAG_FREED_ITEM, api, g_quarantine.routine[i], g_quarantine.driver[i],
+		       "work item already freed (found in the verifier's quarantine); ignored",
+		       site);
+		return true;
+	}
+	return false;
 }
 
 void Verifier::DrainQuarantine() noexcept
 {
 	for (;;) {
-		void *mem = nullptr;
-		size_t size = 0;
+		QuarantineSlot q = {};
 		{
 			SpinGuard<IrqSave> guard(g_quarantine.lock);
-			for (u32 i = 0; i < kQuarantine && !mem; i++) {
+			for (u32 i = 0; i < kQuarantine && !q.mem; i++) {
 				if (g_quarantine.mem[i]) {
-					mem = g_quarantine.mem[i];
-					size = g_quarantine.size[i];
-					g_quarantine.mem[i] = nullptr;
+					q = TakeSlotLocked(i);
 					QuarantineCountAdd(-1);
 				}
 			}
 		}
-		if (!mem)
+		if (!q.mem)
 			return;
-		Release(mem, size);
+		Release(q);
 	}
 }
 

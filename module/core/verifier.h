@@ -93,8 +93,16 @@ public:
 	static unsigned long long Count(ntwq_diag kind) noexcept;
 	static void Show(seq_file *seq) noexcept;
 
-	/* Poisons @size bytes at @mem (from ntwq_rt_alloc) and quarantines them. */
-	static void Quarantine(void *mem, size_t size) noexcept;
+	/*
+	 * Poisons @size bytes at @mem (from ntwq_rt_alloc) and quarantines
+	 * them, with what a later use's diagnostic names (@routine, the
+	 * item's last, and @driver) and a reference the quarantine holds
+	 * until the memory goes: @keep(@keep_arg) drops it (the item's
+	 * IoObject, which keeps @driver's name and the driver's lock alive
+	 * for a late free racing NtwqDeleteDriver's reclaim).
+	 */
+	static void Quarantine(void *mem, size_t size, const void *routine, const char *driver,
+			       void (*keep)(void *arg), void *keep_arg) noexcept;
 	static bool Quarantined(const void *mem) noexcept;
 	static void DrainQuarantine() noexcept;
 	/* A quarantined item was used: the diagnostic; true if @mem is quarantined. */

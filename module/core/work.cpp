@@ -117,6 +117,12 @@ TraceName TraceNameOf(WorkItem *item, Api api, const void *routine)
 	return { item, routine };
 }
 
+/* The quarantine's release of a freed tracked item's IoObject reference. */
+void DereferenceObject(void *object)
+{
+	static_cast<ObjectHeader *>(object)->Dereference();
+}
+
 /* ---- dispatch ---- */
 
 /*
@@ -627,10 +633,13 @@ void WorkItem::PutMemory() noexcept
 		ObjectHeader *io_object = object;
 
 		ntwq_destroy_work(work.Get());
-		if (tracked)
-			Verifier::Quarantine(this, sizeof(*this)); /* poisoned, freed later */
-		else
-			ntwq_rt_free(this);
+		if (tracked) {
+			/* Poisoned, freed later; its IoObject reference goes with it. */
+			Verifier::Quarantine(this, sizeof(*this), routine, driver->Name(),
+					     DereferenceObject, io_object);
+			return;
+		}
+		ntwq_rt_free(this);
 		io_object->Dereference();
 	}
 }

@@ -18,6 +18,7 @@ static const struct ntwq_scenario ntwq_scenarios[] = {
 	NTWQ_EX_SCENARIOS
 	NTWQ_WDF_SCENARIOS
 	NTWQ_VRF_SCENARIOS
+	NTWQ_LIFE_SCENARIOS
 };
 
 void ntwq_scn_put(struct ntwq_scn_result *r, const char *key, long long value)

@@ -36,6 +36,15 @@ NTWQ_SCN(ntwq_scn_io_alloc_fail);
 NTWQ_SCN(ntwq_scn_io_concurrency);
 NTWQ_SCN(ntwq_scn_io_init_queued);
 
+NTWQ_SCN(ntwq_scn_io_delete_driver_twice);
+NTWQ_SCN(ntwq_scn_io_delete_driver_in_routine);
+NTWQ_SCN(ntwq_scn_io_delete_driver_raised);
+NTWQ_SCN(ntwq_scn_io_init_twice);
+NTWQ_SCN(ntwq_scn_io_init_allocated);
+NTWQ_SCN(ntwq_scn_io_uninit_queue_race);
+NTWQ_SCN(ntwq_scn_io_uninit_waits_worker);
+NTWQ_SCN(ntwq_scn_vrf_free_during_reclaim);
+
 NTWQ_SCN(ntwq_scn_ex_layout);
 NTWQ_SCN(ntwq_scn_ex_parameter);
 NTWQ_SCN(ntwq_scn_ex_unpin_after_items);
@@ -170,6 +179,17 @@ NTWQ_SCN(ntwq_scn_vrf_quarantine);
 	{ "wdf.delete_pending", "wdf.delete_pending", ntwq_scn_wdf_delete_pending }, \
 	{ "wdf.flush_chain", "wdf.flush_chain", ntwq_scn_wdf_flush_chain }, \
 	{ "wdf.flush_endless", "wdf.flush_endless", ntwq_scn_wdf_flush_endless },
+
+/* The driver's and the Io item's checked states: lifetime_scenarios.c. */
+#define NTWQ_LIFE_SCENARIOS \
+	{ "io.delete_driver_twice", "io.delete_driver_twice", ntwq_scn_io_delete_driver_twice }, \
+	{ "io.delete_driver_in_routine", "io.delete_driver_in_routine", ntwq_scn_io_delete_driver_in_routine }, \
+	{ "io.delete_driver_raised", "io.delete_driver_raised", ntwq_scn_io_delete_driver_raised }, \
+	{ "io.init_twice", "io.init_twice", ntwq_scn_io_init_twice }, \
+	{ "io.init_allocated", "io.init_allocated", ntwq_scn_io_init_allocated }, \
+	{ "io.uninit_queue_race", "io.uninit_queue_race [rounds]", ntwq_scn_io_uninit_queue_race }, \
+	{ "io.uninit_waits_worker", "io.uninit_waits_worker", ntwq_scn_io_uninit_waits_worker }, \
+	{ "vrf.free_during_reclaim", "vrf.free_during_reclaim [rounds]", ntwq_scn_vrf_free_during_reclaim },
 
 #define NTWQ_VRF_SCENARIOS \
 	{ "vrf.leak_io", "vrf.leak_io", ntwq_scn_vrf_leak_io }, \

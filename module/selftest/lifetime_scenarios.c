@@ -1,0 +1,612 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lifetime_scenarios.c - the driver object's and the Io item's checked
+ * states under misuse and races (issue 19's second review): a driver
+ * deleted twice, from its own routine or above PASSIVE_LEVEL; an item
+ * initialised twice, or initialised from an allocated handle; an
+ * uninitialize racing a queue call; a retire at PASSIVE_LEVEL of an item
+ * a worker holds; a late IoFreeWorkItem racing NtwqDeleteDriver's reclaim.
+ *
+ * Calls that hung or crashed on a defective core run in helper threads
+ * with bounded waits (bounded_call()), so such a core fails the values
+ * instead of hanging the run.
+ */
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/irqflags.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/spinlock.h>
+#include <ntwq/wdm.h>
+#include "../core/internal.h"
+#include "common.h"
+#include "scenarios.h"
+
+/* ---- a call in a helper thread, waited for with a bound ---- */
+
+struct bounded_call {
+	struct completion done;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+static int bounded_call_thread(void *data)
+{
+	struct bounded_call *c = data;
+
+	c->fn(c->arg);
+	kthread_complete_and_exit(&c->done, 0);
+}
+
+/*
+ * Runs @fn(@arg) in a new thread and waits up to @wait for it.  Returns 1
+ * if it returned in time, 0 if not (then the thread still owns @c, which
+ * the caller must leave allocated), -ENOMEM if no thread could be made.
+ */
+static int bounded_call(struct bounded_call *c, void (*fn)(void *), void *arg,
+			unsigned long wait)
+{
+	struct task_struct *t;
+
+	init_completion(&c->done);
+	c->fn = fn;
+	c->arg = arg;
+	t = kthread_run(bounded_call_thread, c, "ntwq_scn_call");
+	if (IS_ERR(t))
+		return -ENOMEM;
+	return wait_for_completion_timeout(&c->done, wait) > 0;
+}
+
+static void call_delete_driver(void *arg)
+{
+	NtwqDeleteDriver(arg);
+}
+
+static void life_routine(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkItem)
+{
+	struct probe *p = Context;
+
+	probe_enter(p, IoObject, Context, IoWorkItem);
+	probe_leave(p);
+}
+
+/* ---- the driver object ---- */
+
+/*
+ * NtwqDeleteDriver twice on a driver object still referenced
+ * (ObReferenceObject): the second call is NTWQ_DELETE_REFUSED and returns
+ * at once (a defective core waited forever for a completion the first call
+ * consumed); IoCreateDevice on the deleted driver is refused with
+ * STATUS_DELETE_PENDING and NTWQ_DRIVER_DELETED; the memory goes with the
+ * last reference.
+ */
+int ntwq_scn_io_delete_driver_twice(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct bounded_call *c = kzalloc(sizeof(*c), GFP_KERNEL);
+	PDEVICE_OBJECT device = NULL;
+	PDRIVER_OBJECT driver;
+	NTSTATUS status;
+	struct scn s;
+	int done;
+
+	if (!c || scn_setup(&s, 0)) {
+		kfree(c);
+		return -ENOMEM;
+	}
+	driver = s.driver;
+	ObReferenceObject(driver);
+	scn_teardown(&s);		/* the first delete */
+	ntwq_scn_put(r, "refs_after_first", ntwq_object_refs(driver));
+	done = bounded_call(c, call_delete_driver, driver, WAIT_JIFFIES);
+	if (done < 0) {
+		ObDereferenceObject(driver);
+		kfree(c);
+		return -ENOMEM;
+	}
+	ntwq_scn_put(r, "second_returned", done);
+	if (!done)
+		return 0; /* the hung thread still uses c and the driver: leave both */
+	status = IoCreateDevice(driver, 0, NULL, FILE_DEVICE_UNKNOWN, 0, FALSE, &device);
+	ntwq_scn_put(r, "create_status_delete_pending", status == STATUS_DELETE_PENDING);
+	ntwq_scn_put(r, "create_left_null", device == NULL);
+	if (NT_SUCCESS(status) && device)
+		IoDeleteDevice(device);
+	ObDereferenceObject(driver);	/* the last reference: freed */
+	kfree(c);
+	ntwq_scn_put(r, "diag_delete_refused", diag_delta(&s, NTWQ_DIAG_DELETE_REFUSED));
+	ntwq_scn_put(r, "diag_driver_deleted", diag_delta(&s, NTWQ_DIAG_DRIVER_GONE));
+	return scn_finish(&s, r);
+}
+
+struct self_delete {
+	struct probe *p;
+	PDRIVER_OBJECT driver;
+	struct completion returned;
+};
+
+/* Deletes its own driver from inside its routine, then says it returned. */
+static void self_delete_routine(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkItem)
+{
+	struct self_delete *d = Context;
+
+	probe_enter(d->p, IoObject, d->p, IoWorkItem);
+	NtwqDeleteDriver(d->driver);
+	complete(&d->returned);
+	probe_leave(d->p);
+}
+
+static void teardown_scn(void *arg)
+{
+	scn_teardown(arg);
+}
+
+/*
+ * A routine calls NtwqDeleteDriver on its own driver: the delete would
+ * wait for the routine that calls it.  NTWQ_DELETE_REFUSED, it returns at
+ * once and changes nothing: the driver is deleted normally afterwards (a
+ * defective core hung in the routine and then in the teardown).
+ */
+int ntwq_scn_io_delete_driver_in_routine(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct bounded_call *c = kzalloc(sizeof(*c), GFP_KERNEL);
+	struct self_delete *d = kzalloc(sizeof(*d), GFP_KERNEL);
+	struct scn *s = kzalloc(sizeof(*s), GFP_KERNEL);
+	PIO_WORKITEM item;
+	int torn;
+
+	if (!c || !d || !s || scn_begin(s, 1, 0)) {
+		kfree(c);
+		kfree(d);
+		kfree(s);
+		return -ENOMEM;
+	}
+	d->p = s->p;
+	d->driver = s->driver;
+	init_completion(&d->returned);
+	if (scn_alloc_items(s, &item, 1)) {
+		kfree(c);
+		kfree(d);
+		scn_abort(s);
+		kfree(s);
+		return -ENOMEM;
+	}
+	IoQueueWorkItemEx(item, self_delete_routine, DelayedWorkQueue, d);
+	ntwq_scn_put(r, "returned_in_routine",
+		     wait_for_completion_timeout(&d->returned, WAIT_JIFFIES) > 0);
+	ntwq_scn_put(r, "completed", wait_for_completion_timeout(&d->p->done, WAIT_JIFFIES) > 0);
+	/* The driver is still live: the item frees, the driver deletes. */
+	IoFreeWorkItem(item);
+	torn = bounded_call(c, teardown_scn, s, WAIT_JIFFIES);
+	ntwq_scn_put(r, "teardown_returned", torn > 0);
+	if (torn <= 0)
+		return 0; /* a hung thread still uses c, d and s: leave them */
+	ntwq_scn_put(r, "diag_delete_refused", diag_delta(s, NTWQ_DIAG_DELETE_REFUSED));
+	scn_finish(s, r);
+	kfree(c);
+	kfree(d);
+	kfree(s);
+	return 0;
+}
+
+static DEFINE_SPINLOCK(raised_lock);
+
+static void delete_driver_raised(void *arg)
+{
+	spin_lock(&raised_lock);
+	NtwqDeleteDriver(arg);
+	spin_unlock(&raised_lock);
+}
+
+/*
+ * NtwqDeleteDriver with a spinlock held (DISPATCH_LEVEL): it would sleep.
+ * NTWQ_DELETE_REFUSED, it returns and changes nothing; the driver is then
+ * deleted normally.
+ */
+int ntwq_scn_io_delete_driver_raised(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct bounded_call *c = kzalloc(sizeof(*c), GFP_KERNEL);
+	PDEVICE_OBJECT device = NULL;
+	struct scn s;
+	int done;
+
+	if (!c || scn_setup(&s, 0)) {
+		kfree(c);
+		return -ENOMEM;
+	}
+	done = bounded_call(c, delete_driver_raised, s.driver, WAIT_JIFFIES);
+	if (done < 0) {
+		kfree(c);
+		return scn_abort(&s);
+	}
+	ntwq_scn_put(r, "raised_returned", done);
+	if (!done)
+		return 0; /* the thread still holds c and the driver */
+	kfree(c);
+	/* Still live: a device can be created under it. */
+	ntwq_scn_put(r, "still_live",
+		     NT_SUCCESS(IoCreateDevice(s.driver, 0, NULL, FILE_DEVICE_UNKNOWN, 0, FALSE,
+					       &device)));
+	if (device)
+		IoDeleteDevice(device);
+	scn_teardown(&s);
+	ntwq_scn_put(r, "diag_delete_refused", diag_delta(&s, NTWQ_DIAG_DELETE_REFUSED));
+	return scn_finish(&s, r);
+}
+
+/* ---- IoInitializeWorkItem ---- */
+
+/* Waits (bounded) for @object's references to come back to @want. */
+static void refs_settle(void *object, long want)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(1000);
+
+	while (ntwq_object_refs(object) != want && time_before(jiffies, deadline))
+		usleep_range(1000, 2000);
+}
+
+/*
+ * IoInitializeWorkItem twice on the same idle caller storage, then one
+ * IoUninitializeWorkItem: the device's reference count is back where it
+ * was (a defective core kept one reference per initialisation: the device
+ * and its driver were never freed), and the item works in between.
+ */
+int ntwq_scn_io_init_twice(unsigned int arg, struct ntwq_scn_result *r)
+{
+	PIO_WORKITEM item = kzalloc(IoSizeofWorkItem(), GFP_KERNEL);
+	struct scn s;
+	long before;
+
+	if (!item || scn_begin(&s, 1, 0)) {
+		kfree(item);
+		return -ENOMEM;
+	}
+	before = ntwq_object_refs(s.device);
+	IoInitializeWorkItem(s.device, item);
+	IoInitializeWorkItem(s.device, item);
+	ntwq_scn_put(r, "refs_while_initialized", ntwq_object_refs(s.device) - before);
+	IoQueueWorkItemEx(item, life_routine, DelayedWorkQueue, s.p);
+	ntwq_scn_put(r, "completed", probe_wait(s.p, &s.p->done));
+	IoUninitializeWorkItem(item);
+	/* The run's pin is released just after the routine returns. */
+	refs_settle(s.device, before);
+	ntwq_scn_put(r, "refs_delta", ntwq_object_refs(s.device) - before);
+	kfree(item);
+	return scn_finish(&s, r);
+}
+
+/*
+ * IoInitializeWorkItem on a handle from IoAllocateWorkItem, in verifier
+ * mode: INVALID_WORK_QUEUE_ITEM, refused; the allocated item stays what it
+ * was (it queues, runs and frees; its driver's tracking list is intact).
+ */
+int ntwq_scn_io_init_allocated(unsigned int arg, struct ntwq_scn_result *r)
+{
+	long tracked_before = ntwq_verifier_tracked_items();
+	bool was = READ_ONCE(ntwq_verifier);
+	PIO_WORKITEM item;
+	struct scn s;
+
+	ntwq_verifier_drain_quarantine();
+	WRITE_ONCE(ntwq_verifier, true);
+	if (scn_begin(&s, 1, 0)) {
+		WRITE_ONCE(ntwq_verifier, was);
+		return -ENOMEM;
+	}
+	item = IoAllocateWorkItem(s.device);
+	if (!item) {
+		WRITE_ONCE(ntwq_verifier, was);
+		return scn_abort(&s);
+	}
+	IoInitializeWorkItem(s.device, item);
+	IoQueueWorkItemEx(item, life_routine, DelayedWorkQueue, s.p);
+	ntwq_scn_put(r, "completed", probe_wait(s.p, &s.p->done));
+	IoFreeWorkItem(item);
+	ntwq_scn_put(r, "tracked_delta", ntwq_verifier_tracked_items() - tracked_before);
+	WRITE_ONCE(ntwq_verifier, was);
+	scn_teardown(&s);
+	ntwq_verifier_drain_quarantine();
+	ntwq_scn_put(r, "diag_invalid_item", diag_delta(&s, NTWQ_DIAG_INVALID_ITEM));
+	ntwq_scn_put(r, "diag_items_left", diag_delta(&s, NTWQ_DIAG_ITEMS_LEFT));
+	return scn_finish(&s, r);
+}
+
+/* ---- IoUninitializeWorkItem racing IoQueueWorkItem ---- */
+
+struct uninit_race {
+	PIO_WORKITEM item;
+	struct probe *p;
+	unsigned int rounds;
+	atomic_t round;		/* the round the queuer may start */
+	atomic_t queued;	/* rounds the queuer has finished */
+	atomic_t stop;
+	struct completion exited;
+};
+
+static int uninit_race_queuer(void *data)
+{
+	struct uninit_race *u = data;
+	unsigned int i;
+
+	for (i = 1; i <= u->rounds && !atomic_read(&u->stop); i++) {
+		unsigned long deadline = jiffies + WAIT_JIFFIES;
+
+		while (atomic_read_acquire(&u->round) < i && !atomic_read(&u->stop)) {
+			if (time_after(jiffies, deadline)) {
+				atomic_set(&u->stop, 1);
+				break;
+			}
+			cond_resched();
+		}
+		if (atomic_read(&u->stop))
+			break;
+		IoQueueWorkItemEx(u->item, life_routine, DelayedWorkQueue, u->p);
+		atomic_set_release(&u->queued, i);
+	}
+	kthread_complete_and_exit(&u->exited, 0);
+}
+
+/*
+ * IoUninitializeWorkItem racing IoQueueWorkItemEx on the same caller
+ * storage from two CPUs, @arg rounds (default 3000), the uninitialize at
+ * PASSIVE_LEVEL in even rounds and with interrupts off in odd ones.  The
+ * storage is re-initialised every round.  Afterwards no grave is left and
+ * the same storage, initialised and queued normally, runs its routine (a
+ * defective core lost the run when the retire's cancel_work() took
+ * PENDING between the queuer's publish and its queue_work(): the grave
+ * it left refused every later initialisation).
+ */
+int ntwq_scn_io_uninit_queue_race(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct uninit_race *u = kzalloc(sizeof(*u), GFP_KERNEL);
+	PIO_WORKITEM item = kzalloc(IoSizeofWorkItem(), GFP_KERNEL);
+	struct probe *after = probe_new(1);
+	struct task_struct *t;
+	unsigned long deadline;
+	unsigned int i, cpu;
+	struct scn s;
+	bool stuck = false;
+
+	if (!u || !item || !after || scn_begin(&s, 1 << 30, 0)) {
+		kfree(u);
+		kfree(item);
+		kfree(after);
+		return -ENOMEM;
+	}
+	u->item = item;
+	u->p = s.p;
+	u->rounds = arg ? arg : 3000;
+	init_completion(&u->exited);
+	t = kthread_create(uninit_race_queuer, u, "ntwq_scn_queuer");
+	if (IS_ERR(t)) {
+		kfree(u);
+		kfree(item);
+		kfree(after);
+		return scn_abort(&s);
+	}
+	cpu = cpumask_next(raw_smp_processor_id(), cpu_online_mask);
+	if (cpu >= nr_cpu_ids)
+		cpu = cpumask_first(cpu_online_mask);
+	kthread_bind(t, cpu);
+	wake_up_process(t);
+
+	for (i = 1; i <= u->rounds; i++) {
+		unsigned long flags;
+
+		IoInitializeWorkItem(s.device, item);
+		atomic_set_release(&u->round, i);
+		ndelay((i * 37) % 700);
+		if (i & 1) {
+			local_irq_save(flags);
+			IoUninitializeWorkItem(item);
+			local_irq_restore(flags);
+		} else {
+			IoUninitializeWorkItem(item);
+		}
+		deadline = jiffies + WAIT_JIFFIES;
+		while (atomic_read_acquire(&u->queued) < i && !atomic_read(&u->stop)) {
+			if (time_after(jiffies, deadline)) {
+				atomic_set(&u->stop, 1);
+				break;
+			}
+			cond_resched();
+		}
+		if (atomic_read(&u->stop)) {
+			stuck = true;
+			break;
+		}
+	}
+	atomic_set(&u->stop, 1);
+	wait_for_completion(&u->exited);
+	ntwq_scn_put(r, "rounds_done", !stuck);
+
+	/* Workers that still hold an old address come by and take its grave. */
+	deadline = jiffies + WAIT_JIFFIES;
+	while (ntwq_graves() && time_before(jiffies, deadline))
+		usleep_range(1000, 2000);
+	ntwq_scn_put(r, "graves_left", ntwq_graves());
+
+	/* The storage works as new. */
+	IoInitializeWorkItem(s.device, item);
+	IoQueueWorkItemEx(item, life_routine, DelayedWorkQueue, after);
+	ntwq_scn_put(r, "ran_after", wait_for_completion_timeout(&after->done, WAIT_JIFFIES) > 0);
+	IoUninitializeWorkItem(item);
+	scn_teardown(&s);
+	kfree(item);
+	kfree(after);
+	kfree(u);
+	/* Diagnostics vary with the interleaving: reported, not checked. */
+	return scn_finish(&s, r);
+}
+
+/* ---- a retire at PASSIVE_LEVEL waits for the worker that holds the item ---- */
+
+static struct {
+	const void *item;
+	struct completion reached, go;
+} held;
+
+static void held_hook(const void *item)
+{
+	if (item != READ_ONCE(held.item))
+		return;
+	complete(&held.reached);
+	wait_for_completion_timeout(&held.go, WAIT_JIFFIES);
+}
+
+static void call_uninitialize(void *arg)
+{
+	IoUninitializeWorkItem(arg);
+}
+
+/*
+ * IoUninitializeWorkItem at PASSIVE_LEVEL of a caller-storage item that a
+ * worker has taken off the queue and not yet given to ntwq (its
+ * dispatcher is held before it reads the item): the call returns only
+ * once that worker has let go, so the kernel's own workqueue code, which
+ * reads the work_struct between taking it and calling ntwq (the
+ * workqueue_execute_start tracepoint), never reads storage the caller
+ * freed.  (A defective core returned at once and left a grave.)
+ */
+int ntwq_scn_io_uninit_waits_worker(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct bounded_call *c = kzalloc(sizeof(*c), GFP_KERNEL);
+	PIO_WORKITEM item = kzalloc(IoSizeofWorkItem(), GFP_KERNEL);
+	struct scn s;
+	int started;
+
+	if (!c || !item || scn_begin(&s, 1, 0)) {
+		kfree(c);
+		kfree(item);
+		return -ENOMEM;
+	}
+	init_completion(&held.reached);
+	init_completion(&held.go);
+	WRITE_ONCE(held.item, item);
+	ntwq_set_dispatch_hook(held_hook);
+	IoInitializeWorkItem(s.device, item);
+	IoQueueWorkItemEx(item, life_routine, DelayedWorkQueue, s.p);
+	ntwq_scn_put(r, "worker_took_it",
+		     wait_for_completion_timeout(&held.reached, WAIT_JIFFIES) > 0);
+	started = bounded_call(c, call_uninitialize, item, msecs_to_jiffies(300));
+	ntwq_scn_put(r, "returned_while_held", started > 0);
+	complete(&held.go);
+	if (started == 0)
+		started = wait_for_completion_timeout(&c->done, WAIT_JIFFIES) > 0;
+	ntwq_scn_put(r, "returned", started > 0);
+	ntwq_set_dispatch_hook(NULL);
+	WRITE_ONCE(held.item, NULL);
+	ntwq_scn_put(r, "graves_left", ntwq_graves());
+	if (started > 0) {
+		kfree(c);
+		kfree(item);
+	}
+	scn_teardown(&s);
+	ntwq_scn_put(r, "diag_free_queued", diag_delta(&s, NTWQ_DIAG_FREE_QUEUED));
+	return scn_finish(&s, r);
+}
+
+/* ---- verifier: a late IoFreeWorkItem racing NtwqDeleteDriver's reclaim ---- */
+
+#define RECLAIM_ITEMS 16
+
+struct late_free {
+	PIO_WORKITEM items[RECLAIM_ITEMS];
+	atomic_t go;
+	struct completion exited;
+};
+
+static int late_free_thread(void *data)
+{
+	struct late_free *f = data;
+	unsigned long deadline = jiffies + WAIT_JIFFIES;
+	int i;
+
+	while (!atomic_read_acquire(&f->go) && time_before(jiffies, deadline))
+		cond_resched();
+	for (i = RECLAIM_ITEMS - 1; i >= 0; i--)
+		IoFreeWorkItem(f->items[i]);
+	kthread_complete_and_exit(&f->exited, 0);
+}
+
+/*
+ * Verifier mode, @arg rounds (default 200): a driver leaves
+ * RECLAIM_ITEMS allocated items, and while NtwqDeleteDriver reclaims them
+ * (from the front) another CPU frees them (from the back).  Each item is
+ * freed exactly once: every item the reclaim reported (ITEMS_LEFT) is one
+ * whose late free was a diagnostic (the quarantine's FREED_ITEM, or
+ * INVALID_WORK_QUEUE_ITEM in the moment before it reaches the
+ * quarantine), nothing stays tracked, nothing leaks.  (A defective core
+ * retired outside the lock that unlinks: a late free could read a
+ * poisoned state and index past its transition table.)
+ */
+int ntwq_scn_vrf_free_during_reclaim(unsigned int arg, struct ntwq_scn_result *r)
+{
+	unsigned int rounds = arg ? arg : 200, i, j, cpu;
+	long tracked_before = ntwq_verifier_tracked_items();
+	bool was = READ_ONCE(ntwq_verifier);
+	struct late_free *f = kzalloc(sizeof(*f), GFP_KERNEL);
+	struct scn total;
+	long long reported = 0, refused = 0;
+	int complete_rounds = 0;
+
+	if (!f)
+		return -ENOMEM;
+	ntwq_verifier_drain_quarantine();
+	scn_snapshot(&total);
+	WRITE_ONCE(ntwq_verifier, true);
+	for (i = 0; i < rounds; i++) {
+		struct task_struct *t;
+		struct scn s;
+
+		if (scn_setup(&s, 0))
+			break;
+		for (j = 0; j < RECLAIM_ITEMS; j++)
+			f->items[j] = IoAllocateWorkItem(s.device);
+		for (j = 0; j < RECLAIM_ITEMS && f->items[j]; j++)
+			;
+		if (j < RECLAIM_ITEMS) {
+			while (j--)
+				IoFreeWorkItem(f->items[j]);
+			scn_teardown(&s);
+			break;
+		}
+		atomic_set(&f->go, 0);
+		init_completion(&f->exited);
+		t = kthread_create(late_free_thread, f, "ntwq_scn_free");
+		if (IS_ERR(t)) {
+			for (j = 0; j < RECLAIM_ITEMS; j++)
+				IoFreeWorkItem(f->items[j]);
+			scn_teardown(&s);
+			break;
+		}
+		cpu = cpumask_next(raw_smp_processor_id(), cpu_online_mask);
+		if (cpu >= nr_cpu_ids)
+			cpu = cpumask_first(cpu_online_mask);
+		kthread_bind(t, cpu);
+		wake_up_process(t);
+		atomic_set_release(&f->go, 1);
+		ndelay((i * 53) % 2000);
+		scn_teardown(&s);	/* NtwqDeleteDriver: the reclaim */
+		wait_for_completion(&f->exited);
+		reported += diag_delta(&s, NTWQ_DIAG_ITEMS_LEFT);
+		refused += diag_delta(&s, NTWQ_DIAG_FREED_ITEM) +
+			   diag_delta(&s, NTWQ_DIAG_INVALID_ITEM);
+		complete_rounds++;
+		/* The quarantine holds 64: keep it from recycling mid-round. */
+		ntwq_verifier_drain_quarantine();
+	}
+	WRITE_ONCE(ntwq_verifier, was);
+	ntwq_verifier_drain_quarantine();
+	kfree(f);
+	ntwq_scn_put(r, "rounds_done", complete_rounds == rounds);
+	ntwq_scn_put(r, "each_freed_once", reported == refused);
+	ntwq_scn_put(r, "tracked_delta", ntwq_verifier_tracked_items() - tracked_before);
+	scn_put_common(&total, r);
+	return 0;
+}
