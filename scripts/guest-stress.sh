@@ -52,13 +52,23 @@ stress_smoke() {
 	[ "$seen" = 3 ]
 }
 
+# stress_exit_queue MODE: one load and unload of ntwq_exit_queue, whose
+# module_exit queues work while its module unloads: mode=ex is refused
+# (one NTWQ_DRIVER_DELETED each), mode=io runs before NtwqDeleteDriver
+# returns.  0 if both steps worked.
+stress_exit_queue() {
+	modprobe ntwq_exit_queue mode="$1" && rmmod ntwq_exit_queue
+}
+
 # stress_churn CYCLES: load and unload the sample until the stress is done
 # and CYCLES cycles are made.  The sample's routine runs 3 passes of 200 ms,
 # so rmmod right after modprobe is refused (the work pins the module); it is
-# retried every 10 ms, at most 3000 times a cycle.  Writes its counts to
+# retried every 10 ms, at most 3000 times a cycle.  Each cycle also loads
+# and unloads ntwq_exit_queue once, queueing from its module_exit, in turn
+# an executive item (refused) and an Io item (runs).  Writes its counts to
 # /tmp/churn.out.
 stress_churn() {
-	c=0 refused=0 bad=0
+	c=0 refused=0 bad=0 exit_ex=0 exit_io=0
 	while [ "$c" -lt "$1" ] || [ ! -e /tmp/stress.done ]; do
 		if ! modprobe ntwq_sample_wdm passes=3 work_ms=200 ex_ms=200; then
 			bad=$((bad + 1))
@@ -74,6 +84,11 @@ stress_churn() {
 			sleep 0.01
 		done
 		refused=$((refused + n))
+		if [ $((c % 2)) = 0 ]; then
+			stress_exit_queue ex && exit_ex=$((exit_ex + 1)) || bad=$((bad + 1))
+		else
+			stress_exit_queue io && exit_io=$((exit_io + 1)) || bad=$((bad + 1))
+		fi
 		c=$((c + 1))
 		# A console line now and then for whoever watches a long run.
 		if [ $((c % 20)) = 0 ]; then
@@ -81,7 +96,7 @@ stress_churn() {
 			echo "NTWQ-STRESS-PROGRESS cycles=$c refused=$refused ${p#*ntwq_stress: progress }"
 		fi
 	done
-	echo "cycles=$c refused=$refused failures=$bad" >/tmp/churn.out
+	echo "cycles=$c refused=$refused failures=$bad exit_ex=$exit_ex exit_io=$exit_io" >/tmp/churn.out
 }
 
 # stress_slab FILE: "name active_objects" of every slab cache, and the
@@ -130,7 +145,11 @@ stress_run() {
 		sleep 0.2
 		n=$((n + 1))
 	done
-	echo "NTWQ-STRESS-NTWQ diag=$(stress_diags) live_before=$live0 live_after=$(stress_stat runtime.live)"
+	# The refused executive items of the exit-queue cycles are the only
+	# diagnostics expected; an Io item queued in an exit must have run.
+	exit_ex=$(sed -n 's/.*exit_ex=\([0-9]*\).*/\1/p' /tmp/churn.out)
+	io_lost=$(dmesg | grep -c 'ntwq_exit_queue: io routine ran 0')
+	echo "NTWQ-STRESS-NTWQ diag=$(stress_diags) expected=${exit_ex:-0} driver_deleted=$(stress_stat diag.driver_deleted) exit_io_lost=$io_lost live_before=$live0 live_after=$(stress_stat runtime.live)"
 	modprobe -r ntwq || fail "modprobe -r ntwq"
 
 	# ntwq itself, unloaded and loaded again and again, used once each time.

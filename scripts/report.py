@@ -434,13 +434,24 @@ def add_stress(r, clean, done):
         # sample's routines pinned it, and retried.
         r.add('ok' if refused > 0 else 'fail', 'rmmod refused while work was in flight, then retried',
               f'{refused} refusals')
+        ex, io = num(churn, 'exit_ex'), num(churn, 'exit_io')
+        r.add('ok' if ex > 0 and io > 0 else 'fail',
+              f'work queued from module_exit during the stress: {ex} executive (refused), {io} Io (ran)',
+              f"exit_ex={churn.get('exit_ex')} exit_io={churn.get('exit_io')}")
 
     state = marker_kv(clean, 'NTWQ-STRESS-NTWQ')
     if state is None:
         r.add('fail', 'ntwq state after the stress', 'no NTWQ-STRESS-NTWQ line')
     else:
-        r.add('ok' if num(state, 'diag') == 0 else 'fail', 'no ntwq diagnostic during the stress',
-              f"diag={state.get('diag')}")
+        expected = num(state, 'expected')
+        r.add('ok' if num(state, 'diag') == expected and num(state, 'driver_deleted') == expected
+              else 'fail',
+              'no ntwq diagnostic during the stress but the refused exit-time executive items',
+              f"diag={state.get('diag')} driver_deleted={state.get('driver_deleted')} "
+              f"expected={state.get('expected')}")
+        r.add('ok' if num(state, 'exit_io_lost') == 0 else 'fail',
+              'every Io item queued from module_exit ran before NtwqDeleteDriver returned',
+              f"lost={state.get('exit_io_lost')}")
         live_ok = state.get('live_before') == state.get('live_after') and 'live_before' in state
         r.add('ok' if live_ok else 'fail',
               'ntwq runtime objects back to their count after loading',

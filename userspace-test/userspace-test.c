@@ -647,6 +647,24 @@ static void exit_queue_ex_refused(void)
 	}
 }
 
+/* The same for an NDIS 5 driver: NdisScheduleWorkItem in module_exit fails. */
+static void exit_queue_ndis5_refused(void)
+{
+	long long before = stat_value("diag.driver_deleted");
+
+	REQUIRE(before >= 0, "no diag.driver_deleted in stats");
+	REQUIRE(run_quiet("modprobe ntwq_ndis_exit_queue") == 0, "ntwq_ndis_exit_queue load failed");
+	CHECK(run_quiet("rmmod ntwq_ndis_exit_queue") == 0, "rmmod ntwq_ndis_exit_queue failed");
+	usleep(300000);
+	CHECK(stat_value("diag.driver_deleted") - before == 1, "diag.driver_deleted +%lld, want +1",
+	      stat_value("diag.driver_deleted") - before);
+	CHECK(run_quiet("dmesg | grep -q 'ntwq_ndis_exit_queue: schedule status 0xc0000001'") == 0,
+	      "NdisScheduleWorkItem did not return NDIS_STATUS_FAILURE");
+	CHECK(run_quiet("dmesg | grep -q 'ntwq_ndis_exit_queue: routine ran'") != 0,
+	      "the routine of the unloaded module ran");
+	run_quiet("rmmod ntwq_ndis");
+}
+
 /*
  * A driver whose module_exit queues an Io item and then calls
  * NtwqDeleteDriver: the module can no longer be pinned, but the delete
@@ -1011,6 +1029,8 @@ static int sweep_this(const char *scenario)
 		"io.delete_driver_waits", "wdf.flush_endless", "wdf.flush_requeuing",
 		"wdf.serialization", "wdf.flush_waits", "wdf.delete_running",
 		"io.alloc_fail", "wdf.alloc_fail",
+		/* Races of many rounds: their allocations are in the first few lines. */
+		"io.uninit_queue_race", "vrf.free_during_reclaim",
 	};
 
 	for (size_t k = 0; k < sizeof(left_out) / sizeof(left_out[0]); k++)
@@ -1467,6 +1487,7 @@ static const struct tcase cases[] = {
 	{ "rmmod_refused_while_work_pending", "a pending routine pins its driver's module", rmmod_refused_while_work_pending },
 	{ "init_text_routine_refused", "a routine in the driver's init text: WORKER_INVALID(7), never run (defect 7)", init_text_routine_refused },
 	{ "exit_queue_ex_refused", "ExQueueWorkItem from module_exit: NTWQ_DRIVER_DELETED, never run, no crash", exit_queue_ex_refused },
+	{ "exit_queue_ndis5_refused", "NdisScheduleWorkItem from module_exit: NDIS_STATUS_FAILURE, NTWQ_DRIVER_DELETED, never run", exit_queue_ndis5_refused },
 	{ "exit_queue_io_runs_before_delete", "IoQueueWorkItem from module_exit, then NtwqDeleteDriver: runs once first", exit_queue_io_runs_before_delete },
 	{ "items_off_by_default", "without the verifier, Io items are not tracked one by one", items_off_by_default },
 	{ "items_lists_pending_work", "with the verifier on, debugfs items names pending work by routine and driver", items_lists_pending_work },

@@ -163,6 +163,6 @@ extern "C" VOID IoUninitializeWorkItem(PIO_WORKITEM IoWorkItem)
 
 	if (!item->Retire("IoUninitializeWorkItem"))
 		return;
-	ntwq_destroy_work(item->work.Get());
+	item->DestroyWork();
 	object->Dereference(); /* the item's reference, from IoInitializeWorkItem */
 }

@@ -625,6 +625,12 @@ bool WorkItem::Retire(const char *api_name) noexcept
 	return true;
 }
 
+void WorkItem::DestroyWork() noexcept
+{
+	if (!Buried(work.Get()))
+		ntwq_destroy_work(work.Get());
+}
+
 void WorkItem::PutMemory() noexcept
 {
 	if (storage == WorkStorage::Kmdf) {

@@ -324,6 +324,14 @@ struct WorkItem {
 	 */
 	bool Retire(const char *api_name) noexcept;
 
+	/*
+	 * IoUninitializeWorkItem, after Retire: the work_struct's debug
+	 * object goes, unless a worker still has to come by for the storage
+	 * (a grave, left above PASSIVE_LEVEL): its dequeue deactivates it, and
+	 * the storage's next initialisation re-initialises it.
+	 */
+	void DestroyWork() noexcept;
+
 	inline void GetMemory() noexcept;
 	/* Drops a memory reference; the last one frees the item. */
 	void PutMemory() noexcept;

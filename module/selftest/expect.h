@@ -411,7 +411,7 @@ static const struct ntwq_expect ntwq_expectations[] = {
 	  { { "worker_took_it", 1 }, { "returned_while_held", 0 }, { "returned", 1 },
 	    { "graves_left", 0 }, { "runs", 0 }, { "diag_free_queued", 1 }, { "diag_total", 1 },
 	    NTWQ_CLEAN } },
-	{ "vrf.free_during_reclaim", 200, 0,
+	{ "vrf.free_during_reclaim", 100, 0,
 	  "verifier: IoFreeWorkItem racing NtwqDeleteDriver's reclaim frees each item once",
 	  { { "rounds_done", 1 }, { "each_freed_once", 1 }, { "tracked_delta", 0 }, NTWQ_CLEAN } },
 
