@@ -351,6 +351,10 @@ static const struct ntwq_expect ntwq_expectations[] = {
 	  "delete from the callback while another CPU's enqueues are refused: the last to end finishes it, every round",
 	  { { "rounds", 300 }, { "lost_deletes", 0 }, { "cleanups", 300 }, { "cleanup_irql", 0 },
 	    { "enqueues_refused", 1 }, NTWQ_CLEAN } },
+	{ "wdf.device_create_race", 0, 0,
+	  "NtwqWdfDeviceCreate while another CPU runs NtwqDeleteDriver (200 rounds): DELETE_PENDING or a WDFDEVICE the delete cleaned up",
+	  { { "rounds", 200 }, { "waits_ok", 1 }, { "other_status", 0 },
+	    { "created_cleaned_once", 1 }, { "created_destroyed_once", 1 }, NTWQ_CLEAN } },
 
 	/* Verifier mode (module/selftest/verifier_scenarios.c). */
 	{ "vrf.leak_io", 0, 0,

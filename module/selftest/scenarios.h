@@ -87,6 +87,7 @@ NTWQ_SCN(ntwq_scn_wdf_create_race);
 NTWQ_SCN(ntwq_scn_wdf_delete_parent_in_callback);
 NTWQ_SCN(ntwq_scn_wdf_parentless_unload);
 NTWQ_SCN(ntwq_scn_wdf_delete_self_refused_race);
+NTWQ_SCN(ntwq_scn_wdf_device_create_race);
 
 NTWQ_SCN(ntwq_scn_vrf_leak_io);
 NTWQ_SCN(ntwq_scn_vrf_leak_io_off);
@@ -177,7 +178,8 @@ NTWQ_SCN(ntwq_scn_vrf_quarantine);
 	{ "wdf.create_race", "wdf.create_race", ntwq_scn_wdf_create_race }, \
 	{ "wdf.delete_parent_in_callback", "wdf.delete_parent_in_callback", ntwq_scn_wdf_delete_parent_in_callback }, \
 	{ "wdf.parentless_unload", "wdf.parentless_unload", ntwq_scn_wdf_parentless_unload }, \
-	{ "wdf.delete_self_refused_race", "wdf.delete_self_refused_race", ntwq_scn_wdf_delete_self_refused_race },
+	{ "wdf.delete_self_refused_race", "wdf.delete_self_refused_race", ntwq_scn_wdf_delete_self_refused_race }, \
+	{ "wdf.device_create_race", "wdf.device_create_race", ntwq_scn_wdf_device_create_race },
 
 #define NTWQ_VRF_SCENARIOS \
 	{ "vrf.leak_io", "vrf.leak_io", ntwq_scn_vrf_leak_io }, \

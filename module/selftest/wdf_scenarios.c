@@ -1821,3 +1821,127 @@ int ntwq_scn_wdf_delete_self_refused_race(unsigned int arg, struct ntwq_scn_resu
 	kfree(t);
 	return wdf_finish(&w, r);
 }
+
+#define DEVICE_RACE_ROUNDS 200
+
+struct device_race {
+	PDRIVER_OBJECT driver;	/* this round's */
+	atomic_t ready;		/* rounds whose driver and device exist */
+	atomic_t started;	/* rounds whose NtwqWdfDeviceCreate began */
+	atomic_t deleted;	/* rounds whose NtwqDeleteDriver returned */
+	int stop;
+	int failed;		/* a wait ran out */
+	struct completion exited;
+};
+
+/* The other CPU: deletes each round's driver while the WDFDEVICE is created. */
+static int device_race_deleter(void *data)
+{
+	struct device_race *t = data;
+	unsigned long deadline = jiffies + 120 * HZ;
+	int i, k;
+
+	for (i = 1; i <= DEVICE_RACE_ROUNDS; i++) {
+		if (!wdf_spin_until(&t->ready, i, deadline) ||
+		    !wdf_spin_until(&t->started, i, deadline)) {
+			t->failed = 1;
+			break;
+		}
+		if (READ_ONCE(t->stop))
+			break;
+		for (k = 0; k < (i % 32) * 8; k++)
+			cpu_relax();
+		NtwqDeleteDriver(READ_ONCE(t->driver));
+		atomic_set_release(&t->deleted, i);
+	}
+	kthread_complete_and_exit(&t->exited, 0);
+}
+
+/*
+ * NtwqWdfDeviceCreate on this CPU while another deletes the device's driver
+ * (NtwqDeleteDriver, which deletes the KMDF objects and devices the driver
+ * left), 200 rounds of a fresh driver and device.  Each create either fails
+ * with STATUS_DELETE_PENDING or makes a WDFDEVICE the driver's delete
+ * cleaned up; none outlives its driver undeleted (nothing leaks).
+ */
+int ntwq_scn_wdf_device_create_race(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct device_race *t = kzalloc(sizeof(*t), GFP_KERNEL);
+	unsigned long deadline = jiffies + 120 * HZ;
+	int created = 0, refused = 0, other = 0, rounds = 0, i;
+	WDF_OBJECT_ATTRIBUTES a;
+	struct task_struct *task;
+	struct scn s;
+
+	if (!t)
+		return -ENOMEM;
+	memset(&s, 0, sizeof(s));
+	scn_snapshot(&s);
+	s.torn_down = true; /* each round deletes its own driver */
+	atomic_set(&race_cleanups, 0);
+	atomic_set(&race_destroys, 0);
+	init_completion(&t->exited);
+	task = wdf_other_cpu_thread(device_race_deleter, t, "ntwq_scn_wdf_drv");
+	if (!task) {
+		kfree(t);
+		return -ENOMEM;
+	}
+	wake_up_process(task);
+	for (i = 1; i <= DEVICE_RACE_ROUNDS; i++) {
+		PDRIVER_OBJECT driver;
+		PDEVICE_OBJECT device;
+		WDFDEVICE wdf = WDF_NO_HANDLE;
+		NTSTATUS st;
+
+		if (!NT_SUCCESS(NtwqCreateDriver(THIS_MODULE, "ntwq_selftest", &driver)))
+			goto out_stop;
+		if (!NT_SUCCESS(IoCreateDevice(driver, 0, NULL, FILE_DEVICE_UNKNOWN, 0, FALSE,
+					       &device))) {
+			NtwqDeleteDriver(driver);
+			goto out_stop;
+		}
+		ObReferenceObject(device); /* named by the create until the delete returned */
+		WRITE_ONCE(t->driver, driver);
+		atomic_set_release(&t->ready, i);
+		WDF_OBJECT_ATTRIBUTES_INIT(&a);
+		a.EvtCleanupCallback = race_cleanup;
+		a.EvtDestroyCallback = race_destroy;
+		atomic_set_release(&t->started, i);
+		st = NtwqWdfDeviceCreate(device, &a, &wdf);
+		if (NT_SUCCESS(st))
+			created++;
+		else if (st == STATUS_DELETE_PENDING && wdf == WDF_NO_HANDLE)
+			refused++;
+		else
+			other++;
+		if (!wdf_spin_until(&t->deleted, i, deadline)) {
+			t->failed = 1;
+			break; /* the device stays referenced: the report shows a leak */
+		}
+		ObDereferenceObject(device);
+		rounds++;
+	}
+	if (!wait_for_completion_timeout(&t->exited, 130 * HZ)) {
+		ntwq_scn_put(r, "deleter_exited", 0);
+		return 0; /* it may still use t */
+	}
+	ntwq_scn_put(r, "rounds", rounds);
+	ntwq_scn_put(r, "waits_ok", !t->failed);
+	ntwq_scn_put(r, "other_status", other);
+	ntwq_scn_put(r, "created", created);
+	ntwq_scn_put(r, "refused", refused);
+	ntwq_scn_put(r, "created_cleaned_once", atomic_read(&race_cleanups) == created);
+	ntwq_scn_put(r, "created_destroyed_once", atomic_read(&race_destroys) == created);
+	kfree(t);
+	scn_put_common(&s, r);
+	return 0;
+
+out_stop:
+	/* Fault injection: let the deleter go and report -ENOMEM. */
+	WRITE_ONCE(t->stop, 1);
+	atomic_set_release(&t->ready, INT_MAX);
+	atomic_set_release(&t->started, INT_MAX);
+	if (wait_for_completion_timeout(&t->exited, 130 * HZ))
+		kfree(t);
+	return -ENOMEM;
+}
