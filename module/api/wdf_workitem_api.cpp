@@ -89,9 +89,12 @@ extern "C" NTSTATUS WdfObjectCreate(PWDF_OBJECT_ATTRIBUTES Attributes, WDFOBJECT
 		if (!parent)
 			return STATUS_INVALID_PARAMETER;
 	}
-	status = FxCreateObject(FxKind::Object, sizeof(FxObject), Attributes, parent,
-				parent ? parent->driver : nullptr, &obj,
-				Verifier::Site(__builtin_return_address(0)));
+	status = FxAllocObject(FxKind::Object, sizeof(FxObject), Attributes, parent, &obj,
+			       Verifier::Site(__builtin_return_address(0)));
+	if (!NT_SUCCESS(status))
+		return status;
+	/* Parentless: the driver owning its callbacks (or this call) owns it. */
+	status = FxCommitObject(obj, parent, nullptr, __builtin_return_address(0));
 	if (NT_SUCCESS(status))
 		*Object = obj->Handle();
 	return status;

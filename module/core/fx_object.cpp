@@ -32,10 +32,117 @@ bool AtPassive()
 	return KeGetCurrentIrql() == PASSIVE_LEVEL;
 }
 
-void Unlink(FxObject *obj)
+/*
+ * Sequentially consistent operations for the enqueue/delete handshake
+ * (a store-buffer pattern: see "Memory order" in fx_object.h).  Spelled
+ * out here rather than left to Atomic<T>'s defaults.
+ */
+u32 ScAdd(Atomic<u32> &a, u32 v)
 {
-	SpinGuard<IrqSave> guard(g_tree);
-	obj->sibling.Remove();
+	return __atomic_add_fetch(a.Address(), v, __ATOMIC_SEQ_CST);
+}
+
+u32 ScSub(Atomic<u32> &a, u32 v)
+{
+	return __atomic_sub_fetch(a.Address(), v, __ATOMIC_SEQ_CST);
+}
+
+bool ScCas(Atomic<u32> &a, u32 expected, u32 desired)
+{
+	return __atomic_compare_exchange_n(a.Address(), &expected, desired, false,
+					   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+FxState ScLoadState(Atomic<FxState> &a)
+{
+	return __atomic_load_n(a.Address(), __ATOMIC_SEQ_CST);
+}
+
+/* ---- the object's state machine ---- */
+
+enum class FxEvent : u32 {
+	Commit,   /* the create links the built object */
+	Abort,    /* the create was refused: undone, never seen */
+	AddChild, /* a create links a child under this object */
+	Delete,   /* WdfObjectDelete, a parent's or the driver's delete claims it */
+	Finish,   /* cleanup done: unlink, drop the creation reference */
+	Count
+};
+
+enum class FxVerdict : u8 {
+	Move,    /* legal: move to `next` (AddChild: stay, accepted) */
+	Refuse,  /* legal, refused: the caller fails quietly (a create under a deleting parent) */
+	Ignore,  /* legal, nothing to do (a second delete) */
+	Illegal, /* a diagnostic; nothing changes */
+};
+
+struct FxRule {
+	FxVerdict verdict;
+	FxState next;     /* Move */
+	const char *what; /* Illegal: the diagnostic's text */
+};
+
+constexpr u32 kFxStates = static_cast<u32>(FxState::Count);
+constexpr FxRule kMove(FxState s) { return { FxVerdict::Move, s, nullptr }; }
+constexpr FxRule kBad(const char *what) { return { FxVerdict::Illegal, FxState::Deleted, what }; }
+constexpr FxRule kRefuse = { FxVerdict::Refuse, FxState::Deleted, nullptr };
+constexpr FxRule kIgnore = { FxVerdict::Ignore, FxState::Deleted, nullptr };
+
+/* kFxTable[event][state], states in FxState order. */
+constexpr FxRule kFxTable[static_cast<u32>(FxEvent::Count)][kFxStates] = {
+	/* Commit:   Constructing, Live, Deleting, Deleted */
+	{ kMove(FxState::Live), kBad("object committed twice"),
+	  kBad("commit of an object being deleted"), kBad("commit of a deleted object") },
+	/* Abort */
+	{ kMove(FxState::Deleted), kBad("abort of a live object"),
+	  kBad("abort of an object being deleted"), kBad("abort of a deleted object") },
+	/* AddChild */
+	{ kBad("child created under an object still being created"), kMove(FxState::Live),
+	  kRefuse, kRefuse },
+	/* Delete */
+	{ kBad("delete of an object still being created"), kMove(FxState::Deleting), kIgnore,
+	  kIgnore },
+	/* Finish */
+	{ kBad("delete finished while creating"), kBad("delete finished without beginning"),
+	  kMove(FxState::Deleted), kBad("delete finished twice") },
+};
+
+/*
+ * The one place an object's state moves (g_tree held): the rule for @event
+ * in the current state.  A Move is made (sequentially consistent: the
+ * delete's store must be ordered before its wait reads `outstanding`); an
+ * Illegal one is reported, naming @api; the caller acts on the verdict.
+ */
+FxVerdict FxTransitionLocked(FxObject *obj, FxEvent event, const char *api)
+{
+	g_tree.AssertHeld();
+	u32 state = static_cast<u32>(obj->state.Load());
+	if (state >= kFxStates)
+		state = static_cast<u32>(FxState::Deleted); /* never: treat as dead */
+	const FxRule &rule = kFxTable[static_cast<u32>(event)][state];
+	if (rule.verdict == FxVerdict::Move)
+		__atomic_store_n(obj->state.Address(), rule.next, __ATOMIC_SEQ_CST);
+	else if (rule.verdict == FxVerdict::Illegal)
+		Verifier::Report(NTWQ_DIAG_WDF_INVALID_HANDLE, api, nullptr,
+				 obj->driver ? obj->driver->Name() : nullptr, rule.what);
+	return rule.verdict;
+}
+
+ListNode g_drivers; /* T: live drivers (DriverPriv::fx_link), oldest first */
+
+/*
+ * The live driver whose module holds @code; the newest if several do (one
+ * module registering several drivers).  g_tree held.
+ */
+DriverBlock *DriverOwningLocked(const void *code)
+{
+	g_tree.AssertHeld();
+	for (ListNode *n = g_drivers.prev; n != &g_drivers; n = n->prev) {
+		DriverBlock *d = NTWQ_CONTAINER_OF(n, DriverBlock, priv.fx_link);
+		if (d->Live() && d->OwnsCode(code))
+			return d;
+	}
+	return nullptr;
 }
 
 void Destroy(FxObject *obj)
@@ -137,11 +244,7 @@ extern "C" void FxWorkItemTrampoline(PVOID, PVOID Context, PIO_WORKITEM)
 	if (w->sync)
 		ntwq_mutex_unlock(w->sync->sync.Get());
 	w->running_task.Store(nullptr);
-	/* Deleted from a callback: finish after the last enqueue made before it. */
-	if (w->delete_on_return && w->outstanding.Load() == 1) {
-		w->delete_on_return = false;
-		w->obj.FinishDelete();
-	}
+	/* Deleted from a callback: the last enqueue to end finishes it. */
 	w->EndOutstanding();
 	/* The dispatcher's pin holds the object until after we return. */
 }
@@ -153,7 +256,9 @@ bool QuiesceWorkItem(FxObject *obj)
 	FxWorkItem *w = AsWorkItem(obj);
 
 	if (w->InCallback()) {
-		w->delete_on_return = true;
+		/* Our own run is counted, so this cannot be the last: the
+		 * decrement that leaves exactly the flag finishes the delete. */
+		ScAdd(w->outstanding, kFxDeletePending);
 		return false;
 	}
 	/* Enqueues are refused now: the wait ends. */
@@ -187,12 +292,25 @@ void FxDeferredWork(work_struct *work)
 	WorkPin pin = Move(obj->deferred_pin); /* released after the job, obj maybe gone */
 	RunMark mark(pin.Driver()); /* a callback's NtwqDeleteDriver is refused */
 
-	if (obj->deferred_op == FxDeferred::Delete) {
+	switch (obj->deferred_op) {
+	case FxDeferred::Delete:
 		obj->DeleteClaimed();
 		obj->Dereference(); /* taken by the deferring WdfObjectDelete */
-	} else {
+		break;
+	case FxDeferred::Continue:
+		obj->FinishDelete();
+		obj->Dereference(); /* taken by the deferring EndOutstanding */
+		break;
+	case FxDeferred::Destroy:
 		Destroy(obj);
+		break;
 	}
+}
+
+/* A child's finish dropped @parent's last hold: its delete goes on (PASSIVE_LEVEL). */
+void FxContinueParent(FxObject *parent)
+{
+	parent->Continue();
 }
 
 void KmdfGetMemory(WorkItem *item) noexcept
@@ -250,9 +368,12 @@ FxObject *FxObject::DeviceAncestor() noexcept
 
 void FxObject::Delete() noexcept
 {
-	u32 expected = 0;
-
-	if (!deleted.CompareExchange(expected, 1))
+	FxVerdict verdict;
+	{
+		SpinGuard<IrqSave> guard(g_tree);
+		verdict = FxTransitionLocked(this, FxEvent::Delete, "WdfObjectDelete");
+	}
+	if (verdict != FxVerdict::Move)
 		return; /* deleted already, or being deleted: once is enough */
 	if (AtPassive()) {
 		DeleteClaimed();
@@ -265,27 +386,45 @@ void FxObject::Delete() noexcept
 
 void FxObject::DeleteClaimed() noexcept
 {
-	/* Children first; each unlinks itself (or is unlinked here). */
+	/*
+	 * Children first.  None can be added now (we are Deleting); each
+	 * child still Live is deleted here, one being deleted already goes on
+	 * by itself, and each drops one of our holds when it finishes.
+	 */
 	for (;;) {
 		FxObject *child = nullptr;
 		{
 			SpinGuard<IrqSave> guard(g_tree);
-			if (!children.Empty()) {
-				child = NTWQ_CONTAINER_OF(children.next, FxObject, sibling);
-				child->Reference();
+			ListNode *head = &children;
+			for (ListNode *n = head->next; n != head; n = n->next) {
+				FxObject *c = NTWQ_CONTAINER_OF(n, FxObject, sibling);
+				if (c->state.Load() == FxState::Live) {
+					c->Reference();
+					child = c;
+					break;
+				}
 			}
 		}
 		if (!child)
 			break;
 		child->Delete();
-		Unlink(child);
 		child->Dereference();
 	}
+	/* Our own hold: whoever drops the last one continues the delete. */
+	bool last;
+	{
+		SpinGuard<IrqSave> guard(g_tree);
+		last = --holds == 0;
+	}
+	if (last)
+		Continue();
+}
 
+void FxObject::Continue() noexcept
+{
 	if (!quiesce || quiesce(this))
 		FinishDelete();
-	else
-		Unlink(this); /* finishes when the running callback returns */
+	/* else: the item's last outstanding callback finishes it */
 }
 
 void FxObject::FinishDelete() noexcept
@@ -297,13 +436,25 @@ void FxObject::FinishDelete() noexcept
 	}
 	if (fn)
 		fn(Handle());
-	Unlink(this);
+
+	FxObject *resume = nullptr;
+	{
+		SpinGuard<IrqSave> guard(g_tree);
+		FxTransitionLocked(this, FxEvent::Finish, "WdfObjectDelete");
+		sibling.Remove();
+		/* Linked children are counted: the last to go resumes its parent. */
+		if (parent && --parent->holds == 0)
+			resume = parent;
+	}
+	/* The parent (deleting, so its creation reference is held) cleans up
+	 * after us; our reference on it keeps it until our destroy. */
+	if (resume)
+		FxContinueParent(resume);
 	Dereference(); /* the creation reference */
 }
 
-NTSTATUS FxCreateObject(FxKind kind, size_t size, PWDF_OBJECT_ATTRIBUTES attrs,
-			FxObject *parent, DriverBlock *driver, FxObject **out,
-			const void *site) noexcept
+NTSTATUS FxAllocObject(FxKind kind, size_t size, PWDF_OBJECT_ATTRIBUTES attrs,
+		       FxObject *parent, FxObject **out, const void *site) noexcept
 {
 	PCWDF_OBJECT_CONTEXT_TYPE_INFO type = attrs ? attrs->ContextTypeInfo : nullptr;
 	size_t context_size = 0;
@@ -323,6 +474,8 @@ NTSTATUS FxCreateObject(FxKind kind, size_t size, PWDF_OBJECT_ATTRIBUTES attrs,
 	if (!obj)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	obj->kind = kind;
+	obj->state.Store(FxState::Constructing);
+	obj->holds = 1; /* dropped by the delete once it has asked the children */
 	ntwq_kref_init(obj->refs.Get());
 	obj->children.Init();
 	obj->sibling.Init();
@@ -333,39 +486,78 @@ NTSTATUS FxCreateObject(FxKind kind, size_t size, PWDF_OBJECT_ATTRIBUTES attrs,
 	obj->scope = ResolveScope(attrs, parent);
 	obj->context_type = type ? type->UniqueType : nullptr;
 	obj->context = type ? reinterpret_cast<char *>(obj) + context_offset : nullptr;
-	obj->driver = driver;
 	obj->alloc_site = site;
 	new (&obj->deferred_pin) WorkPin();
 	ntwq_init_work(obj->deferred.Get(), FxDeferredWork, g_fx_deferred_class.Key());
+	*out = obj;
+	return STATUS_SUCCESS;
+}
 
-	bool orphaned_child = false;
+NTSTATUS FxCommitObject(FxObject *obj, FxObject *parent, DriverBlock *driver,
+			const void *caller) noexcept
+{
+	NTSTATUS status = STATUS_SUCCESS;
+	const void *code = obj->cleanup ? reinterpret_cast<const void *>(obj->cleanup)
+					: reinterpret_cast<const void *>(obj->destroy);
 	{
 		SpinGuard<IrqSave> guard(g_tree);
-		if (parent && parent->IsDeleted()) {
-			orphaned_child = true;
-		} else {
+		if (parent) {
+			/* A parent being deleted takes no child: its delete
+			 * walks `children` under this lock after it left Live. */
+			if (FxTransitionLocked(parent, FxEvent::AddChild, "WdfObjectCreate") !=
+			    FxVerdict::Move)
+				status = STATUS_DELETE_PENDING;
+			driver = parent->driver;
+		} else if (!driver) {
+			/* Parentless: owned by the driver whose code it calls. */
+			driver = DriverOwningLocked(code ? code : caller);
+			if (!driver && code)
+				status = STATUS_INVALID_PARAMETER;
+		}
+		/* NtwqDeleteDriver moves the state first, then walks
+		 * fx_objects under this lock: it sees this object or we see
+		 * it is not Live. */
+		if (NT_SUCCESS(status) && driver && !driver->Live())
+			status = STATUS_DELETE_PENDING;
+		if (NT_SUCCESS(status)) {
+			obj->driver = driver;
 			if (parent) {
 				parent->Reference();
+				parent->holds++;
 				obj->parent = parent;
 				parent->children.InsertTail(&obj->sibling);
 			}
 			if (driver)
 				driver->priv.fx_objects.InsertTail(&obj->driver_link);
+			FxTransitionLocked(obj, FxEvent::Commit, "WdfObjectCreate");
+			obj->magic.StoreRelease(kFxMagic);
+		} else {
+			FxTransitionLocked(obj, FxEvent::Abort, "WdfObjectCreate");
 		}
 	}
-	if (orphaned_child) {
-		ntwq_destroy_work(obj->deferred.Get());
-		ntwq_rt_free(obj);
-		return STATUS_DELETE_PENDING;
-	}
-	obj->magic.StoreRelease(kFxMagic);
-	*out = obj;
-	return STATUS_SUCCESS;
+	if (NT_SUCCESS(status))
+		return status;
+	if (status == STATUS_INVALID_PARAMETER)
+		Verifier::Report(NTWQ_DIAG_INVALID_ROUTINE, "WdfObjectCreate", code, nullptr,
+				 "parentless object whose callback is in no registered driver's module");
+	/* Never seen by anyone: undo what the kind built, free it. */
+	if (obj->teardown)
+		obj->teardown(obj);
+	ntwq_destroy_work(obj->deferred.Get());
+	ntwq_rt_free(obj);
+	return status;
+}
+
+void FxDriverCreated(DriverBlock *driver) noexcept
+{
+	SpinGuard<IrqSave> guard(g_tree);
+	g_drivers.InsertTail(&driver->priv.fx_link);
 }
 
 void FxInit() noexcept
 {
 	g_tree.Init("ntwq_wdf_tree", g_tree_class);
+	g_drivers.Init();
 }
 
 namespace {
@@ -393,6 +585,7 @@ void FxDeleteDriverObjects(DriverBlock *driver) noexcept
 	unsigned int left = 0;
 	{
 		SpinGuard<IrqSave> guard(g_tree);
+		driver->priv.fx_link.Remove(); /* no longer found for parentless objects */
 		ListNode *head = &driver->priv.fx_objects;
 		for (ListNode *n = head->next; n != head; n = n->next) {
 			FxObject *o = NTWQ_CONTAINER_OF(n, FxObject, driver_link);
@@ -461,8 +654,8 @@ NTSTATUS FxCreateDevice(ObjectHeader *wdm, PWDF_OBJECT_ATTRIBUTES attrs, FxDevic
 	FxObject *obj;
 
 	*out = nullptr;
-	NTSTATUS status = FxCreateObject(FxKind::Device, sizeof(FxDevice), attrs, nullptr,
-					 DriverOf(wdm), &obj, site);
+	NTSTATUS status = FxAllocObject(FxKind::Device, sizeof(FxDevice), attrs, nullptr, &obj,
+					site);
 	if (!NT_SUCCESS(status))
 		return status;
 	auto *d = reinterpret_cast<FxDevice *>(obj);
@@ -470,6 +663,10 @@ NTSTATUS FxCreateDevice(ObjectHeader *wdm, PWDF_OBJECT_ATTRIBUTES attrs, FxDevic
 	d->wdm = wdm;
 	ntwq_mutex_init(d->sync.Get(), "ntwq_wdf_device_sync", g_fx_sync_class.Key());
 	obj->teardown = TeardownDevice;
+	/* Refused once NtwqDeleteDriver began (STATUS_DELETE_PENDING). */
+	status = FxCommitObject(obj, nullptr, DriverOf(wdm), nullptr);
+	if (!NT_SUCCESS(status))
+		return status;
 	*out = d;
 	return STATUS_SUCCESS;
 }
@@ -488,16 +685,20 @@ NTSTATUS FxCreateWorkItem(PWDF_WORKITEM_CONFIG config, PWDF_OBJECT_ATTRIBUTES at
 			return STATUS_WDF_INCOMPATIBLE_EXECUTION_LEVEL;
 		sync = device;
 	}
-	NTSTATUS status = FxCreateObject(FxKind::WorkItem, sizeof(FxWorkItem), attrs, parent,
-					 DriverOf(device->wdm), &obj, site);
+	NTSTATUS status = FxAllocObject(FxKind::WorkItem, sizeof(FxWorkItem), attrs, parent,
+					&obj, site);
 	if (!NT_SUCCESS(status))
 		return status;
+	/* Built completely while no delete can see it (Constructing). */
 	FxWorkItem *w = AsWorkItem(obj);
 	w->func = config->EvtWorkItemFunc;
 	w->sync = sync;
 	w->io.Init(device->wdm, WorkStorage::Kmdf, Api::Wdf, "WdfWorkItemCreate");
 	obj->quiesce = QuiesceWorkItem;
 	obj->teardown = TeardownWorkItem;
+	status = FxCommitObject(obj, parent, nullptr, nullptr);
+	if (!NT_SUCCESS(status))
+		return status;
 	*out = w;
 	return STATUS_SUCCESS;
 }
@@ -509,18 +710,37 @@ bool FxWorkItem::InCallback() noexcept
 
 void FxWorkItem::EndOutstanding() noexcept
 {
-	/* The decrement is a full barrier: a waiter counted before it is seen. */
-	if (outstanding.Dec() == 0 && waiters.Load())
+	/*
+	 * Sequentially consistent: a waiter counted before it is seen, and
+	 * of all the decrements only one can swap the bare kFxDeletePending
+	 * (count zero, delete pending) for 0: that one finishes the delete.
+	 */
+	u32 left = ScSub(outstanding, 1);
+	bool finish = left == kFxDeletePending && ScCas(outstanding, kFxDeletePending, 0);
+
+	if (finish)
+		left = 0;
+	if (left == 0 && waiters.Load())
 		ntwq_wake_up_var(outstanding.Address());
+	if (!finish)
+		return;
+	if (AtPassive()) {
+		obj.FinishDelete();
+	} else {
+		/* A refused enqueue at a raised IRQL ended last: cleanup at PASSIVE_LEVEL. */
+		obj.Reference();
+		Defer(&obj, FxDeferred::Continue);
+	}
 }
 
 void FxWorkItem::Enqueue(const void *site) noexcept
 {
-	/* Counted before the deleted check: a delete that sees no enqueue
-	 * outstanding is one this enqueue sees as deleted (both are full
-	 * barriers), so no callback runs after cleanup. */
-	outstanding.Inc();
-	if (obj.IsDeleted()) {
+	/* Counted before the state check, both sequentially consistent: a
+	 * delete that sees no enqueue outstanding is one this enqueue sees
+	 * as deleted (the delete stored the state before it looked), so no
+	 * callback runs after cleanup. */
+	ScAdd(outstanding, 1);
+	if (ScLoadState(obj.state) != FxState::Live) {
 		Verifier::Report(NTWQ_DIAG_WDF_AFTER_DELETE, "WdfWorkItemEnqueue",
 				 reinterpret_cast<const void *>(func),
 				 io.driver->Name(), "work item already deleted; not enqueued",
@@ -539,6 +759,9 @@ bool FxWorkItem::WaitIdle(const char *api) noexcept
 {
 	u32 start = runs.Load();
 
+	/* The delete stored its state before this: order that store before
+	 * the wait's loads of `outstanding` (the enqueue side's mirror). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	waiters.Inc();
 	while (!ntwq_wait_var_zero_timeout(outstanding.Address(), kFlushSliceMs)) {
 		if (runs.Load() - start >= kFxFlushMaxPasses) {

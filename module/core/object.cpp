@@ -184,6 +184,8 @@ int DriverBlock::Create(module *owner, const char *name, DriverBlock **out) noex
 
 	InitHeader(&d->header, ObjectKind::Driver, DestroyDriver);
 	g_live_drivers.Inc();
+	/* Parentless KMDF objects find their driver by code address. */
+	FxDriverCreated(d);
 	*out = d;
 	return 0;
 }

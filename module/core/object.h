@@ -96,6 +96,7 @@ struct DriverPriv {
 	SpinLock lock;                /* guards the device list and `state` */
 	Atomic<DriverState> state;    /* L (written), A (read without the lock) */
 	ListNode fx_objects;          /* T: the driver's live KMDF objects */
+	ListNode fx_link;             /* T: on the KMDF list of live drivers (FxDriverCreated) */
 	ListNode io_items;            /* L: Io items allocated in verifier mode, not freed */
 	/* A: one count per pinned run, plus the registration's; killed at delete */
 	Opaque<percpu_ref, NTWQ_SIZEOF_PERCPU_REF, NTWQ_ALIGNOF_PERCPU_REF> work;

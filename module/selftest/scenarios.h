@@ -92,6 +92,11 @@ NTWQ_SCN(ntwq_scn_wdf_create_at_dispatch);
 NTWQ_SCN(ntwq_scn_wdf_delete_pending);
 NTWQ_SCN(ntwq_scn_wdf_flush_chain);
 NTWQ_SCN(ntwq_scn_wdf_flush_endless);
+NTWQ_SCN(ntwq_scn_wdf_create_race);
+NTWQ_SCN(ntwq_scn_wdf_delete_parent_in_callback);
+NTWQ_SCN(ntwq_scn_wdf_parentless_unload);
+NTWQ_SCN(ntwq_scn_wdf_delete_self_refused_race);
+NTWQ_SCN(ntwq_scn_wdf_device_create_race);
 
 NTWQ_SCN(ntwq_scn_vrf_leak_io);
 NTWQ_SCN(ntwq_scn_vrf_leak_io_off);
@@ -178,7 +183,12 @@ NTWQ_SCN(ntwq_scn_vrf_quarantine);
 	{ "wdf.create_at_dispatch", "wdf.create_at_dispatch", ntwq_scn_wdf_create_at_dispatch }, \
 	{ "wdf.delete_pending", "wdf.delete_pending", ntwq_scn_wdf_delete_pending }, \
 	{ "wdf.flush_chain", "wdf.flush_chain", ntwq_scn_wdf_flush_chain }, \
-	{ "wdf.flush_endless", "wdf.flush_endless", ntwq_scn_wdf_flush_endless },
+	{ "wdf.flush_endless", "wdf.flush_endless", ntwq_scn_wdf_flush_endless }, \
+	{ "wdf.create_race", "wdf.create_race", ntwq_scn_wdf_create_race }, \
+	{ "wdf.delete_parent_in_callback", "wdf.delete_parent_in_callback", ntwq_scn_wdf_delete_parent_in_callback }, \
+	{ "wdf.parentless_unload", "wdf.parentless_unload", ntwq_scn_wdf_parentless_unload }, \
+	{ "wdf.delete_self_refused_race", "wdf.delete_self_refused_race", ntwq_scn_wdf_delete_self_refused_race }, \
+	{ "wdf.device_create_race", "wdf.device_create_race", ntwq_scn_wdf_device_create_race },
 
 /* The driver's and the Io item's checked states: lifetime_scenarios.c. */
 #define NTWQ_LIFE_SCENARIOS \

@@ -1385,3 +1385,563 @@ int ntwq_scn_wdf_flush_endless(unsigned int arg, struct ntwq_scn_result *r)
 	kfree(f);
 	return wdf_finish(&w, r);
 }
+
+/* ---- races and orders of the object state (issue 19) ---- */
+
+/* A kthread bound to a CPU other than the caller's (the caller's if alone). */
+static struct task_struct *wdf_other_cpu_thread(int (*fn)(void *), void *arg, const char *name)
+{
+	unsigned int cpu = cpumask_next(raw_smp_processor_id(), cpu_online_mask);
+	struct task_struct *t;
+
+	if (cpu >= nr_cpu_ids)
+		cpu = cpumask_first(cpu_online_mask);
+	t = kthread_create(fn, arg, "%s", name);
+	if (IS_ERR(t))
+		return NULL;
+	kthread_bind(t, cpu);
+	return t;
+}
+
+/* Spins (yielding) until @v reaches @want or the bounded wait ends: false then. */
+static bool wdf_spin_until(atomic_t *v, int want, unsigned long deadline)
+{
+	while (atomic_read_acquire(v) < want) {
+		if (time_after(jiffies, deadline))
+			return false;
+		cond_resched();
+		cpu_relax();
+	}
+	return true;
+}
+
+#define CREATE_RACE_ROUNDS 1500
+
+static atomic_t race_cleanups, race_destroys;
+
+static void race_cleanup(WDFOBJECT Object)
+{
+	atomic_inc(&race_cleanups);
+}
+
+static void race_destroy(WDFOBJECT Object)
+{
+	atomic_inc(&race_destroys);
+}
+
+static void race_cb(WDFWORKITEM WorkItem)
+{
+}
+
+struct create_race {
+	WDFDEVICE device;
+	WDFOBJECT parent;	/* this round's, referenced by the deleter */
+	atomic_t ready;		/* rounds whose parent is published */
+	atomic_t started;	/* rounds whose create began */
+	atomic_t done;		/* rounds whose create returned */
+	int deleter_failed;	/* a parent could not be made, or a wait ran out */
+	int stop;		/* the creator gave up (an allocation failed) */
+	struct completion exited;
+};
+
+/* The other CPU: per round a parent under the device, deleted while the create runs. */
+static int create_race_deleter(void *data)
+{
+	struct create_race *t = data;
+	unsigned long deadline = jiffies + 60 * HZ;
+	WDF_OBJECT_ATTRIBUTES a;
+	int i, k;
+
+	for (i = 1; i <= CREATE_RACE_ROUNDS && !READ_ONCE(t->stop); i++) {
+		WDFOBJECT parent;
+
+		WDF_OBJECT_ATTRIBUTES_INIT(&a);
+		a.ParentObject = t->device;
+		if (!NT_SUCCESS(WdfObjectCreate(&a, &parent))) {
+			t->deleter_failed = 1;
+			break;
+		}
+		WdfObjectReference(parent); /* the creator names it until it is done */
+		WRITE_ONCE(t->parent, parent);
+		atomic_set_release(&t->ready, i);
+		if (!wdf_spin_until(&t->started, i, deadline)) {
+			t->deleter_failed = 1;
+			WdfObjectDelete(parent);
+			WdfObjectDereference(parent);
+			break;
+		}
+		/* Sweep the delete across the create: 0..31 short delays. */
+		for (k = 0; k < (i % 32) * 4; k++)
+			cpu_relax();
+		WdfObjectDelete(parent);
+		if (!wdf_spin_until(&t->done, i, deadline))
+			t->deleter_failed = 1;
+		WdfObjectDereference(parent);
+		if (t->deleter_failed)
+			break;
+	}
+	kthread_complete_and_exit(&t->exited, 0);
+}
+
+/*
+ * WdfWorkItemCreate(ParentObject = parent) on this CPU while another CPU
+ * deletes that parent (made by WdfObjectCreate under the WDFDEVICE just
+ * before), for 1500 rounds.  Every create either fails with
+ * STATUS_DELETE_PENDING or returns a work item the parent's delete deleted:
+ * each created item is cleaned up and destroyed exactly once, none is left.
+ * A core that links the child before it is built lets the delete free it
+ * while the create still writes into it (KASAN on the debug kernel).
+ */
+int ntwq_scn_wdf_create_race(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct create_race *t = kzalloc(sizeof(*t), GFP_KERNEL);
+	unsigned long deadline = jiffies + 60 * HZ;
+	int created = 0, refused = 0, other = 0, rounds = 0, i;
+	WDF_OBJECT_ATTRIBUTES a;
+	WDF_WORKITEM_CONFIG cfg;
+	struct task_struct *task;
+	struct wdf_scn w;
+
+	if (!t)
+		return -ENOMEM;
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES)) {
+		kfree(t);
+		return -ENOMEM;
+	}
+	atomic_set(&race_cleanups, 0);
+	atomic_set(&race_destroys, 0);
+	t->device = w.device;
+	init_completion(&t->exited);
+	task = wdf_other_cpu_thread(create_race_deleter, t, "ntwq_scn_wdf_race");
+	if (!task) {
+		kfree(t);
+		return wdf_abort(&w);
+	}
+	wake_up_process(task);
+	WDF_WORKITEM_CONFIG_INIT(&cfg, race_cb);
+	for (i = 1; i <= CREATE_RACE_ROUNDS; i++) {
+		WDFWORKITEM wi = WDF_NO_HANDLE;
+		NTSTATUS st;
+
+		if (!wdf_spin_until(&t->ready, i, deadline))
+			break;
+		WDF_OBJECT_ATTRIBUTES_INIT(&a);
+		a.ParentObject = READ_ONCE(t->parent);
+		a.EvtCleanupCallback = race_cleanup;
+		a.EvtDestroyCallback = race_destroy;
+		atomic_set_release(&t->started, i);
+		st = WdfWorkItemCreate(&cfg, &a, &wi);
+		if (st == STATUS_INSUFFICIENT_RESOURCES) {
+			/* Fault injection: stop the deleter, report -ENOMEM. */
+			WRITE_ONCE(t->stop, 1);
+			atomic_set_release(&t->done, INT_MAX);
+			atomic_set_release(&t->started, INT_MAX);
+			break;
+		}
+		/* The handle is not touched: the parent's delete may have freed it. */
+		if (NT_SUCCESS(st))
+			created++;
+		else if (st == STATUS_DELETE_PENDING && wi == WDF_NO_HANDLE)
+			refused++;
+		else
+			other++;
+		atomic_set_release(&t->done, i);
+		rounds++;
+	}
+	/* Bounded: the deleter's own waits end within its deadline. */
+	if (!wait_for_completion_timeout(&t->exited, 70 * HZ)) {
+		ntwq_scn_put(r, "deleter_exited", 0);
+		return 0; /* it still uses t and the device: leave them */
+	}
+	if (t->stop) {
+		kfree(t);
+		return wdf_abort(&w);
+	}
+	ntwq_scn_put(r, "rounds", rounds);
+	ntwq_scn_put(r, "deleter_ok", !t->deleter_failed);
+	ntwq_scn_put(r, "other_status", other);
+	ntwq_scn_put(r, "created", created);
+	ntwq_scn_put(r, "refused", refused);
+	ntwq_scn_put(r, "created_cleaned_once", atomic_read(&race_cleanups) == created);
+	ntwq_scn_put(r, "created_destroyed_once", atomic_read(&race_destroys) == created);
+	kfree(t);
+	return wdf_finish(&w, r);
+}
+
+/* A work item's callback deletes the item's parent. */
+static void delete_parent_cb(WDFWORKITEM WorkItem)
+{
+	ITEM_CONTEXT *c = ItemContext(WorkItem);
+	WDFOBJECT parent = WdfWorkItemGetParentObject(WorkItem);
+
+	probe_enter(c->p, WorkItem, c, NULL);
+	WdfObjectDelete(parent);
+	c->delete_returned = 1;
+	/* The parent waits for this child, whose delete waits for this callback. */
+	c->other_cleaned = READ_ONCE(ItemContext(parent)->cleanup_seq) != 0;
+	c->end_seq = atomic_inc_return(&wdf_seq);
+	probe_leave(c->p);
+}
+
+/*
+ * A work item whose callback calls WdfObjectDelete(parent): KMDF disposes
+ * children first, so the item's EvtCleanupCallback runs (after its
+ * callback returned) before the parent's, both at PASSIVE_LEVEL, and the
+ * parent's cleanup has not run when the delete returns in the callback.
+ */
+int ntwq_scn_wdf_delete_parent_in_callback(unsigned int arg, struct ntwq_scn_result *r)
+{
+	ITEM_CONTEXT *c, *pc;
+	WDF_OBJECT_ATTRIBUTES a;
+	WDFOBJECT parent;
+	struct wdf_scn w;
+	WDFWORKITEM wi;
+
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES))
+		return -ENOMEM;
+	recording_attributes(&a, w.device);
+	if (!NT_SUCCESS(WdfObjectCreate(&a, &parent)))
+		return wdf_abort(&w);
+	pc = ItemContext(parent);
+	init_completion(&pc->cleaned);
+	if (!NT_SUCCESS(make_item(parent, delete_parent_cb, FALSE, w.s.p, &wi)))
+		return wdf_abort(&w);
+	c = ItemContext(wi);
+	WdfObjectReference(parent); /* read the contexts after the delete */
+	WdfObjectReference(wi);
+	WdfWorkItemEnqueue(wi);
+	ntwq_scn_put(r, "completed", probe_wait(w.s.p, &w.s.p->done));
+	ntwq_scn_put(r, "item_cleaned",
+		     wait_for_completion_timeout(&c->cleaned, WAIT_JIFFIES) > 0);
+	ntwq_scn_put(r, "parent_cleaned",
+		     wait_for_completion_timeout(&pc->cleaned, WAIT_JIFFIES) > 0);
+	ntwq_scn_put(r, "delete_returned_in_callback", c->delete_returned);
+	ntwq_scn_put(r, "parent_cleaned_in_callback", c->other_cleaned);
+	ntwq_scn_put(r, "item_cleanup_first",
+		     c->cleanup_seq > 0 && c->cleanup_seq < pc->cleanup_seq);
+	ntwq_scn_put(r, "item_cleanup_after_callback", c->cleanup_seq > c->end_seq);
+	ntwq_scn_put(r, "cleanup_irql", max(c->cleanup_irql, pc->cleanup_irql));
+	WdfObjectDereference(wi);
+	WdfObjectDereference(parent);
+	return wdf_finish(&w, r);
+}
+
+/*
+ * Parentless objects belong to the driver whose module holds their
+ * callbacks (KMDF: the WDFDRIVER is their parent): one left at unload is
+ * deleted by NtwqDeleteDriver (cleanup, destroy, at PASSIVE_LEVEL, one
+ * NTWQ_WDF_OBJECTS_LEFT), nothing leaks.  One whose callback lies in no
+ * registered driver's module is refused with WORKER_INVALID(7).
+ */
+int ntwq_scn_wdf_parentless_unload(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct life_rec *l = kzalloc(sizeof(*l), GFP_KERNEL);
+	WDF_OBJECT_ATTRIBUTES a;
+	WDFOBJECT obj, foreign = WDF_NO_HANDLE;
+	struct scn s;
+	NTSTATUS st;
+
+	if (!l)
+		return -ENOMEM;
+	life_rec_init(l);
+	atomic_set(&wdf_seq, 0);
+	if (scn_begin(&s, 1, 0)) {
+		kfree(l);
+		return -ENOMEM;
+	}
+	life_attributes(&a, WDF_NO_HANDLE);
+	if (!NT_SUCCESS(WdfObjectCreate(&a, &obj))) {
+		scn_abort(&s);
+		kfree(l);
+		return -ENOMEM;
+	}
+	LifeContext(obj)->rec = l;
+
+	WDF_OBJECT_ATTRIBUTES_INIT(&a);
+	a.EvtCleanupCallback = (PFN_WDF_OBJECT_CONTEXT_CLEANUP)(void *)ktime_get;
+	st = WdfObjectCreate(&a, &foreign);
+	ntwq_scn_put(r, "foreign_refused", st == STATUS_INVALID_PARAMETER);
+	ntwq_scn_put(r, "foreign_handle_null", foreign == WDF_NO_HANDLE);
+	if (NT_SUCCESS(st)) {
+		/* A core that accepts it: do not let ktime_get run as a cleanup. */
+		WdfObjectReference(foreign);
+	}
+
+	/* module_exit without a WdfObjectDelete. */
+	scn_teardown(&s);
+	ntwq_scn_put(r, "cleanups", atomic_read(&l->cleanups));
+	ntwq_scn_put(r, "destroys", atomic_read(&l->destroys));
+	ntwq_scn_put(r, "callbacks_irql", max(l->cleanup_irql, l->destroy_irql));
+	ntwq_scn_put(r, "diag_wdf_objects_left", diag_delta(&s, NTWQ_DIAG_WDF_OBJECTS_LEFT));
+	ntwq_scn_put(r, "diag_invalid_routine", diag_delta(&s, NTWQ_DIAG_INVALID_ROUTINE));
+	scn_finish(&s, r);
+	if (!atomic_read(&l->destroys))
+		return 0; /* a core that never destroyed it may still call into l */
+	kfree(l);
+	return 0;
+}
+
+#define REFUSED_RACE_ROUNDS 300
+
+struct refused_race {
+	WDFWORKITEM target;	/* the item to enqueue, or NULL; referenced meanwhile */
+	atomic_t in_use;	/* the enqueuer holds `target` */
+	atomic_t attempts;	/* enqueues made */
+	int stop;
+	struct completion exited;
+};
+
+static atomic_t refused_cleanups;
+static int refused_cleanup_irql;
+
+static void refused_cleanup(WDFOBJECT Object)
+{
+	refused_cleanup_irql = max(refused_cleanup_irql, (int)KeGetCurrentIrql());
+	complete(&ItemContext(Object)->cleaned);
+	atomic_inc(&refused_cleanups);
+}
+
+/* The other CPU: enqueues the published item at DISPATCH_LEVEL, again and again. */
+static int refused_enqueuer(void *data)
+{
+	struct refused_race *t = data;
+
+	while (!READ_ONCE(t->stop)) {
+		WDFWORKITEM wi;
+
+		atomic_set(&t->in_use, 1);
+		smp_mb(); /* in_use before the read: pairs with the owner's clear, then check */
+		wi = READ_ONCE(t->target);
+		if (wi) {
+			local_bh_disable();
+			WdfWorkItemEnqueue(wi); /* deleted: refused */
+			local_bh_enable();
+			atomic_inc(&t->attempts);
+		}
+		atomic_set_release(&t->in_use, 0);
+		cond_resched();
+	}
+	kthread_complete_and_exit(&t->exited, 0);
+}
+
+/* Deletes its own item, lets the other CPU's refused enqueues start, returns. */
+static void delete_self_racing_cb(WDFWORKITEM WorkItem)
+{
+	ITEM_CONTEXT *c = ItemContext(WorkItem);
+	struct refused_race *t = (struct refused_race *)c->waiter;
+	unsigned long deadline = jiffies + HZ;
+	int seen;
+
+	WdfObjectDelete(WorkItem);
+	seen = atomic_read(&t->attempts);
+	WRITE_ONCE(t->target, WorkItem);
+	/* Return while one of them is (very likely) between its count and its refusal. */
+	while (atomic_read(&t->attempts) < seen + 2 && time_before(jiffies, deadline))
+		cond_resched();
+}
+
+/*
+ * A callback deletes its own item while another CPU keeps enqueueing it at
+ * DISPATCH_LEVEL (refused: deleted).  Whichever of the callback's return
+ * and a refused enqueue ends last finishes the delete (a refused one above
+ * PASSIVE_LEVEL through a job): every round's cleanup runs, once, at
+ * PASSIVE_LEVEL.  A core that decides from one read of `outstanding` in the
+ * callback's epilogue loses the delete when a refused enqueue is in flight:
+ * no cleanup, the item leaks.
+ */
+int ntwq_scn_wdf_delete_self_refused_race(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct refused_race *t = kzalloc(sizeof(*t), GFP_KERNEL);
+	int rounds = 0, lost = 0, nomem = 0, i;
+	WDF_OBJECT_ATTRIBUTES a;
+	WDF_WORKITEM_CONFIG cfg;
+	struct task_struct *task;
+	struct wdf_scn w;
+
+	if (!t)
+		return -ENOMEM;
+	if (wdf_begin(&w, WDF_NO_OBJECT_ATTRIBUTES)) {
+		kfree(t);
+		return -ENOMEM;
+	}
+	atomic_set(&refused_cleanups, 0);
+	refused_cleanup_irql = 0;
+	init_completion(&t->exited);
+	task = wdf_other_cpu_thread(refused_enqueuer, t, "ntwq_scn_wdf_enq");
+	if (!task) {
+		kfree(t);
+		return wdf_abort(&w);
+	}
+	wake_up_process(task);
+	WDF_WORKITEM_CONFIG_INIT(&cfg, delete_self_racing_cb);
+	for (i = 0; i < REFUSED_RACE_ROUNDS; i++) {
+		WDFWORKITEM wi;
+		ITEM_CONTEXT *c;
+		bool cleaned;
+
+		WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(&a, ITEM_CONTEXT);
+		a.ParentObject = w.device;
+		a.EvtCleanupCallback = refused_cleanup;
+		if (!NT_SUCCESS(WdfWorkItemCreate(&cfg, &a, &wi))) {
+			nomem = 1; /* fault injection */
+			break;
+		}
+		c = ItemContext(wi);
+		init_completion(&c->cleaned);
+		c->waiter = (struct task_struct *)t;
+		WdfObjectReference(wi); /* held while the enqueuer may name it */
+		WdfWorkItemEnqueue(wi);
+		cleaned = wait_for_completion_timeout(&c->cleaned, msecs_to_jiffies(2000)) > 0;
+		/* Take the handle back from the enqueuer before letting it go. */
+		WRITE_ONCE(t->target, NULL);
+		smp_mb();
+		while (atomic_read_acquire(&t->in_use))
+			cond_resched();
+		WdfObjectDereference(wi);
+		rounds++;
+		if (!cleaned) {
+			lost++;
+			break; /* a lost delete: the item leaks; enough to show it */
+		}
+	}
+	WRITE_ONCE(t->stop, 1);
+	if (!wait_for_completion_timeout(&t->exited, WAIT_JIFFIES)) {
+		ntwq_scn_put(r, "enqueuer_exited", 0);
+		return 0;
+	}
+	if (nomem) {
+		kfree(t);
+		return wdf_abort(&w);
+	}
+	ntwq_scn_put(r, "rounds", rounds);
+	ntwq_scn_put(r, "lost_deletes", lost);
+	ntwq_scn_put(r, "cleanups", atomic_read(&refused_cleanups));
+	ntwq_scn_put(r, "cleanup_irql", refused_cleanup_irql);
+	ntwq_scn_put(r, "enqueues_refused", diag_delta(&w.s, NTWQ_DIAG_WDF_AFTER_DELETE) > 0);
+	kfree(t);
+	return wdf_finish(&w, r);
+}
+
+#define DEVICE_RACE_ROUNDS 200
+
+struct device_race {
+	PDRIVER_OBJECT driver;	/* this round's */
+	atomic_t ready;		/* rounds whose driver and device exist */
+	atomic_t started;	/* rounds whose NtwqWdfDeviceCreate began */
+	atomic_t deleted;	/* rounds whose NtwqDeleteDriver returned */
+	int stop;
+	int failed;		/* a wait ran out */
+	struct completion exited;
+};
+
+/* The other CPU: deletes each round's driver while the WDFDEVICE is created. */
+static int device_race_deleter(void *data)
+{
+	struct device_race *t = data;
+	unsigned long deadline = jiffies + 120 * HZ;
+	int i, k;
+
+	for (i = 1; i <= DEVICE_RACE_ROUNDS; i++) {
+		if (!wdf_spin_until(&t->ready, i, deadline) ||
+		    !wdf_spin_until(&t->started, i, deadline)) {
+			t->failed = 1;
+			break;
+		}
+		if (READ_ONCE(t->stop))
+			break;
+		for (k = 0; k < (i % 32) * 8; k++)
+			cpu_relax();
+		NtwqDeleteDriver(READ_ONCE(t->driver));
+		atomic_set_release(&t->deleted, i);
+	}
+	kthread_complete_and_exit(&t->exited, 0);
+}
+
+/*
+ * NtwqWdfDeviceCreate on this CPU while another deletes the device's driver
+ * (NtwqDeleteDriver, which deletes the KMDF objects and devices the driver
+ * left), 200 rounds of a fresh driver and device.  Each create either fails
+ * with STATUS_DELETE_PENDING or makes a WDFDEVICE the driver's delete
+ * cleaned up; none outlives its driver undeleted (nothing leaks).
+ */
+int ntwq_scn_wdf_device_create_race(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct device_race *t = kzalloc(sizeof(*t), GFP_KERNEL);
+	unsigned long deadline = jiffies + 120 * HZ;
+	int created = 0, refused = 0, other = 0, rounds = 0, i;
+	WDF_OBJECT_ATTRIBUTES a;
+	struct task_struct *task;
+	struct scn s;
+
+	if (!t)
+		return -ENOMEM;
+	memset(&s, 0, sizeof(s));
+	scn_snapshot(&s);
+	s.torn_down = true; /* each round deletes its own driver */
+	atomic_set(&race_cleanups, 0);
+	atomic_set(&race_destroys, 0);
+	init_completion(&t->exited);
+	task = wdf_other_cpu_thread(device_race_deleter, t, "ntwq_scn_wdf_drv");
+	if (!task) {
+		kfree(t);
+		return -ENOMEM;
+	}
+	wake_up_process(task);
+	for (i = 1; i <= DEVICE_RACE_ROUNDS; i++) {
+		PDRIVER_OBJECT driver;
+		PDEVICE_OBJECT device;
+		WDFDEVICE wdf = WDF_NO_HANDLE;
+		NTSTATUS st;
+
+		if (!NT_SUCCESS(NtwqCreateDriver(THIS_MODULE, "ntwq_selftest", &driver)))
+			goto out_stop;
+		if (!NT_SUCCESS(IoCreateDevice(driver, 0, NULL, FILE_DEVICE_UNKNOWN, 0, FALSE,
+					       &device))) {
+			NtwqDeleteDriver(driver);
+			goto out_stop;
+		}
+		ObReferenceObject(device); /* named by the create until the delete returned */
+		WRITE_ONCE(t->driver, driver);
+		atomic_set_release(&t->ready, i);
+		WDF_OBJECT_ATTRIBUTES_INIT(&a);
+		a.EvtCleanupCallback = race_cleanup;
+		a.EvtDestroyCallback = race_destroy;
+		atomic_set_release(&t->started, i);
+		st = NtwqWdfDeviceCreate(device, &a, &wdf);
+		if (NT_SUCCESS(st))
+			created++;
+		else if (st == STATUS_DELETE_PENDING && wdf == WDF_NO_HANDLE)
+			refused++;
+		else
+			other++;
+		if (!wdf_spin_until(&t->deleted, i, deadline)) {
+			t->failed = 1;
+			break; /* the device stays referenced: the report shows a leak */
+		}
+		ObDereferenceObject(device);
+		rounds++;
+	}
+	if (!wait_for_completion_timeout(&t->exited, 130 * HZ)) {
+		ntwq_scn_put(r, "deleter_exited", 0);
+		return 0; /* it may still use t */
+	}
+	ntwq_scn_put(r, "rounds", rounds);
+	ntwq_scn_put(r, "waits_ok", !t->failed);
+	ntwq_scn_put(r, "other_status", other);
+	ntwq_scn_put(r, "created", created);
+	ntwq_scn_put(r, "refused", refused);
+	ntwq_scn_put(r, "created_cleaned_once", atomic_read(&race_cleanups) == created);
+	ntwq_scn_put(r, "created_destroyed_once", atomic_read(&race_destroys) == created);
+	kfree(t);
+	scn_put_common(&s, r);
+	return 0;
+
+out_stop:
+	/* Fault injection: let the deleter go and report -ENOMEM. */
+	WRITE_ONCE(t->stop, 1);
+	atomic_set_release(&t->ready, INT_MAX);
+	atomic_set_release(&t->started, INT_MAX);
+	if (wait_for_completion_timeout(&t->exited, 130 * HZ))
+		kfree(t);
+	return -ENOMEM;
+}
