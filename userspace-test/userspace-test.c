@@ -1030,7 +1030,8 @@ static int sweep_this(const char *scenario)
 		"wdf.serialization", "wdf.flush_waits", "wdf.delete_running",
 		"io.alloc_fail", "wdf.alloc_fail",
 		/* Races of many rounds: their allocations are in the first few lines. */
-		"io.uninit_queue_race", "vrf.free_during_reclaim",
+		"io.uninit_queue_race", "vrf.free_during_reclaim", "wdf.create_race",
+		"wdf.delete_self_refused_race", "wdf.device_create_race",
 	};
 
 	for (size_t k = 0; k < sizeof(left_out) / sizeof(left_out[0]); k++)
