@@ -439,14 +439,22 @@ def add_stress(r, clean, done):
               f'work queued from module_exit during the stress: {ex} executive (refused), {io} Io (ran)',
               f"exit_ex={churn.get('exit_ex')} exit_io={churn.get('exit_io')}")
 
+    races = marker_kv(clean, 'NTWQ-STRESS-RACES')
+    if races is None:
+        r.add('fail', 'races during the stress', 'no NTWQ-STRESS-RACES line')
+    else:
+        r.add('ok' if num(races, 'runs') > 0 and num(races, 'failures') == 0 else 'fail',
+              f"uninitialize/queue and KMDF create/delete races during the stress: {races.get('runs')} runs",
+              f"failures={races.get('failures')}")
+
     state = marker_kv(clean, 'NTWQ-STRESS-NTWQ')
     if state is None:
         r.add('fail', 'ntwq state after the stress', 'no NTWQ-STRESS-NTWQ line')
     else:
         expected = num(state, 'expected')
-        r.add('ok' if num(state, 'diag') == expected and num(state, 'driver_deleted') == expected
-              else 'fail',
-              'no ntwq diagnostic during the stress but the refused exit-time executive items',
+        r.add('ok' if num(state, 'diag') == expected and
+              num(state, 'driver_deleted') == num(state, 'exit_ex') else 'fail',
+              'no ntwq diagnostic during the stress but those of the exit-time executive items and the uninitialize race',
               f"diag={state.get('diag')} driver_deleted={state.get('driver_deleted')} "
               f"expected={state.get('expected')}")
         r.add('ok' if num(state, 'exit_io_lost') == 0 else 'fail',

@@ -440,7 +440,13 @@ int ntwq_scn_io_uninit_queue_race(unsigned int arg, struct ntwq_scn_result *r)
 	kfree(item);
 	kfree(after);
 	kfree(u);
-	/* Diagnostics vary with the interleaving: reported, not checked. */
+	/*
+	 * Diagnostics vary with the interleaving: reported, not checked here
+	 * (the stress adds them up: scripts/guest-stress.sh).
+	 */
+	ntwq_scn_put(r, "race_diags", diag_delta(&s, NTWQ_DIAG_FREE_QUEUED) +
+				      diag_delta(&s, NTWQ_DIAG_INVALID_ITEM) +
+				      diag_delta(&s, NTWQ_DIAG_QUEUE_QUEUED));
 	return scn_finish(&s, r);
 }
 
