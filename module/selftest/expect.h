@@ -117,6 +117,10 @@ static const struct ntwq_expect ntwq_expectations[] = {
 	  "routines returning with preemption or irqs off: diagnosed, the worker repaired",
 	  { { "completed", 1 }, { "diag_bad_irql_return", 2 }, { "runs", 3 },
 	    { "diag_total", 2 }, NTWQ_CLEAN } },
+	{ "io.bad_bh_return", 0, 0,
+	  "routines returning with bottom halves off (also with preemption or irqs off): diagnosed, the worker repaired",
+	  { { "completed", 1 }, { "driver_drained", 1 }, { "diag_bad_irql_return", 4 },
+	    { "runs", 5 }, { "diag_total", 4 }, NTWQ_CLEAN } },
 	{ "io.alloc_fail", 0, 1,
 	  "allocation failure: IoAllocateWorkItem NULL, IoCreateDevice/NtwqCreateDriver INSUFFICIENT_RESOURCES",
 	  { { "alloc_item_null", 1 }, { "create_device_status_ok", 1 },
@@ -203,6 +207,10 @@ static const struct ntwq_expect ntwq_expectations[] = {
 	  "a routine returning with preemption off: diagnosed and repaired",
 	  { { "completed", 1 }, { "diag_bad_irql_return", 1 }, { "runs", 2 },
 	    { "drained", 1 }, { "diag_total", 1 }, NTWQ_CLEAN } },
+	{ "ex.bad_bh_return", 0, 0,
+	  "routines returning with bottom halves off (also with preemption or irqs off): diagnosed, the dispatcher repaired",
+	  { { "completed", 1 }, { "diag_bad_irql_return", 4 }, { "runs", 5 },
+	    { "drained", 1 }, { "diag_total", 4 }, NTWQ_CLEAN } },
 
 	/* ---- KMDF work items ---- */
 	{ "wdf.create", 0, 0,

@@ -732,6 +732,100 @@ int ntwq_scn_io_bad_irql_return(unsigned int arg, struct ntwq_scn_result *r)
 	return scn_finish(&s, r);
 }
 
+static void leave_bh_off_routine(PDEVICE_OBJECT DeviceObject, PVOID Context)
+{
+	probe_routine(DeviceObject, Context);
+	local_bh_disable();
+}
+
+static void leave_bh_then_preempt_off_routine(PDEVICE_OBJECT DeviceObject, PVOID Context)
+{
+	probe_routine(DeviceObject, Context);
+	local_bh_disable();
+	preempt_disable();
+}
+
+static void leave_preempt_then_bh_off_routine(PDEVICE_OBJECT DeviceObject, PVOID Context)
+{
+	probe_routine(DeviceObject, Context);
+	preempt_disable();
+	local_bh_disable();
+}
+
+static void leave_bh_and_irqs_off_routine(PDEVICE_OBJECT DeviceObject, PVOID Context)
+{
+	probe_routine(DeviceObject, Context);
+	local_bh_disable();
+	local_irq_disable();
+}
+
+#define BAD_BH_ROUTINES 4
+
+struct bad_bh {
+	struct scn s;
+	struct scn_bounded b;
+	PIO_WORKITEM items[BAD_BH_ROUTINES + 1];
+};
+
+/*
+ * Routines returning with bottom halves disabled, alone and with preemption
+ * or interrupts off too: each is diagnosed and its worker repaired (the
+ * missing local_bh_enable() made, not a preempt_enable(), which
+ * CONFIG_DEBUG_PREEMPT refuses for a bottom-half level, so a core doing that
+ * spins in its repair).  A later item on the same queue runs.  The teardown
+ * is bounded: on a timeout everything stays allocated.
+ */
+int ntwq_scn_io_bad_bh_return(unsigned int arg, struct ntwq_scn_result *r)
+{
+	static const PIO_WORKITEM_ROUTINE bad[BAD_BH_ROUTINES] = {
+		leave_bh_off_routine, leave_bh_then_preempt_off_routine,
+		leave_preempt_then_bh_off_routine, leave_bh_and_irqs_off_routine,
+	};
+	struct bad_bh *b = kzalloc(sizeof(*b), GFP_KERNEL);
+	struct probe *p;
+	bool drained;
+	int i;
+
+	if (!b)
+		return -ENOMEM;
+	if (scn_begin(&b->s, BAD_BH_ROUTINES + 1, 0)) {
+		kfree(b);
+		return -ENOMEM;
+	}
+	if (scn_alloc_items(&b->s, b->items, BAD_BH_ROUTINES + 1))
+		goto out_abort;
+	if (scn_bounded_prepare(&b->b, &b->s))
+		goto out_free_items;
+	p = b->s.p;
+	for (i = 0; i < BAD_BH_ROUTINES; i++)
+		IoQueueWorkItem(b->items[i], bad[i], NormalWorkQueue, p);
+	/* The workers were repaired: a later item on the same queue runs. */
+	IoQueueWorkItem(b->items[BAD_BH_ROUTINES], probe_routine, NormalWorkQueue, p);
+	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
+	drained = scn_bounded_teardown(&b->b, NULL, NULL);
+	ntwq_scn_put(r, "driver_drained", drained);
+	ntwq_scn_put(r, "diag_bad_irql_return", diag_delta(&b->s, NTWQ_DIAG_BAD_IRQL_RETURN));
+	if (!drained) {
+		/* A dispatcher never returned: keep b, its items and the probe. */
+		put_probe(r, p);
+		scn_put_common(&b->s, r);
+		return 0;
+	}
+	for (i = 0; i <= BAD_BH_ROUTINES; i++)
+		IoFreeWorkItem(b->items[i]);
+	scn_finish(&b->s, r);
+	kfree(b);
+	return 0;
+
+out_free_items:
+	for (i = 0; i <= BAD_BH_ROUTINES; i++)
+		IoFreeWorkItem(b->items[i]);
+out_abort:
+	scn_abort(&b->s);
+	kfree(b);
+	return -ENOMEM;
+}
+
 /* ---- allocation failure (kernels with fault injection) ---- */
 
 int ntwq_scn_io_alloc_fail(unsigned int arg, struct ntwq_scn_result *r)
