@@ -4,6 +4,7 @@
 #include <linux/irqflags.h>
 #include <linux/module.h>
 #include <linux/preempt.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include "bridge.h"
 
@@ -60,6 +61,22 @@ bool ntwq_in_nmi(void)
 bool ntwq_in_atomic(void)
 {
 	return in_atomic();
+}
+
+/**
+ * ntwq_in_rcu_read_side - rcu_preempt_depth() > 0.
+ *
+ * On preemptible-RCU kernels (CONFIG_PREEMPT_RCU) rcu_read_lock() counts
+ * its nesting in the task and leaves preemption enabled, so in_atomic()
+ * does not see it; elsewhere rcu_read_lock() disables preemption and this
+ * is always false.
+ *
+ * Context: any context.
+ * Return: true inside an rcu_read_lock() section of a preemptible-RCU kernel.
+ */
+bool ntwq_in_rcu_read_side(void)
+{
+	return rcu_preempt_depth() > 0;
 }
 
 /**

@@ -13,6 +13,7 @@
 #include <linux/delay.h>
 #include <linux/irq_work.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -200,6 +201,37 @@ int ntwq_scn_io_from_atomic(unsigned int arg, struct ntwq_scn_result *r)
 		IoFreeWorkItem(items[i]);
 	scn_teardown(&s);
 	ntwq_scn_put(r, "min_queue_irql", min(min(irql[0], irql[1]), min(irql[2], irql[3])));
+	return scn_finish(&s, r);
+}
+
+/*
+ * Inside rcu_read_lock() sleeping is illegal: KeGetCurrentIrql says
+ * DISPATCH_LEVEL there, also on preemptible-RCU kernels (the debug and
+ * Debian's stock ones), where rcu_read_lock() leaves preemption enabled.
+ * An item queued there runs at PASSIVE_LEVEL.
+ */
+int ntwq_scn_io_from_rcu(unsigned int arg, struct ntwq_scn_result *r)
+{
+	PIO_WORKITEM item;
+	struct probe *p;
+	struct scn s;
+	int irql, after;
+
+	if (scn_begin(&s, 1, 0))
+		return -ENOMEM;
+	p = s.p;
+	if (scn_alloc_items(&s, &item, 1))
+		return scn_abort(&s);
+	rcu_read_lock();
+	irql = KeGetCurrentIrql();
+	IoQueueWorkItem(item, probe_routine, NormalWorkQueue, p);
+	rcu_read_unlock();
+	after = KeGetCurrentIrql();
+	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
+	scn_teardown(&s);
+	IoFreeWorkItem(item);
+	ntwq_scn_put(r, "queue_irql", irql);
+	ntwq_scn_put(r, "after_irql", after);
 	return scn_finish(&s, r);
 }
 

@@ -17,6 +17,7 @@ NTWQ_SCN(ntwq_scn_io_driver_object);
 NTWQ_SCN(ntwq_scn_io_queue_types);
 NTWQ_SCN(ntwq_scn_io_from_atomic);
 NTWQ_SCN(ntwq_scn_io_from_softirq);
+NTWQ_SCN(ntwq_scn_io_from_rcu);
 NTWQ_SCN(ntwq_scn_io_from_hardirq);
 NTWQ_SCN(ntwq_scn_io_free_in_routine);
 NTWQ_SCN(ntwq_scn_io_uninit_in_routine);
@@ -104,6 +105,7 @@ NTWQ_SCN(ntwq_scn_vrf_quarantine);
 	{ "io.queue_types", "io.queue_types", ntwq_scn_io_queue_types }, \
 	{ "io.from_atomic", "io.from_atomic", ntwq_scn_io_from_atomic }, \
 	{ "io.from_softirq", "io.from_softirq", ntwq_scn_io_from_softirq }, \
+	{ "io.from_rcu", "io.from_rcu", ntwq_scn_io_from_rcu }, \
 	{ "io.from_hardirq", "io.from_hardirq", ntwq_scn_io_from_hardirq }, \
 	{ "io.free_in_routine", "io.free_in_routine", ntwq_scn_io_free_in_routine }, \
 	{ "io.uninit_in_routine", "io.uninit_in_routine", ntwq_scn_io_uninit_in_routine }, \
