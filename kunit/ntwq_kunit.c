@@ -10,6 +10,7 @@
 #include <linux/completion.h>
 #include <linux/irq_work.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 #include <ntwq/wdm.h>
@@ -190,6 +191,23 @@ static void ke_get_current_irql_atomic_is_dispatch(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, KeGetCurrentIrql(), (KIRQL)PASSIVE_LEVEL);
 }
 
+/*
+ * Inside rcu_read_lock(): DISPATCH_LEVEL, since sleeping is illegal there.
+ * On preemptible-RCU kernels (CONFIG_PREEMPT_RCU: the debug kernel, Debian's
+ * stock ones) rcu_read_lock() leaves preemption enabled, so only the RCU
+ * nesting depth shows it; elsewhere it disables preemption.
+ */
+static void ke_get_current_irql_rcu_read_lock_is_dispatch(struct kunit *test)
+{
+	KIRQL irql;
+
+	rcu_read_lock();
+	irql = KeGetCurrentIrql();
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, irql, (KIRQL)DISPATCH_LEVEL);
+	KUNIT_EXPECT_EQ(test, KeGetCurrentIrql(), (KIRQL)PASSIVE_LEVEL);
+}
+
 struct irql_probe {
 	struct timer_list timer;
 	struct irq_work work;
@@ -246,6 +264,7 @@ static void ke_get_current_irql_hardirq_is_high(struct kunit *test)
 static struct kunit_case ntwq_irql_cases[] = {
 	KUNIT_CASE(ke_get_current_irql_task_is_passive),
 	KUNIT_CASE(ke_get_current_irql_atomic_is_dispatch),
+	KUNIT_CASE(ke_get_current_irql_rcu_read_lock_is_dispatch),
 	KUNIT_CASE(ke_get_current_irql_softirq_is_dispatch),
 	KUNIT_CASE(ke_get_current_irql_hardirq_is_high),
 	{}

@@ -8,6 +8,7 @@
  * command's key=value report, a counter, an errno, a file's presence.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -494,6 +495,69 @@ static void unload_removes_debugfs_and_module(void)
 	CHECK(!exists(NTWQ_DIR), "debugfs dir survived unload");
 	CHECK(!exists("/sys/module/ntwq"), "module still listed");
 	REQUIRE(run_quiet("modprobe ntwq") == 0, "reload failed");
+}
+
+/* The workqueues of module/core/queues.cpp, all created with WQ_MEM_RECLAIM. */
+static const char *const ntwq_workqueues[] = {
+	"ntwq_critical", "ntwq_delayed", "ntwq_hypercritical", "ntwq_normal",
+	"ntwq_background", "ntwq_realtime", "ntwq_supercritical", "ntwq_custom_high",
+	"ntwq_custom", "ntwq_custom_low", "ntwq_internal",
+};
+
+/* @comm is @want, alone or followed by the "+work"/"-work" of a worker. */
+static int comm_is(const char *comm, const char *want)
+{
+	size_t n = strlen(want);
+
+	return !strncmp(comm, want, n) &&
+	       (comm[n] == '\0' || comm[n] == '+' || comm[n] == '-');
+}
+
+/*
+ * Whether some task's /proc/PID/comm names the rescuer of workqueue @wq:
+ * "kworker/R-<wq>" on newer kernels (6.12), the queue's name cut to 15
+ * characters (TASK_COMM_LEN) on older ones (6.1).
+ */
+static int rescuer_exists(const char *wq)
+{
+	char now[64], old[16], path[300], comm[128];
+	struct dirent *d;
+	int found = 0;
+	DIR *proc;
+
+	snprintf(now, sizeof(now), "kworker/R-%s", wq);
+	snprintf(old, sizeof(old), "%s", wq);
+	proc = opendir("/proc");
+	if (!proc)
+		return -1;
+	while (!found && (d = readdir(proc))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
+		if (read_file(path, comm, sizeof(comm)))
+			continue; /* exited meanwhile */
+		comm[strcspn(comm, "\n")] = '\0';
+		found = comm_is(comm, now) || comm_is(comm, old);
+	}
+	closedir(proc);
+	return found;
+}
+
+/*
+ * WQ_MEM_RECLAIM gives a workqueue a rescuer thread, named after it, so its
+ * work makes progress when no new worker can be created under memory
+ * pressure.  ntwq's queues need one (SPEC: IoTryQueueWorkItem promises a
+ * start), and so does ntwq_internal: NtwqDeleteDriver waits on its jobs.
+ */
+static void workqueues_have_rescuers(void)
+{
+	REQUIRE(run_quiet("modprobe ntwq") == 0, "modprobe ntwq failed");
+	for (size_t i = 0; i < sizeof(ntwq_workqueues) / sizeof(ntwq_workqueues[0]); i++) {
+		int found = rescuer_exists(ntwq_workqueues[i]);
+
+		REQUIRE(found >= 0, "/proc: %s", strerror(errno));
+		CHECK(found, "no rescuer thread for workqueue %s", ntwq_workqueues[i]);
+	}
 }
 
 static void reload_starts_from_zero(void)
@@ -1482,6 +1546,7 @@ static const struct tcase cases[] = {
 	{ "trigger_runs_are_counted_in_stats", "trigger.runs counts commands that ran", trigger_runs_are_counted_in_stats },
 	{ "unload_removes_debugfs_and_module", "modprobe -r removes debugfs and the module", unload_removes_debugfs_and_module },
 	{ "reload_starts_from_zero", "a reloaded ntwq starts with fresh counters", reload_starts_from_zero },
+	{ "workqueues_have_rescuers", "every ntwq workqueue, ntwq_internal included, has its WQ_MEM_RECLAIM rescuer thread", workqueues_have_rescuers },
 	{ "load_unload_cycles_leave_nothing_live", "5 load/use/unload cycles leave only load-time objects live", load_unload_cycles_leave_nothing_live },
 	{ "ported_driver_pins_ntwq", "a loaded ported driver holds ntwq in memory", ported_driver_pins_ntwq },
 	{ "modprobe_sample_loads_ntwq_first", "depmod/modprobe resolve the ntwq dependency", modprobe_sample_loads_ntwq_first },

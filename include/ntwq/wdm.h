@@ -185,7 +185,8 @@ typedef IO_WORKITEM_ROUTINE_EX *PIO_WORKITEM_ROUTINE_EX;
  *
  * Context: any.
  * Return: PASSIVE_LEVEL in sleepable task context; DISPATCH_LEVEL with
- * preemption, bottom halves or interrupts disabled and in softirq context;
+ * preemption, bottom halves or interrupts disabled, inside rcu_read_lock()
+ * (also where preemptible RCU leaves preemption on) and in softirq context;
  * HIGH_LEVEL in hard-irq and NMI context.
  */
 KIRQL KeGetCurrentIrql(void);

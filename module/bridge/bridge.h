@@ -65,6 +65,7 @@ bool ntwq_in_hardirq(void);
 bool ntwq_in_nmi(void);
 bool ntwq_in_atomic(void);
 bool ntwq_preemptible(void);
+bool ntwq_in_rcu_read_side(void);
 unsigned long ntwq_local_irq_save(void);
 void ntwq_local_irq_restore(unsigned long flags);
 int ntwq_preempt_count(void);

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* irq.c - bridge to the execution-context predicates and irq flags. */
+#include <linux/bottom_half.h>
 #include <linux/irqflags.h>
 #include <linux/module.h>
 #include <linux/preempt.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include "bridge.h"
 
@@ -59,6 +61,22 @@ bool ntwq_in_nmi(void)
 bool ntwq_in_atomic(void)
 {
 	return in_atomic();
+}
+
+/**
+ * ntwq_in_rcu_read_side - rcu_preempt_depth() > 0.
+ *
+ * On preemptible-RCU kernels (CONFIG_PREEMPT_RCU) rcu_read_lock() counts
+ * its nesting in the task and leaves preemption enabled, so in_atomic()
+ * does not see it; elsewhere rcu_read_lock() disables preemption and this
+ * is always false.
+ *
+ * Context: any context.
+ * Return: true inside an rcu_read_lock() section of a preemptible-RCU kernel.
+ */
+bool ntwq_in_rcu_read_side(void)
+{
+	return rcu_preempt_depth() > 0;
 }
 
 /**
@@ -121,17 +139,29 @@ bool ntwq_context_changed(int before)
 }
 
 /**
- * ntwq_preempt_count_restore - undo preemption disables left above @count.
- * @count: a preempt_count() taken earlier in the same context.
+ * ntwq_preempt_count_restore - undo what a work routine left disabled.
+ * @count: a preempt_count() taken before the routine, in the same context.
  *
- * For a work routine that returned with preemption disabled: drop the extra
- * levels as the missing preempt_enable() calls would have.
+ * For a work routine that returned with interrupts, bottom halves or
+ * preemption disabled: turns interrupts back on, then makes the missing
+ * local_bh_enable() calls (one per bottom-half level above @count's), then
+ * the missing preempt_enable() calls (one per preemption level above
+ * @count's).  Interrupts come first because local_bh_enable() needs them on
+ * (it may run the softirqs raised meanwhile); each level is dropped by its
+ * own helper, so lockdep's softirq state follows and CONFIG_DEBUG_PREEMPT,
+ * which refuses a preempt_enable() that would take a bottom-half level, is
+ * never asked to.
  *
- * Context: task context with preempt_count() >= @count.
+ * Context: task context whose preemption and bottom-half counts are at
+ * least @count's.  Interrupts are on when it returns.
  */
 void ntwq_preempt_count_restore(int count)
 {
-	while (preempt_count() > count)
+	if (irqs_disabled())
+		local_irq_enable();
+	while (softirq_count() > (count & SOFTIRQ_MASK))
+		local_bh_enable();
+	while ((preempt_count() & PREEMPT_MASK) > (count & PREEMPT_MASK))
 		preempt_enable();
 }
 

@@ -49,7 +49,11 @@ int Queues::Init() noexcept
 			return -kENOMEM;
 		}
 	}
-	g_internal = ntwq_alloc_workqueue("ntwq_internal", 0, 0);
+	/*
+	 * A rescuer here too: NtwqDeleteDriver (module_exit, possibly under
+	 * memory pressure) waits on the KMDF cleanup jobs this queue runs.
+	 */
+	g_internal = ntwq_alloc_workqueue("ntwq_internal", NTWQ_WQ_MEM_RECLAIM, 0);
 	if (!g_internal) {
 		Exit();
 		return -kENOMEM;

@@ -14,7 +14,7 @@
 namespace ntwq {
 namespace {
 
-Atomic<u64> g_trigger_runs; /* A: commands run through the trigger file */
+Atomic<u64> g_trigger_runs; /* A (relaxed): commands run through the trigger file, a count */
 
 } /* namespace */
 
@@ -48,7 +48,7 @@ const char *ApiName(Api api) noexcept
 
 void Stats::TriggerRan() noexcept
 {
-	g_trigger_runs.Inc();
+	g_trigger_runs.IncRelaxed();
 }
 
 u64 Stats::CompletedTotal(Api api) noexcept

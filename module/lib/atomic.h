@@ -4,7 +4,32 @@
  *
  * Built on the compiler's __atomic builtins, which g++ turns into the same
  * lock-prefixed instructions the kernel's atomic_t uses on x86-64; no call,
- * no library.  Relaxed ordering unless a caller asks for more.
+ * no library.  The order of each operation, as a reader of kernel code
+ * would name it (Documentation/atomic_t.txt):
+ *
+ *   Load, Store                 relaxed: READ_ONCE(), WRITE_ONCE()
+ *   LoadAcquire, StoreRelease   smp_load_acquire(), smp_store_release()
+ *   Add, Sub, Inc, Dec          fully ordered, like atomic_add_return(): no
+ *                               load or store before or after, atomic or
+ *                               not, moves across them
+ *   CompareExchange             fully ordered if it stores, like
+ *                               atomic_try_cmpxchg(); when it fails, an
+ *                               acquire load of the value it found
+ *   AddRelaxed, IncRelaxed,     relaxed, like atomic_add(): atomic, nothing
+ *   DecRelaxed, MaxRelaxed      more.  Only for values nothing else is
+ *                               ordered by (statistics); a caller says why.
+ *
+ * "Fully ordered" is a seq_cst read-modify-write between two compiler
+ * barriers.  The hardware makes the seq_cst RMW a full barrier (a lock
+ * prefix on x86-64, which is all ntwq builds for); the C++ model alone does
+ * not: it would let the compiler satisfy a relaxed load that follows a
+ * seq_cst RMW before it, which is the store-then-load (Dekker) pattern the
+ * core relies on (FxWorkItem::Enqueue counts outstanding, then reads
+ * deleted; FxObject::Delete sets deleted, then reads outstanding).  The
+ * compiler barriers are __atomic_signal_fence(), written out in each
+ * method: an empty helper, emitted out of line, broke the debug kernel's
+ * link (a __patchable_function_entries reference to a discarded section).
+ * They cost nothing at run time.
  */
 #ifndef _NTWQ_LIB_ATOMIC_H
 #define _NTWQ_LIB_ATOMIC_H
@@ -24,21 +49,44 @@ public:
 	T LoadAcquire() const noexcept { return __atomic_load_n(&value_, __ATOMIC_ACQUIRE); }
 	void Store(T v) noexcept { __atomic_store_n(&value_, v, __ATOMIC_RELAXED); }
 	void StoreRelease(T v) noexcept { __atomic_store_n(&value_, v, __ATOMIC_RELEASE); }
-	/* Returns the new value. */
-	T Add(T v) noexcept { return __atomic_add_fetch(&value_, v, __ATOMIC_RELAXED); }
-	T Sub(T v) noexcept { return __atomic_sub_fetch(&value_, v, __ATOMIC_RELAXED); }
+
+	/* Fully ordered.  Return the new value. */
+	T Add(T v) noexcept
+	{
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		T now = __atomic_add_fetch(&value_, v, __ATOMIC_SEQ_CST);
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		return now;
+	}
+	T Sub(T v) noexcept
+	{
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		T now = __atomic_sub_fetch(&value_, v, __ATOMIC_SEQ_CST);
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		return now;
+	}
 	T Inc() noexcept { return Add(1); }
 	T Dec() noexcept { return Sub(1); }
-	/* Stores @desired if the value is @expected; else loads it into @expected. */
+
+	/*
+	 * Stores @desired if the value is @expected (fully ordered); else
+	 * loads the value into @expected (acquire).
+	 */
 	bool CompareExchange(T &expected, T desired) noexcept
 	{
-		return __atomic_compare_exchange_n(&value_, &expected, desired, false,
-						   __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		bool stored = __atomic_compare_exchange_n(&value_, &expected, desired, false,
+							  __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE);
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		return stored;
 	}
-	/* The address, for kernel waits on the variable (wait_var_event). */
-	T *Address() noexcept { return &value_; }
-	/* Raises the value to at least @v; returns the value now held. */
-	T Max(T v) noexcept
+
+	/* Relaxed: atomic, no ordering.  Return the new value. */
+	T AddRelaxed(T v) noexcept { return __atomic_add_fetch(&value_, v, __ATOMIC_RELAXED); }
+	T IncRelaxed() noexcept { return AddRelaxed(1); }
+	T DecRelaxed() noexcept { return __atomic_sub_fetch(&value_, 1, __ATOMIC_RELAXED); }
+	/* Relaxed: raises the value to at least @v; returns the value now held. */
+	T MaxRelaxed(T v) noexcept
 	{
 		T cur = Load();
 		while (cur < v &&
@@ -47,6 +95,9 @@ public:
 			;
 		return cur < v ? v : cur;
 	}
+
+	/* The address, for kernel waits on the variable (wait_var_event). */
+	T *Address() noexcept { return &value_; }
 
 private:
 	T value_;

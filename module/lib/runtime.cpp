@@ -9,7 +9,11 @@
 namespace ntwq {
 namespace {
 
-/* A: updated atomically, read for debugfs, tests and the benchmark. */
+/*
+ * A: updated atomically, read for debugfs, tests and the benchmark.
+ * Statistics: no other memory is ordered by them (a reader that needs the
+ * allocations behind a count synchronises another way), so relaxed.
+ */
 Atomic<u64> g_allocations;
 Atomic<u64> g_frees;
 Atomic<u64> g_failures;
@@ -27,11 +31,11 @@ extern "C" void *ntwq_rt_alloc(size_t size, unsigned int gfp)
 	if (!ntwq_fault_should_fail_alloc(size))
 		ptr = ntwq_kmalloc(size, gfp | NTWQ___GFP_ZERO);
 	if (!ptr) {
-		g_failures.Inc();
+		g_failures.IncRelaxed();
 		return nullptr;
 	}
-	g_allocations.Inc();
-	g_bytes.Add(size);
+	g_allocations.IncRelaxed();
+	g_bytes.AddRelaxed(size);
 	return ptr;
 }
 
@@ -39,7 +43,7 @@ extern "C" void ntwq_rt_free(void *ptr)
 {
 	if (!ptr)
 		return;
-	g_frees.Inc();
+	g_frees.IncRelaxed();
 	ntwq_kfree(ptr);
 }
 

@@ -628,6 +628,83 @@ int ntwq_scn_ex_bad_irql_return(unsigned int arg, struct ntwq_scn_result *r)
 	return 0;
 }
 
+static void ex_leave_bh_off_routine(PVOID Parameter)
+{
+	ex_probe_routine(Parameter);
+	local_bh_disable();
+}
+
+static void ex_leave_bh_then_preempt_off_routine(PVOID Parameter)
+{
+	ex_probe_routine(Parameter);
+	local_bh_disable();
+	preempt_disable();
+}
+
+static void ex_leave_preempt_then_bh_off_routine(PVOID Parameter)
+{
+	ex_probe_routine(Parameter);
+	preempt_disable();
+	local_bh_disable();
+}
+
+static void ex_leave_bh_and_irqs_off_routine(PVOID Parameter)
+{
+	ex_probe_routine(Parameter);
+	local_bh_disable();
+	local_irq_disable();
+}
+
+#define EX_BAD_BH_ROUTINES 4
+
+/*
+ * Routines returning with bottom halves disabled, alone and with preemption
+ * or interrupts off too: each diagnosed, its dispatcher repaired (with
+ * local_bh_enable(): a preempt_enable() for a bottom-half level is refused
+ * under CONFIG_DEBUG_PREEMPT and a dispatcher doing that spins).  A later
+ * item on the same queue runs.  The drain is bounded; on a timeout the
+ * items and their context stay allocated.
+ */
+int ntwq_scn_ex_bad_bh_return(unsigned int arg, struct ntwq_scn_result *r)
+{
+	static const PWORKER_THREAD_ROUTINE bad[EX_BAD_BH_ROUTINES] = {
+		ex_leave_bh_off_routine, ex_leave_bh_then_preempt_off_routine,
+		ex_leave_preempt_then_bh_off_routine, ex_leave_bh_and_irqs_off_routine,
+	};
+	WORK_QUEUE_ITEM *items;
+	struct ex_ctx *c;
+	struct scn s;
+	int i, drained;
+
+	if (ex_begin(&s, &c, EX_BAD_BH_ROUTINES + 1))
+		return -ENOMEM;
+	items = kcalloc(EX_BAD_BH_ROUTINES, sizeof(*items), GFP_KERNEL);
+	if (!items) {
+		ex_finish(&s, c, r);
+		return -ENOMEM;
+	}
+	for (i = 0; i < EX_BAD_BH_ROUTINES; i++) {
+		ExInitializeWorkItem(&items[i], bad[i], c);
+		ExQueueWorkItem(&items[i], NormalWorkQueue);
+	}
+	/* The dispatchers were repaired: a later item on the same queue runs. */
+	ExInitializeWorkItem(&c->item, ex_probe_routine, c);
+	ExQueueWorkItem(&c->item, NormalWorkQueue);
+	ntwq_scn_put(r, "completed", probe_wait(c->p, &c->p->done));
+	drained = ex_drain(c->baseline);
+	ntwq_scn_put(r, "diag_bad_irql_return", diag_delta(&s, NTWQ_DIAG_BAD_IRQL_RETURN));
+	if (!drained) {
+		/* A dispatcher never returned: keep the items, c and its probe. */
+		ntwq_scn_put(r, "drained", 0);
+		put_probe(r, c->p);
+		scn_put_common(&s, r);
+		return 0;
+	}
+	ex_finish(&s, c, r);
+	kfree(items);
+	return 0;
+}
+
 /* ---- module pinning ---- */
 
 static WORK_QUEUE_ITEM ex_pin_item;

@@ -13,6 +13,7 @@
 #include <linux/delay.h>
 #include <linux/irq_work.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -200,6 +201,37 @@ int ntwq_scn_io_from_atomic(unsigned int arg, struct ntwq_scn_result *r)
 		IoFreeWorkItem(items[i]);
 	scn_teardown(&s);
 	ntwq_scn_put(r, "min_queue_irql", min(min(irql[0], irql[1]), min(irql[2], irql[3])));
+	return scn_finish(&s, r);
+}
+
+/*
+ * Inside rcu_read_lock() sleeping is illegal: KeGetCurrentIrql says
+ * DISPATCH_LEVEL there, also on preemptible-RCU kernels (the debug and
+ * Debian's stock ones), where rcu_read_lock() leaves preemption enabled.
+ * An item queued there runs at PASSIVE_LEVEL.
+ */
+int ntwq_scn_io_from_rcu(unsigned int arg, struct ntwq_scn_result *r)
+{
+	PIO_WORKITEM item;
+	struct probe *p;
+	struct scn s;
+	int irql, after;
+
+	if (scn_begin(&s, 1, 0))
+		return -ENOMEM;
+	p = s.p;
+	if (scn_alloc_items(&s, &item, 1))
+		return scn_abort(&s);
+	rcu_read_lock();
+	irql = KeGetCurrentIrql();
+	IoQueueWorkItem(item, probe_routine, NormalWorkQueue, p);
+	rcu_read_unlock();
+	after = KeGetCurrentIrql();
+	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
+	scn_teardown(&s);
+	IoFreeWorkItem(item);
+	ntwq_scn_put(r, "queue_irql", irql);
+	ntwq_scn_put(r, "after_irql", after);
 	return scn_finish(&s, r);
 }
 
@@ -730,6 +762,100 @@ int ntwq_scn_io_bad_irql_return(unsigned int arg, struct ntwq_scn_result *r)
 	for (i = 0; i < 3; i++)
 		IoFreeWorkItem(items[i]);
 	return scn_finish(&s, r);
+}
+
+static void leave_bh_off_routine(PDEVICE_OBJECT DeviceObject, PVOID Context)
+{
+	probe_routine(DeviceObject, Context);
+	local_bh_disable();
+}
+
+static void leave_bh_then_preempt_off_routine(PDEVICE_OBJECT DeviceObject, PVOID Context)
+{
+	probe_routine(DeviceObject, Context);
+	local_bh_disable();
+	preempt_disable();
+}
+
+static void leave_preempt_then_bh_off_routine(PDEVICE_OBJECT DeviceObject, PVOID Context)
+{
+	probe_routine(DeviceObject, Context);
+	preempt_disable();
+	local_bh_disable();
+}
+
+static void leave_bh_and_irqs_off_routine(PDEVICE_OBJECT DeviceObject, PVOID Context)
+{
+	probe_routine(DeviceObject, Context);
+	local_bh_disable();
+	local_irq_disable();
+}
+
+#define BAD_BH_ROUTINES 4
+
+struct bad_bh {
+	struct scn s;
+	struct scn_bounded b;
+	PIO_WORKITEM items[BAD_BH_ROUTINES + 1];
+};
+
+/*
+ * Routines returning with bottom halves disabled, alone and with preemption
+ * or interrupts off too: each is diagnosed and its worker repaired (the
+ * missing local_bh_enable() made, not a preempt_enable(), which
+ * CONFIG_DEBUG_PREEMPT refuses for a bottom-half level, so a core doing that
+ * spins in its repair).  A later item on the same queue runs.  The teardown
+ * is bounded: on a timeout everything stays allocated.
+ */
+int ntwq_scn_io_bad_bh_return(unsigned int arg, struct ntwq_scn_result *r)
+{
+	static const PIO_WORKITEM_ROUTINE bad[BAD_BH_ROUTINES] = {
+		leave_bh_off_routine, leave_bh_then_preempt_off_routine,
+		leave_preempt_then_bh_off_routine, leave_bh_and_irqs_off_routine,
+	};
+	struct bad_bh *b = kzalloc(sizeof(*b), GFP_KERNEL);
+	struct probe *p;
+	bool drained;
+	int i;
+
+	if (!b)
+		return -ENOMEM;
+	if (scn_begin(&b->s, BAD_BH_ROUTINES + 1, 0)) {
+		kfree(b);
+		return -ENOMEM;
+	}
+	if (scn_alloc_items(&b->s, b->items, BAD_BH_ROUTINES + 1))
+		goto out_abort;
+	if (scn_bounded_prepare(&b->b, &b->s))
+		goto out_free_items;
+	p = b->s.p;
+	for (i = 0; i < BAD_BH_ROUTINES; i++)
+		IoQueueWorkItem(b->items[i], bad[i], NormalWorkQueue, p);
+	/* The workers were repaired: a later item on the same queue runs. */
+	IoQueueWorkItem(b->items[BAD_BH_ROUTINES], probe_routine, NormalWorkQueue, p);
+	ntwq_scn_put(r, "completed", probe_wait(p, &p->done));
+	drained = scn_bounded_teardown(&b->b, NULL, NULL);
+	ntwq_scn_put(r, "driver_drained", drained);
+	ntwq_scn_put(r, "diag_bad_irql_return", diag_delta(&b->s, NTWQ_DIAG_BAD_IRQL_RETURN));
+	if (!drained) {
+		/* A dispatcher never returned: keep b, its items and the probe. */
+		put_probe(r, p);
+		scn_put_common(&b->s, r);
+		return 0;
+	}
+	for (i = 0; i <= BAD_BH_ROUTINES; i++)
+		IoFreeWorkItem(b->items[i]);
+	scn_finish(&b->s, r);
+	kfree(b);
+	return 0;
+
+out_free_items:
+	for (i = 0; i <= BAD_BH_ROUTINES; i++)
+		IoFreeWorkItem(b->items[i]);
+out_abort:
+	scn_abort(&b->s);
+	kfree(b);
+	return -ENOMEM;
 }
 
 /* ---- allocation failure (kernels with fault injection) ---- */

@@ -17,6 +17,7 @@ NTWQ_SCN(ntwq_scn_io_driver_object);
 NTWQ_SCN(ntwq_scn_io_queue_types);
 NTWQ_SCN(ntwq_scn_io_from_atomic);
 NTWQ_SCN(ntwq_scn_io_from_softirq);
+NTWQ_SCN(ntwq_scn_io_from_rcu);
 NTWQ_SCN(ntwq_scn_io_from_hardirq);
 NTWQ_SCN(ntwq_scn_io_free_in_routine);
 NTWQ_SCN(ntwq_scn_io_uninit_in_routine);
@@ -32,6 +33,7 @@ NTWQ_SCN(ntwq_scn_io_invalid_type);
 NTWQ_SCN(ntwq_scn_io_null_args);
 NTWQ_SCN(ntwq_scn_io_foreign_routine);
 NTWQ_SCN(ntwq_scn_io_bad_irql_return);
+NTWQ_SCN(ntwq_scn_io_bad_bh_return);
 NTWQ_SCN(ntwq_scn_io_alloc_fail);
 NTWQ_SCN(ntwq_scn_io_concurrency);
 NTWQ_SCN(ntwq_scn_io_init_queued);
@@ -63,6 +65,7 @@ NTWQ_SCN(ntwq_scn_ex_double_queue);
 NTWQ_SCN(ntwq_scn_ex_invalid_type);
 NTWQ_SCN(ntwq_scn_ex_null_args);
 NTWQ_SCN(ntwq_scn_ex_bad_irql_return);
+NTWQ_SCN(ntwq_scn_ex_bad_bh_return);
 NTWQ_SCN(ntwq_scn_ex_pin_self);
 
 NTWQ_SCN(ntwq_scn_wdf_create);
@@ -116,6 +119,7 @@ NTWQ_SCN(ntwq_scn_vrf_quarantine);
 	{ "io.queue_types", "io.queue_types", ntwq_scn_io_queue_types }, \
 	{ "io.from_atomic", "io.from_atomic", ntwq_scn_io_from_atomic }, \
 	{ "io.from_softirq", "io.from_softirq", ntwq_scn_io_from_softirq }, \
+	{ "io.from_rcu", "io.from_rcu", ntwq_scn_io_from_rcu }, \
 	{ "io.from_hardirq", "io.from_hardirq", ntwq_scn_io_from_hardirq }, \
 	{ "io.free_in_routine", "io.free_in_routine", ntwq_scn_io_free_in_routine }, \
 	{ "io.uninit_in_routine", "io.uninit_in_routine", ntwq_scn_io_uninit_in_routine }, \
@@ -131,6 +135,7 @@ NTWQ_SCN(ntwq_scn_vrf_quarantine);
 	{ "io.null_args", "io.null_args", ntwq_scn_io_null_args }, \
 	{ "io.foreign_routine", "io.foreign_routine", ntwq_scn_io_foreign_routine }, \
 	{ "io.bad_irql_return", "io.bad_irql_return", ntwq_scn_io_bad_irql_return }, \
+	{ "io.bad_bh_return", "io.bad_bh_return", ntwq_scn_io_bad_bh_return }, \
 	{ "io.alloc_fail", "io.alloc_fail", ntwq_scn_io_alloc_fail }, \
 	{ "io.concurrency", "io.concurrency [items]", ntwq_scn_io_concurrency }, \
 	{ "io.init_queued", "io.init_queued", ntwq_scn_io_init_queued },
@@ -154,6 +159,7 @@ NTWQ_SCN(ntwq_scn_vrf_quarantine);
 	{ "ex.invalid_type", "ex.invalid_type", ntwq_scn_ex_invalid_type }, \
 	{ "ex.null_args", "ex.null_args", ntwq_scn_ex_null_args }, \
 	{ "ex.bad_irql_return", "ex.bad_irql_return", ntwq_scn_ex_bad_irql_return }, \
+	{ "ex.bad_bh_return", "ex.bad_bh_return", ntwq_scn_ex_bad_bh_return }, \
 	{ "ex.pin_self", "ex.pin_self <ms>", ntwq_scn_ex_pin_self },
 
 #define NTWQ_WDF_SCENARIOS \
