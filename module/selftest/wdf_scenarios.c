@@ -1696,7 +1696,7 @@ static int refused_cleanup_irql;
 
 static void refused_cleanup(WDFOBJECT Object)
 {
-	refused_cleanup_irql = max(refused_cleanup_irql, (int)KeGetCurrentIrql());
+	refused_cleanup_irql = max_t(int, refused_cleanup_irql, KeGetCurrentIrql());
 	complete(&ItemContext(Object)->cleaned);
 	atomic_inc(&refused_cleanups);
 }
@@ -1794,6 +1794,10 @@ int ntwq_scn_wdf_delete_self_refused_race(unsigned int arg, struct ntwq_scn_resu
 		cleaned = wait_for_completion_timeout(&c->cleaned, msecs_to_jiffies(2000)) > 0;
 		/* Take the handle back from the enqueuer before letting it go. */
 		WRITE_ONCE(t->target, NULL);
+		/*
+		 * Orders the store above before the read of in_use below, against
+		 * the enqueuer's increment of in_use before its read of target.
+		 */
 		smp_mb();
 		while (atomic_read_acquire(&t->in_use))
 			cond_resched();
