@@ -71,7 +71,6 @@ void ntwq_local_irq_restore(unsigned long flags);
 int ntwq_preempt_count(void);
 bool ntwq_context_changed(int before);
 void ntwq_preempt_count_restore(int count);
-void ntwq_local_irq_enable(void);
 const void *ntwq_current_task(void);
 
 /* mutex.c */

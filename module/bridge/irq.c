@@ -166,16 +166,6 @@ void ntwq_preempt_count_restore(int count)
 }
 
 /**
- * ntwq_local_irq_enable - local_irq_enable().
- *
- * Context: task context that must run with interrupts on.
- */
-void ntwq_local_irq_enable(void)
-{
-	local_irq_enable();
-}
-
-/**
  * ntwq_current_task - current, as an opaque pointer.
  *
  * Context: task context.

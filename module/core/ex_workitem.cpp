@@ -241,9 +241,8 @@ extern "C" void ExDispatch(work_struct *work)
 					 IsShim(api) ? ApiName(api) : "ExQueueWorkItem",
 					 reinterpret_cast<const void *>(routine),
 					 ntwq_module_name(owner),
-					 "routine returned with interrupts or preemption disabled; restored");
+					 "routine returned with interrupts, bottom halves or preemption disabled; restored");
 			ntwq_preempt_count_restore(preempt);
-			ntwq_local_irq_enable();
 		}
 
 		Stats::Completed(api, q->index);

@@ -254,9 +254,8 @@ extern "C" void WorkDispatch(work_struct *work)
 	if (__builtin_expect(ntwq_context_changed(preempt), 0)) {
 		Verifier::Report(NTWQ_DIAG_BAD_IRQL_RETURN, ApiName(api), routine,
 				 pin.Driver()->Name(),
-				 "routine returned with interrupts or preemption disabled; restored");
+				 "routine returned with interrupts, bottom halves or preemption disabled; restored");
 		ntwq_preempt_count_restore(preempt);
-		ntwq_local_irq_enable();
 	}
 	if (listed)
 		Registry::Remove(&running);
