@@ -89,6 +89,7 @@ EXPORT_SYMBOL_GPL(NtwqAllocateWorkItem);
 EXPORT_SYMBOL_GPL(NtwqFreeWorkItem);
 EXPORT_SYMBOL_GPL(NtwqQueueWorkItem);
 EXPORT_SYMBOL_GPL(NtwqQueueExWorkItem);
+EXPORT_SYMBOL_GPL(NtwqCanDeleteDriver);
 
 /* For ntwq's own KUnit and benchmark modules only. */
 EXPORT_SYMBOL_NS_GPL(ntwq_selftest_alloc, NTWQ_INTERNAL);

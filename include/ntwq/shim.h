@@ -132,6 +132,23 @@ BOOLEAN NtwqQueueExWorkItem(PNTWQ_API_FAMILY Family, PWORK_QUEUE_ITEM WorkItem,
 			    WORK_QUEUE_TYPE QueueType, struct module *Caller,
 			    const char *ApiName);
 
+/**
+ * NtwqCanDeleteDriver - may the caller delete @DriverObject now?
+ * @DriverObject: a driver object the shim deletes in its teardown.
+ * @ApiName: the shim's routine (a halt, a deregistration), named in the
+ *	diagnostic.
+ *
+ * NtwqDeleteDriver refuses, changing nothing, when called from one of the
+ * driver's own routines or callbacks (it would wait for the run that calls
+ * it) or above PASSIVE_LEVEL.  A shim whose teardown ends in
+ * NtwqDeleteDriver asks first, before it undoes anything of its own, and
+ * returns at once on FALSE.  May be called with a mutex held.
+ * Return: TRUE if NtwqDeleteDriver may be called now; FALSE with
+ * NTWQ_DELETE_REFUSED naming @ApiName otherwise (or with
+ * WORKER_INVALID(3) if @DriverObject is not a live driver object).
+ */
+BOOLEAN NtwqCanDeleteDriver(PDRIVER_OBJECT DriverObject, const char *ApiName);
+
 NTWQ_EXTERN_C_END
 
 #endif /* _NTWQ_SHIM_H */

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * object_api.cpp - NtwqCreateDriver, NtwqDeleteDriver, IoCreateDevice,
- * IoDeleteDevice, ObfReferenceObject, ObfDereferenceObject.
+ * IoDeleteDevice, ObfReferenceObject, ObfDereferenceObject, NtwqCanDeleteDriver.
  */
-#include <ntwq/wdm.h>
+#include <ntwq/shim.h>
 
 #include "bridge/bridge.h"
 #include "core/object.h"
@@ -62,6 +62,13 @@ extern "C" VOID NtwqDeleteDriver(PDRIVER_OBJECT DriverObject)
 
 	if (driver)
 		driver->Delete("NtwqDeleteDriver");
+}
+
+extern "C" BOOLEAN NtwqCanDeleteDriver(PDRIVER_OBJECT DriverObject, const char *ApiName)
+{
+	DriverBlock *driver = LookupDriver(DriverObject, ApiName);
+
+	return driver && driver->CanDeleteHere(ApiName) ? TRUE : FALSE;
 }
 
 extern "C" NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,

@@ -190,20 +190,27 @@ int DriverBlock::Create(module *owner, const char *name, DriverBlock **out) noex
 	return 0;
 }
 
-void DriverBlock::Delete(const char *api) noexcept
+bool DriverBlock::CanDeleteHere(const char *api) noexcept
 {
 	/* Waiting for the driver's work from inside it, or at a raised IRQL,
 	 * would never end (or must not sleep): refuse, change nothing. */
 	if (KeGetCurrentIrql() != PASSIVE_LEVEL) {
 		Verifier::Report(NTWQ_DIAG_DELETE_REFUSED, api, nullptr, Name(),
 				 "called above PASSIVE_LEVEL; the driver is not deleted");
-		return;
+		return false;
 	}
 	if (RunningWorkOf(this)) {
 		Verifier::Report(NTWQ_DIAG_DELETE_REFUSED, api, nullptr, Name(),
 				 "called from the driver's own work item or callback, which it would wait for; the driver is not deleted");
-		return;
+		return false;
 	}
+	return true;
+}
+
+void DriverBlock::Delete(const char *api) noexcept
+{
+	if (!CanDeleteHere(api))
+		return;
 	DriverVerdict verdict;
 	const char *what;
 	{

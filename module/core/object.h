@@ -123,6 +123,12 @@ struct DriverBlock {
 	 */
 	void Delete(const char *api) noexcept;
 	/*
+	 * Would Delete() refuse because of where it is called (from the
+	 * driver's own work, above PASSIVE_LEVEL)?  False with the
+	 * diagnostic naming @api; true if it may be called here.
+	 */
+	bool CanDeleteHere(const char *api) noexcept;
+	/*
 	 * Is the driver still Live?  A create that links a new object under
 	 * the driver asks this under the lock it links with (priv.lock, or
 	 * the KMDF tree lock): see the design note.

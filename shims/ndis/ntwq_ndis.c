@@ -26,22 +26,28 @@
 #include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/stddef.h>
 #include <ntwq/ndis.h>
+#include <ntwq/shim.h>
 
 #define NDIS_MINIPORT_MAGIC 0x4d73646e /* "ndsM" */
 #define NDIS_ADAPTER_MAGIC 0x4173646e  /* "ndsA" */
 #define NDIS_DEAD_MAGIC 0x6473646e     /* "ndsd" */
 
-/* Field legend: I: set at creation; L: ndis_miniport::lock. */
+/*
+ * Field legend: I: set at creation; L: ndis_miniport::lock (a mutex: every
+ * user is at PASSIVE_LEVEL, and a deregistration asks ntwq about each
+ * adapter while holding it).
+ */
 struct ndis_miniport {
 	u32 magic;			/* I, then NDIS_DEAD_MAGIC at deregistration */
 	struct module *owner;		/* I */
 	NDIS_HANDLE context;		/* I: MiniportDriverContext */
 	char name[32];			/* I */
-	spinlock_t lock;
+	struct mutex lock;
 	struct list_head adapters;	/* L: adapters not halted yet */
 };
 
@@ -126,7 +132,7 @@ NDIS_STATUS NtwqNdisRegisterMiniportDriver(struct module *Owner, const char *Nam
 	m->owner = Owner;
 	m->context = MiniportDriverContext;
 	strscpy(m->name, Name, sizeof(m->name));
-	spin_lock_init(&m->lock);
+	mutex_init(&m->lock);
 	INIT_LIST_HEAD(&m->adapters);
 	m->magic = NDIS_MINIPORT_MAGIC;
 	driver->DriverExtension = m;
@@ -163,9 +169,9 @@ NDIS_STATUS NtwqNdisInitializeAdapter(NDIS_HANDLE NdisMiniportDriverHandle,
 	a->miniport = m;
 	a->context = MiniportAdapterContext;
 	a->magic = NDIS_ADAPTER_MAGIC;
-	spin_lock(&m->lock);
+	mutex_lock(&m->lock);
 	list_add_tail(&a->node, &m->adapters);
-	spin_unlock(&m->lock);
+	mutex_unlock(&m->lock);
 	*MiniportAdapterHandle = device;
 	return NDIS_STATUS_SUCCESS;
 }
@@ -191,9 +197,12 @@ VOID NtwqNdisHaltAdapter(NDIS_HANDLE MiniportAdapterHandle)
 
 	if (!a)
 		return;
-	spin_lock(&a->miniport->lock);
+	/* From the adapter's own work item, or raised: refused, nothing undone. */
+	if (!NtwqCanDeleteDriver(a->work, "NtwqNdisHaltAdapter"))
+		return;
+	mutex_lock(&a->miniport->lock);
 	list_del_init(&a->node);
-	spin_unlock(&a->miniport->lock);
+	mutex_unlock(&a->miniport->lock);
 	ndis_halt(a);
 }
 EXPORT_SYMBOL_GPL(NtwqNdisHaltAdapter);
@@ -218,14 +227,33 @@ VOID NdisMDeregisterMiniportDriver(NDIS_HANDLE NdisMiniportDriverHandle)
 	PDRIVER_OBJECT driver = NdisMiniportDriverHandle;
 	struct ndis_adapter *a;
 
+	bool refused = false;
+
 	if (!m)
 		return;
+	/*
+	 * From a work item of the driver or of one of its adapters, or
+	 * raised, the deletes below would refuse (or wait for themselves):
+	 * refused before anything is undone.
+	 */
+	if (!NtwqCanDeleteDriver(driver, "NdisMDeregisterMiniportDriver"))
+		return;
+	mutex_lock(&m->lock);
+	list_for_each_entry(a, &m->adapters, node) {
+		if (!NtwqCanDeleteDriver(a->work, "NdisMDeregisterMiniportDriver")) {
+			refused = true;
+			break;
+		}
+	}
+	mutex_unlock(&m->lock);
+	if (refused)
+		return;
 	for (;;) {
-		spin_lock(&m->lock);
+		mutex_lock(&m->lock);
 		a = list_first_entry_or_null(&m->adapters, struct ndis_adapter, node);
 		if (a)
 			list_del_init(&a->node);
-		spin_unlock(&m->lock);
+		mutex_unlock(&m->lock);
 		if (!a)
 			break;
 		pr_err_ratelimited("NdisMDeregisterMiniportDriver: %s: adapter not halted; halted now\n",
@@ -236,6 +264,7 @@ VOID NdisMDeregisterMiniportDriver(NDIS_HANDLE NdisMiniportDriverHandle)
 	driver->DriverExtension = NULL;
 	/* Refuses the driver handle's new work, waits for what is pending. */
 	NtwqDeleteDriver(driver);
+	mutex_destroy(&m->lock);
 	kfree(m);
 }
 EXPORT_SYMBOL_GPL(NdisMDeregisterMiniportDriver);

@@ -379,6 +379,72 @@ NTWQ_SCN(ntwq_scn_ndis_io_halt_pending)
 	return nscn_finish(&n, r);
 }
 
+struct self_teardown {
+	struct probe p;
+	NDIS_HANDLE miniport, adapter;
+	struct completion returned;
+};
+
+/* Halts its own adapter and deregisters its own miniport: both refused. */
+static VOID ndis_self_teardown_routine(PVOID WorkItemContext, NDIS_HANDLE NdisIoWorkItemHandle)
+{
+	struct self_teardown *t = WorkItemContext;
+
+	probe_enter(&t->p, NULL, WorkItemContext, NdisIoWorkItemHandle);
+	NtwqNdisHaltAdapter(t->adapter);
+	NdisMDeregisterMiniportDriver(t->miniport);
+	complete(&t->returned);
+	probe_leave(&t->p);
+}
+
+/*
+ * A routine of an adapter's item halts that adapter and deregisters its
+ * miniport: each would wait for the routine that calls it, so each is
+ * NTWQ_DELETE_REFUSED, returns at once and undoes nothing: the adapter
+ * still runs work afterwards, and the scenario's own halt and
+ * deregistration work.  (A defective core hung in the routine.)
+ */
+NTWQ_SCN(ntwq_scn_ndis_teardown_in_routine)
+{
+	struct self_teardown *t = kzalloc(sizeof(*t), GFP_KERNEL);
+	NDIS_HANDLE item, again;
+	struct nscn n;
+	int returned;
+
+	if (!t)
+		return -ENOMEM;
+	if (nscn_begin_item(&n, 1, &item)) {
+		kfree(t);
+		return -ENOMEM;
+	}
+	init_completion(&t->p.done);
+	init_completion(&t->p.go);
+	init_completion(&t->returned);
+	t->p.target = 1;
+	t->p.all_in_task = 1;
+	t->miniport = n.miniport;
+	t->adapter = n.adapter;
+	NdisQueueIoWorkItem(item, ndis_self_teardown_routine, t);
+	returned = wait_for_completion_timeout(&t->returned, WAIT_JIFFIES) > 0;
+	ntwq_scn_put(r, "returned_in_routine", returned);
+	if (!returned)
+		return 0; /* the routine is stuck: leave everything as it is */
+	ntwq_scn_put(r, "completed", probe_wait(&t->p, &t->p.done));
+	/* The adapter was not halted: its work still runs. */
+	again = NdisAllocateIoWorkItem(n.adapter);
+	ntwq_scn_put(r, "adapter_still_live", again != NULL);
+	if (again) {
+		NdisQueueIoWorkItem(again, ndis_probe_routine, n.s.p);
+		ntwq_scn_put(r, "ran_after", probe_wait(n.s.p, &n.s.p->done));
+		NdisFreeIoWorkItem(again);
+	}
+	NdisFreeIoWorkItem(item);
+	nscn_teardown(&n);
+	ntwq_scn_put(r, "diag_delete_refused", diag_delta(&n.s, NTWQ_DIAG_DELETE_REFUSED));
+	kfree(t);
+	return nscn_finish(&n, r);
+}
+
 NTWQ_SCN(ntwq_scn_ndis_io_queue_after_halt)
 {
 	NDIS_HANDLE item;

@@ -18,6 +18,7 @@ NTWQ_SCN(ntwq_scn_ndis_io_free_in_routine);
 NTWQ_SCN(ntwq_scn_ndis_io_pins_module);
 NTWQ_SCN(ntwq_scn_ndis_io_halt_pending);
 NTWQ_SCN(ntwq_scn_ndis_io_queue_after_halt);
+NTWQ_SCN(ntwq_scn_ndis_teardown_in_routine);
 NTWQ_SCN(ntwq_scn_ndis_deregister_waits);
 NTWQ_SCN(ntwq_scn_ndis_io_double_queue);
 NTWQ_SCN(ntwq_scn_ndis_io_null_args);
@@ -40,6 +41,7 @@ NTWQ_SCN(ntwq_scn_ndis5_pins_module);
 	{ "ndis.io_pins_module", "ndis.io_pins_module", ntwq_scn_ndis_io_pins_module }, \
 	{ "ndis.io_halt_pending", "ndis.io_halt_pending", ntwq_scn_ndis_io_halt_pending }, \
 	{ "ndis.io_queue_after_halt", "ndis.io_queue_after_halt", ntwq_scn_ndis_io_queue_after_halt }, \
+	{ "ndis.teardown_in_routine", "ndis.teardown_in_routine", ntwq_scn_ndis_teardown_in_routine }, \
 	{ "ndis.deregister_waits", "ndis.deregister_waits", ntwq_scn_ndis_deregister_waits }, \
 	{ "ndis.io_double_queue", "ndis.io_double_queue", ntwq_scn_ndis_io_double_queue }, \
 	{ "ndis.io_null_args", "ndis.io_null_args", ntwq_scn_ndis_io_null_args }, \
