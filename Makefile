@@ -64,6 +64,7 @@ NTWQ_DEVDIR ?= $(prefix)/src/ntwq-$(VERSION)
 
 install:
 	@test -n "$(KDIR)" || { echo "no kernel build tree: install linux-headers or pass KDIR=" >&2; exit 1; }
+	@test -n "$(VERSION)" || { echo "VERSION is missing or empty: ntwq's version comes from it" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) NTWQ_PACKAGE=1 modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) NTWQ_PACKAGE=1 INSTALL_MOD_PATH=$(DESTDIR) \
 		INSTALL_MOD_DIR=updates CONFIG_MODULE_SIG_ALL= modules_install

@@ -15,7 +15,7 @@ mkdir -p "$src"
 # Copy the sources, never build outputs, into the kernel's own tree: the
 # files git tracks or would track (.gitignore names every build output; an
 # in-place build's layout.s for another kernel must not leak in).
-dirs=(Kbuild Makefile include module kunit samples bench testmods stress shims scripts)
+dirs=(Kbuild Makefile VERSION include module kunit samples bench testmods stress shims scripts)
 if git -C "$NTWQ_ROOT" rev-parse --git-dir >/dev/null 2>&1; then
 	(cd "$NTWQ_ROOT" && git ls-files -z -c -o --exclude-standard -- "${dirs[@]}" |
 		tar --null -T - -cf -) | tar -C "$src" -xf -
@@ -39,5 +39,8 @@ fi
 if grep -E 'warning:|WARNING:' "$log" >&2; then
 	die "build for $kid has warnings (log: $log)"
 fi
+# MODULE_VERSION from VERSION (Kbuild refuses to build without it).
+[ "$(modinfo -F version "$src/ntwq.ko")" = "$(cat "$NTWQ_ROOT/VERSION")" ] ||
+	die "ntwq.ko for $kid has version '$(modinfo -F version "$src/ntwq.ko")', VERSION says '$(cat "$NTWQ_ROOT/VERSION")'"
 say "built for $kid: $(cd "$src" && ls ./*.ko shims/ndis/*.ko samples/ndis/*.ko 2>/dev/null |
 	xargs -n1 basename | tr '\n' ' ')"

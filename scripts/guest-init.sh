@@ -16,26 +16,37 @@ dbg=/sys/kernel/debug
 fail() { echo "NTWQ-FAIL $*"; }
 
 # One line per parameter of module $1 (loaded): from modinfo its name, type,
-# default and description ("... (default X)"), from sysfs its value now.
+# default and description ("... (default X) ..."), from sysfs its value now.
+# The type comes from the parmtype field ("name:type"): -F parm gives
+# "name:desc" with busybox's modinfo (the guest shell's applet) and
+# "name:desc (type)" with kmod's, so a trailing "(type)" is dropped.
+# A parameter declared without a type (module_param_cb) shows "-".
 params() {
-	modinfo -F parm "$1" | awk -v m="$1" '
 	{
-		name = substr($0, 1, index($0, ":") - 1)
-		desc = substr($0, index($0, ":") + 1)
-		type = "-"
-		if (match(desc, / \([a-z]+\)$/)) {
-			type = substr(desc, RSTART + 2, RLENGTH - 3)
-			desc = substr(desc, 1, RSTART - 1)
+		modinfo -F parmtype "$1" | sed 's/^/T /'
+		modinfo -F parm "$1" | sed 's/^/P /'
+	} | awk -v m="$1" '
+	{
+		line = substr($0, 3)
+		name = substr(line, 1, index(line, ":") - 1)
+		val = substr(line, index(line, ":") + 1)
+		if ($1 == "T") {
+			type[name] = val
+			next
 		}
+		desc = val
+		suffix = " (" type[name] ")"
+		if (name in type && substr(desc, length(desc) - length(suffix) + 1) == suffix)
+			desc = substr(desc, 1, length(desc) - length(suffix))
 		def = "-"
-		if (match(desc, / \(default [^)]*\)$/)) {
+		if (match(desc, / \(default [^)]*\)/)) {
 			def = substr(desc, RSTART + 10, RLENGTH - 11)
-			desc = substr(desc, 1, RSTART - 1)
+			desc = substr(desc, 1, RSTART - 1) substr(desc, RSTART + RLENGTH)
 		}
 		now = "-"
 		if ((getline now < ("/sys/module/" m "/parameters/" name)) <= 0)
 			now = "-"
-		printf "%-16s %-10s %-5s %-8s %-6s %s\n", m, name, type, def, now, desc
+		printf "%-16s %-16s %-5s %-8s %-6s %s\n", m, name, (name in type) ? type[name] : "-", def, now, desc
 	}'
 }
 
@@ -54,7 +65,7 @@ finish() {
 run_ndis_sample() {
 	p=/sys/module/ntwq_sample_ndis/parameters
 	n=/sys/class/net/ndis0
-	echo "--- modprobe ntwq_sample_ndis reset_ms=1000 (pulls in ntwq_ndis)"
+	echo "--- modprobe ntwq verifier=1; modprobe ntwq_sample_ndis reset_ms=1000 (pulls in ntwq_ndis); lsmod"
 	# ntwq left with the WDM sample: load it again, verifier on for items.
 	modprobe ntwq verifier=1 || fail "modprobe ntwq"
 	modprobe ntwq_sample_ndis reset_ms=1000 || fail "modprobe ntwq_sample_ndis"
@@ -85,12 +96,15 @@ run_ndis_sample() {
 	echo "reset_work_runs=$(cat $p/reset_work_runs) carrier=$(cat $n/carrier)"
 	echo "--- /sys/kernel/debug/ntwq/stats (ndis rows that moved)"
 	grep -E '^(api|ndis )' $dbg/ntwq/stats | grep -vE ' 0 +0 +0 +0 +0 +0$'
-	echo "--- ip link set ndis0 down; rmmod ntwq_sample_ndis"
+	echo "--- ip link set ndis0 down; rmmod ntwq_sample_ndis (its halt handler frees its work items)"
 	ip link set ndis0 down
 	while [ "$(cat /sys/module/ntwq_sample_ndis/refcnt)" != 0 ]; do usleep 100000; done
 	rmmod ntwq_sample_ndis || fail "rmmod ntwq_sample_ndis"
 	[ -e $n ] && fail "ndis0 still there"
+	echo "--- kernel log (ndis0 and NDIS routines)"
 	dmesg | grep -E 'ndis0|Ndis'
+	echo "--- ntwq diagnostics since ntwq was loaded again (/sys/kernel/debug/ntwq/stats)"
+	grep -E '^diag\.' $dbg/ntwq/stats | grep -v ' 0$' || echo "(no diagnostics)"
 }
 
 case $mode in
@@ -122,10 +136,10 @@ run)
 	[ -d $trace/events/ntwq ] && echo 1 >$trace/events/ntwq/enable
 	# The sample's routine sleeps 1 s per pass, so its work is visible.
 	modprobe ntwq_sample_wdm work_ms=1000 passes=3 || fail "modprobe ntwq_sample_wdm"
-	echo "--- lsmod (the pending work item pins ntwq_sample_wdm)"
+	echo "--- modprobe ntwq verifier=1; modprobe ntwq_sample_wdm work_ms=1000 passes=3; lsmod (the pending work item pins ntwq_sample_wdm)"
 	lsmod
 	echo "--- module parameters (modinfo; now: /sys/module/*/parameters)"
-	printf "%-16s %-10s %-5s %-8s %-6s %s\n" module parameter type default now description
+	printf "%-16s %-16s %-5s %-8s %-6s %s\n" module parameter type default now description
 	params ntwq
 	params ntwq_sample_wdm
 	echo "--- /sys/kernel/debug/ntwq/items"
@@ -149,7 +163,7 @@ run)
 	fi
 	echo "--- kernel log (ntwq)"
 	dmesg | grep -E '\] ntwq[a-z_]*: '
-	echo "--- rmmod ntwq_sample_wdm now that its work is done"
+	echo "--- modprobe -r ntwq_sample_wdm now that its work is done (ntwq, unused now, unloads too)"
 	modprobe -r ntwq_sample_wdm || fail "modprobe -r ntwq_sample_wdm"
 	dmesg | grep -E '\] ntwq[a-z_]*: ' | tail -1
 	run_ndis_sample

@@ -18,7 +18,8 @@ What counts, per kernel:
   - the KUnit totals agreeing with the kernel's own parser, kunit.py parse.
 
 A stress boot (ntwqmode=stress, scripts/stress.sh) is judged by its own
-checks instead of KUnit and userspace-test: see add_stress().
+checks instead of KUnit and userspace-test: see add_stress().  So is the
+boot of make run's demo (ntwqmode=run, scripts/run.sh): see add_run().
 --stress-summary adds one summary line per stress boot.
 
 RESULTS (--host) holds the checks run on the build machine itself (make
@@ -286,7 +287,8 @@ def report_kernel(kid, d, kunit_py):
     done = any(l.startswith('NTWQ-GUEST-DONE') for l in clean)
     # A stress boot reuses a build the kernel's own entry already counted.
     stress = any(re.match(r'NTWQ-GUEST-BEGIN .*mode=stress', l) for l in clean)
-    if not stress:
+    demo = any(re.search(r'NTWQ-GUEST-BEGIN .*mode=run', l) for l in clean)
+    if not stress and not demo:
         r.add('ok', 'build (no compiler, objtool or modpost warnings)')
     if done:
         r.add('ok', 'vm ran to completion')
@@ -299,6 +301,10 @@ def report_kernel(kid, d, kunit_py):
             r.add('fail', 'guest step', l[len('NTWQ-FAIL'):].strip())
 
     dmesg = block(clean, 'NTWQ-DMESG-BEGIN', 'NTWQ-DMESG-END')
+    if demo:
+        add_run(r, clean, dmesg, done)
+        add_log_scan(r, dmesg if dmesg is not None else clean)
+        return r
     if stress:
         add_stress(r, clean, done)
         # The whole console, the dump included (a long run's early reports
@@ -510,6 +516,75 @@ def add_stress(r, clean, done):
     s['leaks'] = leaks
     if done and not any(l.startswith('NTWQ-STRESS-END') for l in clean):
         r.add('fail', 'stress ran to its end', 'no NTWQ-STRESS-END line')
+
+
+# An ntwq diagnostic in the kernel log: a bugcheck-style code after an ntwq
+# module's prefix ("ntwq: PAGE_FAULT_IN_FREED_SPECIAL_POOL(0xCC): ..."), or
+# a Windows routine's name first (a shim's pr_err has no prefix:
+# "NdisMDeregisterMiniportDriver: ...: adapter not halted; halted now").
+DIAG_LINE = re.compile(r'^ntwq[a-z_]*: [A-Z][A-Z0-9_]+(\(\w+\))?: '
+                       r'|^(ntwq[a-z_]*: )?(Ndis|Ntwq|Io|Ex|Wdf|Ke|Ob)[A-Z]\w*: ')
+# The diagnostics make run's demo shows on purpose (patterns): none.  A
+# step that provokes one to show it adds its pattern here.
+RUN_EXPECTED_DIAGS = []
+VERSION_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'VERSION')
+
+
+def section(clean, title):
+    """The demo's output lines under the "--- TITLE..." header, up to the
+    next header or marker; None if the header is missing."""
+    out = None
+    for line in clean:
+        if out is None:
+            if line.startswith('--- ' + title):
+                out = []
+        elif line.startswith('--- ') or line.startswith('NTWQ-'):
+            return out
+        else:
+            out.append(line)
+    return out
+
+
+def add_run(r, clean, dmesg, done):
+    """The checks of make run's demo (scripts/guest-init.sh, mode run): what
+    a user reads must be whole and clean."""
+    mi = section(clean, 'modinfo ntwq')
+    fields = [l.split(':', 1) for l in mi or [] if re.match(r'^[a-z_]+:', l)]
+    version = next((v.strip() for k, v in fields if k == 'version'), None)
+    want = open(VERSION_FILE).read().strip() if os.path.exists(VERSION_FILE) else None
+    r.add('ok' if version and (want is None or version == want) else 'fail',
+          'demo: modinfo ntwq shows the version', f'version: {version!r}, VERSION {want!r}')
+    # depends: is empty for ntwq, which needs no other module.
+    empty = [k for k, v in fields if not v.strip() and k != 'depends']
+    r.add('fail' if empty or not fields else 'ok', 'demo: no empty field in modinfo ntwq',
+          ', '.join(empty) if empty else f'{len(fields)} fields')
+
+    rows = [l.split(None, 5) for l in (section(clean, 'module parameters') or [])[1:]]
+    bad = [f'{f[0]} {f[1]}' for f in rows
+           if len(f) < 6 or '-' in (f[2], f[3], f[4])]
+    mods = {f[0] for f in rows}
+    r.add('ok' if not bad and {'ntwq', 'ntwq_sample_wdm'} <= mods else 'fail',
+          'demo: every parameter in the table has a type, a default, a value and a description',
+          ', '.join(bad) if bad else f'{len(rows)} parameters of {", ".join(sorted(mods))}')
+
+    # Every line of the log, the console's included (a diagnostic printed
+    # after the dump would be there only), each once.
+    log = list(dict.fromkeys(dmesg or [])) + [l for l in clean if DIAG_LINE.search(l)]
+    diags = []
+    for raw in dict.fromkeys(log):
+        line = TIMESTAMP.sub('', raw)
+        if DIAG_LINE.search(line) and not any(re.search(p, line) for p in RUN_EXPECTED_DIAGS):
+            diags.append(line.strip()[:200])
+    counted = [l for l in clean if re.match(r'^diag\.\w+ [1-9]', l)]
+    r.add('fail' if diags or counted else 'ok',
+          'demo: no ntwq diagnostic the demo does not expect (kernel log, debugfs stats)',
+          f'{len(diags)} lines, counters: {" ".join(counted) or "none"}' if diags or counted else '')
+    for line in diags[:10]:
+        r.lines.append(f'       | {line}')
+
+    last = section(clean, 'ntwq diagnostics since ntwq was loaded again')
+    if done or last is not None:
+        r.add('ok' if last is not None else 'fail', 'demo: ran to its last step (the NDIS sample unloaded)')
 
 
 def add_kmemleak(r, clean):

@@ -6,9 +6,10 @@
 # debug, with KASAN, lockdep and kmemleak, and kcsan, with KCSAN), builds
 # every module for each with zero warnings, boots each kernel in QEMU with a
 # test initramfs, runs the KUnit suites (built kernels) and userspace-test
-# (every kernel), and a short stress pass (scripts/stress.sh: debug, kcsan and
-# stock 6.12), and reports.  The last line is "N passed, N failed"; the
-# exit status is non-zero on any failure, timeout or kernel-log report.
+# (every kernel), make run's demo (scripts/run.sh --boot: stock 6.12) and a
+# short stress pass (scripts/stress.sh: debug, kcsan and stock 6.12), and
+# reports.  The last line is "N passed, N failed"; the exit status is
+# non-zero on any failure, timeout or kernel-log report.
 #
 # NTWQ_KERNELS="stock-6.1 stock-6.12 debug kcsan" picks kernels; NTWQ_ACCEL=tcg|kvm
 # skips the KVM probe.  NTWQ_TEST_CMDLINE adds to each test VM's kernel
@@ -88,6 +89,15 @@ for kid in "${kernels[@]}"; do
 	echo $? >"$dir/vm.rc"
 done
 
+# make run's demo, judged (scripts/run.sh --boot: the same guest part on
+# stock 6.12, about 20 s): its own lines in the report, as stock-6.12-run.
+run_args=()
+if [[ " ${kernels[*]} " == *" stock-6.12 "* ]] &&
+	[ "$(cat "$NTWQ_BUILD/stock-6.12/build.status")" = ok ]; then
+	NTWQ_ACCEL=$accel "$NTWQ_ROOT/scripts/run.sh" --boot
+	run_args+=("stock-6.12-run:$NTWQ_BUILD/stock-6.12/run")
+fi
+
 # The short stress pass (scripts/stress.sh --short): its own boot at -smp 4
 # and its own lines in the report, on the debug and kcsan kernels and stock 6.12.
 stress_args=()
@@ -130,6 +140,6 @@ fi
 
 args=()
 for kid in "${kernels[@]}"; do args+=("$kid:$NTWQ_BUILD/$kid"); done
-args+=("${stress_args[@]}")
+args+=("${run_args[@]}" "${stress_args[@]}")
 [ "${NTWQ_HOST_CHECKS:-1}" = 0 ] || args=(--host "$host/results" "${args[@]}")
 exec python3 "$NTWQ_ROOT/scripts/report.py" ${kunit_py:+--kunit-py "$kunit_py"} "${args[@]}"

@@ -152,6 +152,28 @@ static long long stat_value(const char *key)
 	return found ? v : -1;
 }
 
+/* The sum of every diag.* counter in stats (all diagnostics so far), or -1. */
+static long long diag_total(void)
+{
+	static char buf[RESULT_MAX];
+	long long sum = 0;
+	char *line;
+
+	if (read_file(NTWQ_DIR "/stats", buf, sizeof(buf)))
+		return -1;
+	for (line = buf; *line;) {
+		char *end = strchr(line, '\n');
+		char *sp = strchr(line, ' ');
+
+		if (!strncmp(line, "diag.", 5) && sp && (!end || sp < end))
+			sum += strtoll(sp + 1, NULL, 10);
+		if (!end)
+			break;
+		line = end + 1;
+	}
+	return sum;
+}
+
 static int write_file(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY);
@@ -1488,11 +1510,14 @@ static void ndis_sample_rmmod_refused_while_reset_pending(void)
 	REQUIRE(write_file(NTWQ_DIR "/verifier", "0") == 0, "cannot switch the verifier off");
 }
 
+/* Verifier off here (the reset case switched it back): make run's demo unloads with it on. */
 static void ndis_sample_down_then_rmmod(void)
 {
+	long long diags = diag_total();
 	char state[32] = "";
 
 	NDIS_SAMPLE_NEEDED();
+	REQUIRE(diags >= 0, "no diag.* counters in stats");
 	REQUIRE(run_quiet("ip link set ndis0 down") == 0, "ip link set ndis0 down failed");
 
 	/* A down interface has no carrier to read (EINVAL): its operstate says. */
@@ -1502,6 +1527,8 @@ static void ndis_sample_down_then_rmmod(void)
 	REQUIRE(wait_refcnt_zero("ntwq_sample_ndis"), "the sample's work never finished");
 	CHECK(run_quiet("rmmod ntwq_sample_ndis") == 0, "rmmod ntwq_sample_ndis failed");
 	CHECK(!exists(NDIS_NET), "ndis0 still there after rmmod");
+	CHECK(diag_total() == diags, "unloading the sample caused %lld ntwq diagnostics",
+	      diag_total() - diags);
 }
 
 static void ndis_unload_leaves_ntwq_unused(void)
@@ -1524,7 +1551,7 @@ static const struct tcase ndis_cases_after[] = {
 	{ "ndis_sample_cable_pulled_and_back", "cable out and in: the link work item drops and restores the carrier", ndis_sample_cable_pulled_and_back },
 	{ "ndis_sample_packet_counted_by_stats_item", "a frame sent through ndis0 shows in tx_packets, refreshed by the statistics item", ndis_sample_packet_counted_by_stats_item },
 	{ "ndis_sample_rmmod_refused_while_reset_pending", "a transmit timeout's reset item: listed as ndis in items, rmmod EBUSY until it returns", ndis_sample_rmmod_refused_while_reset_pending },
-	{ "ndis_sample_down_then_rmmod", "ip link set ndis0 down, then rmmod removes the interface", ndis_sample_down_then_rmmod },
+	{ "ndis_sample_down_then_rmmod", "ip link set ndis0 down, then rmmod removes the interface, with no ntwq diagnostic", ndis_sample_down_then_rmmod },
 	{ "ndis_unload_leaves_ntwq_unused", "the NDIS modules unload and leave ntwq unused", ndis_unload_leaves_ntwq_unused },
 };
 

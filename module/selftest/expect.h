@@ -410,10 +410,11 @@ static const struct ntwq_expect ntwq_expectations[] = {
 	    { "runs", 1 }, { "diag_long_running", 1 }, { "report_names_routine", 1 },
 	    { "stack_shows_routine", 1 }, { "diag_total", 1 }, NTWQ_CLEAN } },
 	{ "vrf.quarantine", 0, 0,
-	  "verifier on: a freed Io item is poisoned and quarantined; queue/free/initialize of it and a write into it are PAGE_FAULT_IN_FREED_SPECIAL_POOL",
-	  { { "quarantined", 1 }, { "poisoned", 1 }, { "queue_call_site_named", 1 },
+	  "verifier on: a freed Io item is poisoned and quarantined; queue/free/initialize of it and a write into it are PAGE_FAULT_IN_FREED_SPECIAL_POOL, naming its routine and driver",
+	  { { "completed", 1 }, { "quarantined", 1 }, { "poisoned", 1 },
+	    { "queue_call_site_named", 1 }, { "queue_names_routine_and_driver", 1 },
 	    { "diag_freed_item_uses", 3 }, { "diag_freed_item", 4 },
-	    { "write_after_free_found", 1 }, { "runs", 0 }, { "diag_total", 4 }, NTWQ_CLEAN } },
+	    { "write_after_free_found", 1 }, { "runs", 1 }, { "diag_total", 4 }, NTWQ_CLEAN } },
 
 	/* The driver's and the Io item's checked states (lifetime_scenarios.c). */
 	{ "io.delete_driver_twice", 0, 0,

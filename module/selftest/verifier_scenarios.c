@@ -440,10 +440,11 @@ int ntwq_scn_vrf_long_running_ex(unsigned int arg, struct ntwq_scn_result *r)
 /* ---- the quarantine ---- */
 
 /*
- * Verifier on: a freed Io item is poisoned and quarantined; queueing,
- * freeing or initializing it again is PAGE_FAULT_IN_FREED_SPECIAL_POOL
- * (naming the call site), nothing runs, and a write into it is found when
- * it leaves the quarantine.  The memory stays ntwq's until then, so these
+ * Verifier on: a freed Io item (run once before) is poisoned and
+ * quarantined; queueing, freeing or initializing it again is
+ * PAGE_FAULT_IN_FREED_SPECIAL_POOL (naming the call site, and the routine
+ * and the driver the quarantine kept), nothing more runs, and a write into
+ * it is found when it leaves the quarantine.  The memory stays ntwq's until then, so these
  * accesses are not use-after-free for KASAN.
  */
 int ntwq_scn_vrf_quarantine(unsigned int arg, struct ntwq_scn_result *r)
@@ -462,6 +463,9 @@ int ntwq_scn_vrf_quarantine(unsigned int arg, struct ntwq_scn_result *r)
 		verifier_set(was);
 		return scn_abort(&s);
 	}
+	/* Run once: the quarantine keeps its routine and driver for the reports. */
+	IoQueueWorkItem(item, vrf_routine, DelayedWorkQueue, s.p);
+	ntwq_scn_put(r, "completed", probe_wait(s.p, &s.p->done));
 	IoFreeWorkItem(item);
 	/* Only what is still quarantined is touched (a real free would be a UAF). */
 	ntwq_scn_put(r, "quarantined", ntwq_verifier_quarantined(item));
@@ -474,6 +478,9 @@ int ntwq_scn_vrf_quarantine(unsigned int arg, struct ntwq_scn_result *r)
 		ntwq_scn_put(r, "queue_call_site_named",
 			     recent_has(NTWQ_DIAG_FREED_ITEM, "IoQueueWorkItem",
 					"call site ntwq_scn_vrf_quarantine+"));
+		ntwq_scn_put(r, "queue_names_routine_and_driver",
+			     recent_has(NTWQ_DIAG_FREED_ITEM, "IoQueueWorkItem: work item already freed",
+					"(routine vrf_routine [ntwq], driver ntwq_selftest,"));
 		IoFreeWorkItem(item);
 		IoInitializeWorkItem(s.device, item);
 		ntwq_scn_put(r, "diag_freed_item_uses", diag_delta(&s, NTWQ_DIAG_FREED_ITEM));

@@ -24,8 +24,12 @@
  * pinned, so rmmod fails with EBUSY (try `echo 1 > .../parameters/reset`
  * with reset_ms=2000, then rmmod).  Once no item is pending rmmod goes
  * ahead: module_exit closes the interface (no more xmit, timer or reset
- * requests), halts the adapter, which waits for any item queued in the
- * meantime, and only then unregisters the interface.
+ * requests) and calls the halt handler, sample_halt() (MiniportHaltEx),
+ * which waits for any item queued in the meantime and frees the work
+ * items, as a miniport must before it returns; then NDIS (here
+ * NtwqNdisHaltAdapter) releases the adapter, and the interface goes.  An
+ * item still allocated when the adapter is released is the miniport's leak
+ * (reported and freed by ntwq's verifier).
  *
  * Parameters (/sys/module/ntwq_sample_ndis/parameters/): cable (1:
  * plugged; writable), reset (write 1: a transmit timeout), reset_ms, and
@@ -39,6 +43,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
+#include <linux/wait.h>
 #include <ntwq/ndis.h>
 
 static int cable = 1;
@@ -66,6 +71,8 @@ struct sample_adapter {
 	NDIS_HANDLE adapter;		/* MiniportAdapterHandle */
 	NDIS_HANDLE link_item, stats_item, reset_item;
 	unsigned long pending;		/* SAMPLE_* items queued and not started */
+	atomic_t busy;			/* items queued and not returned yet */
+	wait_queue_head_t idle;		/* woken when busy drops to 0 (sample_halt) */
 	bool up;			/* between ndo_open and ndo_stop */
 	bool stopping;			/* module_exit began: no more reset requests */
 	struct timer_list poll;		/* link poll and periodic statistics, while up */
@@ -83,8 +90,21 @@ static struct net_device *sample_dev;
 static void sample_defer(struct sample_adapter *a, int bit, NDIS_HANDLE item,
 			 NDIS_IO_WORKITEM_ROUTINE routine)
 {
-	if (!test_and_set_bit(bit, &a->pending))
+	if (!test_and_set_bit(bit, &a->pending)) {
+		atomic_inc(&a->busy);
 		NdisQueueIoWorkItem(item, routine, a);
+	}
+}
+
+/*
+ * The last thing each routine does: the halt handler waits for this.  The
+ * adapter stays valid after the wake-up: NDIS (NtwqNdisHaltAdapter) waits
+ * for the routine to return before the adapter goes.
+ */
+static void sample_work_done(struct sample_adapter *a)
+{
+	if (atomic_dec_and_test(&a->busy))
+		wake_up(&a->idle);
 }
 
 static NDIS_IO_WORKITEM_FUNCTION sample_link_work;
@@ -104,6 +124,7 @@ static VOID sample_link_work(PVOID WorkItemContext, NDIS_HANDLE NdisIoWorkItemHa
 		netif_carrier_off(a->dev);
 	}
 	link_work_runs++;
+	sample_work_done(a);
 }
 
 static VOID sample_stats_work(PVOID WorkItemContext, NDIS_HANDLE NdisIoWorkItemHandle)
@@ -116,6 +137,7 @@ static VOID sample_stats_work(PVOID WorkItemContext, NDIS_HANDLE NdisIoWorkItemH
 	a->shown_bytes = atomic64_read(&a->tx_bytes);
 	spin_unlock_bh(&a->stats_lock);
 	stats_work_runs++;
+	sample_work_done(a);
 }
 
 static VOID sample_reset_work(PVOID WorkItemContext, NDIS_HANDLE NdisIoWorkItemHandle)
@@ -128,6 +150,7 @@ static VOID sample_reset_work(PVOID WorkItemContext, NDIS_HANDLE NdisIoWorkItemH
 	msleep(READ_ONCE(reset_ms)); /* PASSIVE_LEVEL: the "hardware" resets */
 	reset_work_runs++;
 	/* The link poll sees the carrier off with the cable in: link item. */
+	sample_work_done(a);
 }
 
 static void sample_poll(struct timer_list *t)
@@ -229,8 +252,15 @@ static const struct kernel_param_ops sample_reset_ops = {
 module_param_cb(reset, &sample_reset_ops, NULL, 0200);
 MODULE_PARM_DESC(reset, "write 1: a transmit timeout, which queues the reset work item");
 
-static void sample_free_items(struct sample_adapter *a)
+/*
+ * MiniportHaltEx: nothing queues new work any more (the interface is
+ * closed, the watchdog stopped); wait for the items queued before that to
+ * return, then free them.  NDIS releases the adapter only after this, and
+ * a work item still allocated then is a leak.
+ */
+static void sample_halt(struct sample_adapter *a)
 {
+	wait_event(a->idle, !atomic_read(&a->busy));
 	if (a->reset_item)
 		NdisFreeIoWorkItem(a->reset_item);
 	if (a->stats_item)
@@ -259,6 +289,7 @@ static int __init sample_init(void)
 	a = netdev_priv(dev);
 	a->dev = dev;
 	spin_lock_init(&a->stats_lock);
+	init_waitqueue_head(&a->idle);
 	timer_setup(&a->poll, sample_poll, 0);
 	timer_setup(&a->watchdog, sample_watchdog, 0);
 
@@ -280,8 +311,8 @@ static int __init sample_init(void)
 	return 0;
 
 out_halt:
+	sample_halt(a);
 	NtwqNdisHaltAdapter(a->adapter);
-	sample_free_items(a);
 out_free_netdev:
 	free_netdev(dev);
 out_deregister:
@@ -300,10 +331,10 @@ static void __exit sample_exit(void)
 	rtnl_lock();
 	dev_close(dev);
 	rtnl_unlock();
-	/* MiniportHaltEx returned: NDIS waits for the adapter's work items. */
+	/* NDIS calls MiniportHaltEx, then releases the adapter. */
+	sample_halt(a);
 	NtwqNdisHaltAdapter(a->adapter);
 	unregister_netdev(dev);
-	sample_free_items(a);
 	free_netdev(dev);
 	NdisMDeregisterMiniportDriver(sample_miniport);
 }
