@@ -58,6 +58,7 @@ Atomic<u64> g_counts[NTWQ_DIAG_COUNT];
 
 constexpr u32 kRecent = 32;
 constexpr size_t kLineMax = 256;
+constexpr size_t kRoutineMax = 96; /* "symbol [module]", as %ps prints it */
 
 struct RecentLines {
 	SpinLock lock;
@@ -113,6 +114,8 @@ QuarantineRing g_quarantine; /* trivial: zeroed static storage, no constructor *
 struct QuarantineSlot {
 	void *mem;
 	size_t size;
+	const void *routine;
+	const char *driver; /* valid until keep(keep_arg) */
 	void (*keep)(void *arg);
 	void *keep_arg;
 };
@@ -120,8 +123,8 @@ struct QuarantineSlot {
 /* Takes slot @i out of the ring (lock held). */
 QuarantineSlot TakeSlotLocked(u32 i)
 {
-	QuarantineSlot q = { g_quarantine.mem[i], g_quarantine.size[i], g_quarantine.keep[i],
-			  g_quarantine.keep_arg[i] };
+	QuarantineSlot q = { g_quarantine.mem[i], g_quarantine.size[i], g_quarantine.routine[i],
+			     g_quarantine.driver[i], g_quarantine.keep[i], g_quarantine.keep_arg[i] };
 
 	g_quarantine.mem[i] = nullptr;
 	g_quarantine.keep[i] = nullptr;
@@ -148,7 +151,7 @@ void Release(const QuarantineSlot &q)
 
 	for (size_t i = 0; i < q.size; i++) {
 		if (bytes[i] != kPoison) {
-			Verifier::Report(NTWQ_DIAG_FREED_ITEM, "IoFreeWorkItem", nullptr, nullptr,
+			Verifier::Report(NTWQ_DIAG_FREED_ITEM, "IoFreeWorkItem", q.routine, q.driver,
 					 "freed work item was written after its free (poison changed); memory released now");
 			break;
 		}
@@ -252,13 +255,19 @@ bool Verifier::Report(ntwq_diag kind, const char *api, const void *routine,
 		ntwq_trace_diagnostic(kDiags[kind].code, kDiags[kind].name, api, FamilyOf(api),
 				      driver, routine);
 
+	/* "none" rather than %ps's "0x0": an item never queued has no routine. */
+	char who[kRoutineMax];
+	if (routine)
+		ntwq_snprintf(who, sizeof(who), "%ps", routine);
+	else
+		ntwq_snprintf(who, sizeof(who), "none");
 	char line[kLineMax];
 	if (site)
-		ntwq_snprintf(line, sizeof(line), "%s: %s: %s (routine %ps, driver %s, call site %pS)",
-			      kDiags[kind].code, api, what, routine, driver ? driver : "?", site);
+		ntwq_snprintf(line, sizeof(line), "%s: %s: %s (routine %s, driver %s, call site %pS)",
+			      kDiags[kind].code, api, what, who, driver ? driver : "?", site);
 	else
-		ntwq_snprintf(line, sizeof(line), "%s: %s: %s (routine %ps, driver %s)",
-			      kDiags[kind].code, api, what, routine, driver ? driver : "?");
+		ntwq_snprintf(line, sizeof(line), "%s: %s: %s (routine %s, driver %s)",
+			      kDiags[kind].code, api, what, who, driver ? driver : "?");
 	bool print = ntwq_diag_ratelimit_ok();
 	Emit(kind, line, print);
 	return print;
