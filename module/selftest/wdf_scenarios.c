@@ -1697,8 +1697,9 @@ static int refused_cleanup_irql;
 static void refused_cleanup(WDFOBJECT Object)
 {
 	refused_cleanup_irql = max_t(int, refused_cleanup_irql, KeGetCurrentIrql());
-	complete(&ItemContext(Object)->cleaned);
+	/* Counted before the round's waiter is woken: it may read the count next. */
 	atomic_inc(&refused_cleanups);
+	complete(&ItemContext(Object)->cleaned);
 }
 
 /* The other CPU: enqueues the published item at DISPATCH_LEVEL, again and again. */
