@@ -118,21 +118,32 @@ stress_trigger() {
 # uninitialize race's diagnostics (FREE_QUEUED, INVALID_WORK_QUEUE_ITEM,
 # QUEUE_QUEUED: nothing else in the stress makes these kinds) are added up
 # for the final check.  Writes its counts to /tmp/races.out.
+# stress_race_check CMD OUT KEY=VALUE...: counts in $bad the pairs OUT
+# lacks, and prints them for the report.
+stress_race_check() {
+	cmd=$1 out=$2
+	shift 2
+	for want in "$@"; do
+		echo "$out" | grep -qx "$want" && continue
+		bad=$((bad + 1))
+		echo "NTWQ-STRESS-RACE-FAIL $cmd: want $want, got: $(echo "$out" | tr '\n' ' ')"
+	done
+}
+
 stress_races() {
 	runs=0 bad=0 diags=0
 	while [ ! -e /tmp/stress.done ]; do
-		out=$(stress_trigger "io.uninit_queue_race 300")
+		out=$(stress_trigger "io.uninit_queue_race 200")
 		runs=$((runs + 1))
-		for want in rounds_done=1 graves_left=0 ran_after=1; do
-			echo "$out" | grep -qx "$want" || bad=$((bad + 1))
-		done
+		stress_race_check io.uninit_queue_race "$out" rounds_done=1 graves_left=0 ran_after=1
 		d=$(echo "$out" | sed -n 's/^race_diags=//p')
 		diags=$((diags + ${d:-0}))
-		out=$(stress_trigger wdf.create_race)
+		out=$(stress_trigger "wdf.create_race 300")
 		runs=$((runs + 1))
-		for want in deleter_ok=1 other_status=0 created_cleaned_once=1 created_destroyed_once=1; do
-			echo "$out" | grep -qx "$want" || bad=$((bad + 1))
-		done
+		stress_race_check wdf.create_race "$out" deleter_ok=1 other_status=0 \
+			created_cleaned_once=1 created_destroyed_once=1
+		# Leave the CPUs to the stress and the churn a moment.
+		sleep 1
 	done
 	echo "runs=$runs failures=$bad diags=$diags" >/tmp/races.out
 }

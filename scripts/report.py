@@ -449,9 +449,10 @@ def add_stress(r, clean, done):
     if races is None:
         r.add('fail', 'races during the stress', 'no NTWQ-STRESS-RACES line')
     else:
+        why = [l for l in clean if l.startswith('NTWQ-STRESS-RACE-FAIL')][:2]
         r.add('ok' if num(races, 'runs') > 0 and num(races, 'failures') == 0 else 'fail',
               f"uninitialize/queue and KMDF create/delete races during the stress: {races.get('runs')} runs",
-              f"failures={races.get('failures')}")
+              f"failures={races.get('failures')} " + ' | '.join(l[:300] for l in why))
 
     state = marker_kv(clean, 'NTWQ-STRESS-NTWQ')
     if state is None:

@@ -183,8 +183,13 @@ int ntwq_scn_io_delete_driver_in_routine(unsigned int arg, struct ntwq_scn_resul
 	/* The driver is still live: the item frees, the driver deletes. */
 	IoFreeWorkItem(item);
 	torn = bounded_call(c, teardown_scn, s, WAIT_JIFFIES);
+	if (torn < 0) {
+		/* No thread (an injected allocation failure): tear down here. */
+		scn_teardown(s);
+		torn = 1;
+	}
 	ntwq_scn_put(r, "teardown_returned", torn > 0);
-	if (torn <= 0)
+	if (!torn)
 		return 0; /* a hung thread still uses c, d and s: leave them */
 	ntwq_scn_put(r, "diag_delete_refused", diag_delta(s, NTWQ_DIAG_DELETE_REFUSED));
 	scn_finish(s, r);
@@ -502,8 +507,13 @@ int ntwq_scn_io_uninit_waits_worker(unsigned int arg, struct ntwq_scn_result *r)
 	started = bounded_call(c, call_uninitialize, item, msecs_to_jiffies(300));
 	ntwq_scn_put(r, "returned_while_held", started > 0);
 	complete(&held.go);
-	if (started == 0)
+	if (started == 0) {
 		started = wait_for_completion_timeout(&c->done, WAIT_JIFFIES) > 0;
+	} else if (started < 0) {
+		/* No thread (an injected allocation failure): uninitialize here. */
+		IoUninitializeWorkItem(item);
+		started = 1;
+	}
 	ntwq_scn_put(r, "returned", started > 0);
 	ntwq_set_dispatch_hook(NULL);
 	WRITE_ONCE(held.item, NULL);

@@ -190,7 +190,7 @@ NTWQ_SCN(ntwq_scn_vrf_quarantine);
 	{ "wdf.delete_pending", "wdf.delete_pending", ntwq_scn_wdf_delete_pending }, \
 	{ "wdf.flush_chain", "wdf.flush_chain", ntwq_scn_wdf_flush_chain }, \
 	{ "wdf.flush_endless", "wdf.flush_endless", ntwq_scn_wdf_flush_endless }, \
-	{ "wdf.create_race", "wdf.create_race", ntwq_scn_wdf_create_race }, \
+	{ "wdf.create_race", "wdf.create_race [rounds]", ntwq_scn_wdf_create_race }, \
 	{ "wdf.delete_parent_in_callback", "wdf.delete_parent_in_callback", ntwq_scn_wdf_delete_parent_in_callback }, \
 	{ "wdf.parentless_unload", "wdf.parentless_unload", ntwq_scn_wdf_parentless_unload }, \
 	{ "wdf.delete_self_refused_race", "wdf.delete_self_refused_race", ntwq_scn_wdf_delete_self_refused_race }, \

@@ -1441,6 +1441,7 @@ struct create_race {
 	atomic_t done;		/* rounds whose create returned */
 	int deleter_failed;	/* a parent could not be made, or a wait ran out */
 	int stop;		/* the creator gave up (an allocation failed) */
+	int rounds;		/* I: how many */
 	struct completion exited;
 };
 
@@ -1452,7 +1453,7 @@ static int create_race_deleter(void *data)
 	WDF_OBJECT_ATTRIBUTES a;
 	int i, k;
 
-	for (i = 1; i <= CREATE_RACE_ROUNDS && !READ_ONCE(t->stop); i++) {
+	for (i = 1; i <= t->rounds && !READ_ONCE(t->stop); i++) {
 		WDFOBJECT parent;
 
 		WDF_OBJECT_ATTRIBUTES_INIT(&a);
@@ -1511,6 +1512,7 @@ int ntwq_scn_wdf_create_race(unsigned int arg, struct ntwq_scn_result *r)
 	atomic_set(&race_cleanups, 0);
 	atomic_set(&race_destroys, 0);
 	t->device = w.device;
+	t->rounds = arg ? arg : CREATE_RACE_ROUNDS;
 	init_completion(&t->exited);
 	task = wdf_other_cpu_thread(create_race_deleter, t, "ntwq_scn_wdf_race");
 	if (!task) {
@@ -1519,7 +1521,7 @@ int ntwq_scn_wdf_create_race(unsigned int arg, struct ntwq_scn_result *r)
 	}
 	wake_up_process(task);
 	WDF_WORKITEM_CONFIG_INIT(&cfg, race_cb);
-	for (i = 1; i <= CREATE_RACE_ROUNDS; i++) {
+	for (i = 1; i <= t->rounds; i++) {
 		WDFWORKITEM wi = WDF_NO_HANDLE;
 		NTSTATUS st;
 
