@@ -972,18 +972,20 @@ static void run_blocking(const struct contender *c, unsigned int rep)
  */
 struct mem_row {
 	const char *name;
-	bool caller;              /* caller storage (else: ntwq allocates it) */
+	const char *storage;      /* "ntwq" allocates it, the "caller" provides it,
+				   * or a node is allocated "per_call"
+				   */
 	unsigned long bytes;      /* 0: not measured (the allocation failed) */
-	unsigned long long allocs; /* ntwq allocations per item */
+	unsigned long long allocs; /* ntwq: its allocations per item */
 };
 
 static void mem_print(const struct mem_row *r)
 {
 	if (!r->bytes)
 		return;
-	if (r->caller) {
-		pr_info("ntwq_bench: result scenario=memory contender=%s rep=0 cpus=%u bytes_per_item=%lu storage=caller\n",
-			r->name, num_online_cpus(), r->bytes);
+	if (strcmp(r->storage, "ntwq")) {
+		pr_info("ntwq_bench: result scenario=memory contender=%s rep=0 cpus=%u bytes_per_item=%lu storage=%s\n",
+			r->name, num_online_cpus(), r->bytes, r->storage);
 		return;
 	}
 	pr_info("ntwq_bench: result scenario=memory contender=%s rep=0 cpus=%u bytes_per_item=%lu storage=ntwq allocations=%llu slab_bytes=%zu\n",
@@ -1048,17 +1050,17 @@ static void mem_ndis6_free(void *item)
 static void run_memory(void)
 {
 	struct mem_row rows[] = {
-		{ "native_bound", true, sizeof(struct work_struct) },
-		{ "native_mapped", true, sizeof(struct work_struct) },
-		{ "io" },		/* IoAllocateWorkItem */
-		{ "io_storage", true, IoSizeofWorkItem() }, /* IoInitializeWorkItem's */
-		{ "io_verifier" },	/* IoAllocateWorkItem, verifier on */
-		{ "ex", true, sizeof(WORK_QUEUE_ITEM) },
-		{ "wdf" },		/* WdfWorkItemCreate, no context */
-		{ "ndis6" },		/* NdisAllocateIoWorkItem */
-		{ "ndis5", true, sizeof(NDIS_WORK_ITEM) },
+		{ "native_bound", "caller", sizeof(struct work_struct) },
+		{ "native_mapped", "caller", sizeof(struct work_struct) },
+		{ "io", "ntwq" },		/* IoAllocateWorkItem */
+		{ "io_storage", "caller", IoSizeofWorkItem() }, /* IoInitializeWorkItem's */
+		{ "io_verifier", "ntwq" },	/* IoAllocateWorkItem, verifier on */
+		{ "ex", "caller", sizeof(WORK_QUEUE_ITEM) },
+		{ "wdf", "ntwq" },		/* WdfWorkItemCreate, no context */
+		{ "ndis6", "ntwq" },		/* NdisAllocateIoWorkItem */
+		{ "ndis5", "caller", sizeof(NDIS_WORK_ITEM) },
 		/* The baseline's caller keeps nothing; each call allocates a node. */
-		{ "ndisw", true, sizeof(struct ndisw_node) },
+		{ "ndisw", "per_call", sizeof(struct ndisw_node) },
 	};
 	unsigned int i;
 

@@ -41,7 +41,7 @@ MEMORY_ROWS = [
     ('ndis6', 'NDIS 6', '`NdisAllocateIoWorkItem`'),
     ('ndis5', 'NDIS 5', '`NDIS_WORK_ITEM`'),
     ('native_bound', 'native', '`struct work_struct`'),
-    ('ndisw', 'ndisw baseline', 'node `kmalloc`\'d per queue call'),
+    ('ndisw', 'ndisw baseline', 'a node per queue call'),
 ]
 # metric -> (scenario, key, unit divisor, label, lower is better)
 METRICS = {
@@ -121,12 +121,14 @@ def memory_table(mem, cfg):
           '| family | item | storage | bytes | slab bytes |', '|---|---|---|---|---|']
     out = cfg.setdefault('bytes_per_item', {})
     for name, fam, api, kv in rows:
-        caller = kv.get('storage') == 'caller'
+        storage = kv.get('storage', 'ntwq')
         slab = int(kv.get('slab_bytes', 0))
-        md.append(f'| {fam} | {api} | ' + ('caller' if caller else
-                  f"ntwq, {kv.get('allocations', '?')} allocation(s)") +
+        n = kv.get('allocations', '?')
+        where = {'caller': 'caller', 'per_call': 'allocated per queue call'}.get(
+            storage, f"ntwq ({n} allocation{'' if n == '1' else 's'})")
+        md.append(f'| {fam} | {api} | {where}' +
                   f" | {kv['bytes_per_item']} | " + (str(slab) if slab else '-') + ' |')
-        out[name] = {'bytes': int(kv['bytes_per_item']), 'storage': kv.get('storage'),
+        out[name] = {'bytes': int(kv['bytes_per_item']), 'storage': storage,
                      'slab_bytes': slab or None}
     return md + ['']
 
