@@ -154,7 +154,7 @@ static struct {
 	typeof(&NdisQueueIoWorkItem) queue_io;
 	typeof(&NdisFreeIoWorkItem) free_io;
 	typeof(&NdisInitializeWorkItem) initialize;
-	typeof(&(NdisScheduleWorkItem)) schedule;
+	typeof(&NdisScheduleWorkItem) schedule; /* the two-argument export */
 } ndis;
 
 /* A miniport with one adapter, and 8 miniports x 8 adapters for many_drivers. */
