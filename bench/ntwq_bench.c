@@ -29,14 +29,24 @@
  *	wdf           - WdfWorkItemEnqueue
  *	ex_verifier, wdf_verifier - ex and wdf with the verifier on, as
  *	                io_verifier (the basic scenarios only)
+ *	ndis6         - NdisQueueIoWorkItem on items from NdisAllocateIoWorkItem
+ *	                on an adapter handle (ntwq_ndis.ko; CriticalWorkQueue,
+ *	                as NDIS does: per-CPU, high priority)
+ *	ndis5         - NdisScheduleWorkItem on NDIS_WORK_ITEMs (the same)
  *	ndisw         - the way existing compat layers do it: one ordered
  *	                single-threaded workqueue for everything and a
  *	                kmalloc'd node per queue call
  *
+ * The NDIS routines come from ntwq_ndis.ko, which is built after ntwq (it
+ * links against ntwq's Module.symvers) and so cannot be linked against
+ * here: when it is loaded before the benchmark, symbol_get() finds them
+ * (and pins it until the end); otherwise ndis6 and ndis5 are skipped with
+ * a log line.  Their queue call is thus one indirect call more than io's.
+ *
  * Scenarios: queue_cost, latency, throughput, blocking and memory (every
  * contender but io_traced, whose items are io's), and two that model how
  * drivers use work items (native_bound,
- * io, io_verifier, ex and wdf only, to keep `make bench` short):
+ * io, io_verifier, ex, wdf, ndis6 and ndis5 only, to keep `make bench` short):
  *	many_drivers  - 8 drivers x 8 devices, one work item per device, queued
  *	                again and again from one bound thread per CPU
  *	chain         - routines that queue their own item again, chain_len
@@ -53,6 +63,7 @@
 #include <linux/trace_events.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
+#include <ntwq/ndis.h>
 #include <ntwq/wdf.h>
 #include "../module/lib/rt_stats.h"
 
@@ -115,7 +126,9 @@ struct bench {
 	const struct contender *c;
 	/* contender state */
 	struct workqueue_struct *wq;
-	void **handles;       /* per-item native work / IO_WORKITEM / WDFWORKITEM / WORK_QUEUE_ITEM */
+	void **handles;       /* per-item native work / IO_WORKITEM / WDFWORKITEM /
+			       * WORK_QUEUE_ITEM / NDIS I/O work item / NDIS_WORK_ITEM
+			       */
 	atomic_long_t allocations; /* the ndisw baseline's kmallocs */
 };
 
@@ -128,6 +141,27 @@ static PDRIVER_OBJECT fleet_drivers[FLEET_DRIVERS];
 static PDEVICE_OBJECT fleet_devices[FLEET_DEVICES];
 static WDFDEVICE fleet_wdf_devices[FLEET_DEVICES];
 
+/*
+ * The NDIS routines, from ntwq_ndis.ko through symbol_get() (see the top of
+ * the file); all NULL when it is not loaded.
+ */
+static struct {
+	typeof(&NtwqNdisRegisterMiniportDriver) register_miniport;
+	typeof(&NdisMDeregisterMiniportDriver) deregister_miniport;
+	typeof(&NtwqNdisInitializeAdapter) initialize_adapter;
+	typeof(&NtwqNdisHaltAdapter) halt_adapter;
+	typeof(&NdisAllocateIoWorkItem) allocate_io;
+	typeof(&NdisQueueIoWorkItem) queue_io;
+	typeof(&NdisFreeIoWorkItem) free_io;
+	typeof(&NdisInitializeWorkItem) initialize;
+	typeof(&NdisScheduleWorkItem) schedule; /* the two-argument export */
+} ndis;
+
+/* A miniport with one adapter, and 8 miniports x 8 adapters for many_drivers. */
+static NDIS_HANDLE bench_miniport, bench_adapter;
+static NDIS_HANDLE fleet_miniports[FLEET_DRIVERS];
+static NDIS_HANDLE fleet_adapters[FLEET_DEVICES];
+
 /* ---- contenders ---- */
 
 struct contender {
@@ -137,6 +171,7 @@ struct contender {
 	void (*teardown)(struct bench *b);
 	bool drivers;  /* also runs many_drivers and chain */
 	bool verifier; /* needs ntwq_verifier */
+	bool ndis;     /* needs ntwq_ndis.ko */
 };
 
 /*
@@ -385,6 +420,76 @@ static void wdf_teardown(struct bench *b)
 			WdfObjectDelete(b->handles[i]);
 }
 
+static VOID ndis6_fn(PVOID WorkItemContext, NDIS_HANDLE NdisIoWorkItemHandle)
+{
+	if (slot_ran(WorkItemContext))
+		requeue(WorkItemContext);
+}
+
+static int ndis6_setup(struct bench *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->n; i++) {
+		b->handles[i] = ndis.allocate_io(b->fleet ? fleet_adapters[i % FLEET_DEVICES] :
+						 bench_adapter);
+		if (!b->handles[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void ndis6_queue(struct bench *b, unsigned int i)
+{
+	ndis.queue_io(b->handles[i], ndis6_fn, &b->slots[i]);
+}
+
+static void ndis6_teardown(struct bench *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->n; i++)
+		if (b->handles[i])
+			ndis.free_io(b->handles[i]);
+}
+
+static VOID ndis5_fn(PNDIS_WORK_ITEM pWorkItem, PVOID Context)
+{
+	if (slot_ran(Context))
+		requeue(Context);
+}
+
+/* Initialized once, as miniports do; NdisScheduleWorkItem reads Routine
+ * and Context on every call.
+ */
+static int ndis5_setup(struct bench *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->n; i++) {
+		PNDIS_WORK_ITEM it = kzalloc(sizeof(*it), GFP_KERNEL);
+
+		if (!it)
+			return -ENOMEM;
+		ndis.initialize(it, ndis5_fn, &b->slots[i]);
+		b->handles[i] = it;
+	}
+	return 0;
+}
+
+static void ndis5_queue(struct bench *b, unsigned int i)
+{
+	ndis.schedule(b->handles[i], THIS_MODULE);
+}
+
+static void ndis5_teardown(struct bench *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->n; i++)
+		kfree(b->handles[i]);
+}
+
 struct ndisw_node {
 	struct work_struct work;
 	void (*fn)(void *ctx);
@@ -466,12 +571,20 @@ static struct contender contenders[] = {
 	{ "wdf", wdf_setup, wdf_queue, wdf_teardown, .drivers = true },
 	{ "ex_verifier", ex_verifier_setup, ex_queue, ex_verifier_teardown, .verifier = true },
 	{ "wdf_verifier", wdf_verifier_setup, wdf_queue, wdf_verifier_teardown, .verifier = true },
+	{ "ndis6", ndis6_setup, ndis6_queue, ndis6_teardown, .drivers = true, .ndis = true },
+	{ "ndis5", ndis5_setup, ndis5_queue, ndis5_teardown, .drivers = true, .ndis = true },
 	{ "ndisw", ndisw_setup, ndisw_queue, ndisw_teardown },
 };
 
 static bool have_verifier(void)
 {
 	return &ntwq_verifier != NULL;
+}
+
+/* ntwq_ndis's routines were found (ndis_get()). */
+static bool have_ndis(void)
+{
+	return ndis.schedule != NULL;
 }
 
 /* ---- harness ---- */
@@ -850,57 +963,118 @@ static void run_blocking(const struct contender *c, unsigned int rep)
 	bench_free(c, b);
 }
 
-/* (5) bytes per work item: what the API makes the caller or ntwq allocate. */
-static void run_memory(void)
+/*
+ * (5) bytes per work item, per family, from the running modules: what ntwq
+ * allocates for an item (the allocator's byte and allocation counters
+ * around one allocation; slab_bytes is what kmalloc then reserves), or
+ * what the API makes the caller provide.  The sizes depend on the kernel's
+ * configuration (a work_struct grows with lockdep, for one).
+ */
+struct mem_row {
+	const char *name;
+	const char *storage;      /* "ntwq" allocates it, the "caller" provides it,
+				   * or a node is allocated "per_call"
+				   */
+	unsigned long bytes;      /* 0: not measured (the allocation failed) */
+	unsigned long long allocs; /* ntwq: its allocations per item */
+};
+
+static void mem_print(const struct mem_row *r)
 {
-	static const char *const names[] = { "native_bound", "native_mapped", "io", "ex",
-					     "wdf", "ndisw", "io_verifier" };
+	if (!r->bytes)
+		return;
+	if (strcmp(r->storage, "ntwq")) {
+		pr_info("ntwq_bench: result scenario=memory contender=%s rep=0 cpus=%u bytes_per_item=%lu storage=%s\n",
+			r->name, num_online_cpus(), r->bytes, r->storage);
+		return;
+	}
+	pr_info("ntwq_bench: result scenario=memory contender=%s rep=0 cpus=%u bytes_per_item=%lu storage=ntwq allocations=%llu slab_bytes=%zu\n",
+		r->name, num_online_cpus(), r->bytes, r->allocs,
+		/* One allocation: kmalloc's size class; several: unknown. */
+		r->allocs == 1 ? kmalloc_size_roundup(r->bytes) : 0);
+}
+
+/* Fills @r with what allocating one item through @alloc took; frees it. */
+static void mem_measure(struct mem_row *r, void *(*alloc)(void), void (*free)(void *))
+{
 	struct ntwq_rt_stats before, after;
+	void *item;
+
+	ntwq_rt_get_stats(&before);
+	item = alloc();
+	ntwq_rt_get_stats(&after);
+	if (!item)
+		return;
+	r->bytes = after.bytes - before.bytes;
+	r->allocs = after.allocations - before.allocations;
+	free(item);
+}
+
+static void *mem_io_alloc(void)
+{
+	return IoAllocateWorkItem(bench_device);
+}
+
+static void mem_io_free(void *item)
+{
+	IoFreeWorkItem(item);
+}
+
+static void *mem_wdf_alloc(void)
+{
 	WDF_OBJECT_ATTRIBUTES a;
 	WDF_WORKITEM_CONFIG cfg;
-	unsigned long bytes[ARRAY_SIZE(names)];
-	PIO_WORKITEM io;
 	WDFWORKITEM wi;
-	unsigned int i;
 
-	bytes[0] = bytes[1] = sizeof(struct work_struct);
-	ntwq_rt_get_stats(&before);
-	io = IoAllocateWorkItem(bench_device);
-	ntwq_rt_get_stats(&after);
-	bytes[2] = 0;
-	if (io) {
-		bytes[2] = after.bytes - before.bytes;
-		IoFreeWorkItem(io);
-	}
-	bytes[3] = sizeof(WORK_QUEUE_ITEM);
 	WDF_WORKITEM_CONFIG_INIT(&cfg, wdf_fn);
 	WDF_OBJECT_ATTRIBUTES_INIT(&a);
 	a.ParentObject = bench_wdf_device;
-	bytes[4] = 0;
-	ntwq_rt_get_stats(&before);
-	if (NT_SUCCESS(WdfWorkItemCreate(&cfg, &a, &wi))) {
-		ntwq_rt_get_stats(&after);
-		bytes[4] = after.bytes - before.bytes;
-		WdfObjectDelete(wi);
-	}
-	/* The baseline's caller keeps nothing; each call allocates a node. */
-	bytes[5] = sizeof(struct ndisw_node);
-	/* An Io item allocated while the verifier is on. */
-	bytes[6] = 0;
+	return NT_SUCCESS(WdfWorkItemCreate(&cfg, &a, &wi)) ? wi : NULL;
+}
+
+static void mem_wdf_free(void *item)
+{
+	WdfObjectDelete(item);
+}
+
+static void *mem_ndis6_alloc(void)
+{
+	return ndis.allocate_io(bench_adapter);
+}
+
+static void mem_ndis6_free(void *item)
+{
+	ndis.free_io(item);
+}
+
+static void run_memory(void)
+{
+	struct mem_row rows[] = {
+		{ "native_bound", "caller", sizeof(struct work_struct) },
+		{ "native_mapped", "caller", sizeof(struct work_struct) },
+		{ "io", "ntwq" },		/* IoAllocateWorkItem */
+		{ "io_storage", "caller", IoSizeofWorkItem() }, /* IoInitializeWorkItem's */
+		{ "io_verifier", "ntwq" },	/* IoAllocateWorkItem, verifier on */
+		{ "ex", "caller", sizeof(WORK_QUEUE_ITEM) },
+		{ "wdf", "ntwq" },		/* WdfWorkItemCreate, no context */
+		{ "ndis6", "ntwq" },		/* NdisAllocateIoWorkItem */
+		{ "ndis5", "caller", sizeof(NDIS_WORK_ITEM) },
+		/* The baseline's caller keeps nothing; each call allocates a node. */
+		{ "ndisw", "per_call", sizeof(struct ndisw_node) },
+	};
+	unsigned int i;
+
+	mem_measure(&rows[2], mem_io_alloc, mem_io_free);
 	if (have_verifier()) {
 		WRITE_ONCE(ntwq_verifier, true);
-		ntwq_rt_get_stats(&before);
-		io = IoAllocateWorkItem(bench_device);
-		ntwq_rt_get_stats(&after);
-		if (io) {
-			bytes[6] = after.bytes - before.bytes;
-			IoFreeWorkItem(io);
-		}
+		mem_measure(&rows[4], mem_io_alloc, mem_io_free);
 		WRITE_ONCE(ntwq_verifier, false);
 	}
-	for (i = 0; i < ARRAY_SIZE(names) - !have_verifier(); i++)
-		pr_info("ntwq_bench: result scenario=memory contender=%s rep=0 cpus=%u bytes_per_item=%lu\n",
-			names[i], num_online_cpus(), bytes[i]);
+	mem_measure(&rows[6], mem_wdf_alloc, mem_wdf_free);
+	if (have_ndis())
+		mem_measure(&rows[7], mem_ndis6_alloc, mem_ndis6_free);
+	for (i = 0; i < ARRAY_SIZE(rows); i++)
+		mem_print(&rows[i]);
 }
 
 /* The many_drivers fleet: 8 drivers x 8 devices, a WDFDEVICE on each. */
@@ -946,6 +1120,92 @@ fail:
 	return -ENOMEM;
 }
 
+/*
+ * ntwq_ndis's routines, if it is loaded: each symbol_get() pins it, each
+ * symbol_put() in ndis_put() lets it go.
+ */
+static void ndis_put(void)
+{
+#define NDIS_PUT(field, sym) do { if (ndis.field) symbol_put(sym); ndis.field = NULL; } while (0)
+	NDIS_PUT(register_miniport, NtwqNdisRegisterMiniportDriver);
+	NDIS_PUT(deregister_miniport, NdisMDeregisterMiniportDriver);
+	NDIS_PUT(initialize_adapter, NtwqNdisInitializeAdapter);
+	NDIS_PUT(halt_adapter, NtwqNdisHaltAdapter);
+	NDIS_PUT(allocate_io, NdisAllocateIoWorkItem);
+	NDIS_PUT(queue_io, NdisQueueIoWorkItem);
+	NDIS_PUT(free_io, NdisFreeIoWorkItem);
+	NDIS_PUT(initialize, NdisInitializeWorkItem);
+	NDIS_PUT(schedule, NdisScheduleWorkItem);
+#undef NDIS_PUT
+}
+
+static bool ndis_get(void)
+{
+	ndis.register_miniport = symbol_get(NtwqNdisRegisterMiniportDriver);
+	ndis.deregister_miniport = symbol_get(NdisMDeregisterMiniportDriver);
+	ndis.initialize_adapter = symbol_get(NtwqNdisInitializeAdapter);
+	ndis.halt_adapter = symbol_get(NtwqNdisHaltAdapter);
+	ndis.allocate_io = symbol_get(NdisAllocateIoWorkItem);
+	ndis.queue_io = symbol_get(NdisQueueIoWorkItem);
+	ndis.free_io = symbol_get(NdisFreeIoWorkItem);
+	ndis.initialize = symbol_get(NdisInitializeWorkItem);
+	ndis.schedule = symbol_get(NdisScheduleWorkItem);
+	if (ndis.register_miniport && ndis.deregister_miniport && ndis.initialize_adapter &&
+	    ndis.halt_adapter && ndis.allocate_io && ndis.queue_io && ndis.free_io &&
+	    ndis.initialize && ndis.schedule)
+		return true;
+	ndis_put();
+	return false;
+}
+
+/* The NDIS objects: halted and deregistered as NDIS does at unload. */
+static void ndis_objects_destroy(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < FLEET_DEVICES; i++) {
+		if (fleet_adapters[i])
+			ndis.halt_adapter(fleet_adapters[i]);
+		fleet_adapters[i] = NULL;
+	}
+	for (i = 0; i < FLEET_DRIVERS; i++) {
+		if (fleet_miniports[i])
+			ndis.deregister_miniport(fleet_miniports[i]);
+		fleet_miniports[i] = NULL;
+	}
+	if (bench_adapter)
+		ndis.halt_adapter(bench_adapter);
+	if (bench_miniport)
+		ndis.deregister_miniport(bench_miniport);
+	bench_adapter = bench_miniport = NULL;
+}
+
+/* A miniport with one adapter, and the many_drivers fleet: 8 x 8 adapters. */
+static int ndis_objects_create(void)
+{
+	unsigned int i;
+	char name[24];
+
+	if (ndis.register_miniport(THIS_MODULE, "ntwq_bench_ndis", NULL, &bench_miniport) !=
+		    NDIS_STATUS_SUCCESS ||
+	    ndis.initialize_adapter(bench_miniport, NULL, &bench_adapter) != NDIS_STATUS_SUCCESS)
+		goto fail;
+	for (i = 0; i < FLEET_DRIVERS; i++) {
+		snprintf(name, sizeof(name), "ntwq_bench_ndis%u", i);
+		if (ndis.register_miniport(THIS_MODULE, name, NULL, &fleet_miniports[i]) !=
+		    NDIS_STATUS_SUCCESS)
+			goto fail;
+	}
+	for (i = 0; i < FLEET_DEVICES; i++)
+		if (ndis.initialize_adapter(fleet_miniports[i / FLEET_DEVICES_PER_DRIVER], NULL,
+					    &fleet_adapters[i]) != NDIS_STATUS_SUCCESS)
+			goto fail;
+	return 0;
+fail:
+	ndis_objects_destroy();
+	return -ENOMEM;
+}
+
 static int __init bench_init(void)
 {
 	void (*const scenarios[])(const struct contender *, unsigned int) = {
@@ -971,6 +1231,12 @@ static int __init bench_init(void)
 		NtwqDeleteDriver(bench_driver);
 		return -ENOMEM;
 	}
+	if (!ndis_get())
+		pr_info("ntwq_bench: ndis6 and ndis5 skipped: ntwq_ndis is not loaded\n");
+	else if (ndis_objects_create()) {
+		pr_info("ntwq_bench: ndis6 and ndis5 skipped: cannot create the NDIS adapters\n");
+		ndis_put();
+	}
 	/* Every contender but io_verifier runs with the verifier off. */
 	if (have_verifier()) {
 		verifier_was = READ_ONCE(ntwq_verifier);
@@ -988,7 +1254,7 @@ static int __init bench_init(void)
 			for (k = 0; k < n; k++) {
 				const struct contender *c = &contenders[(k + rep) % n];
 
-				if (c->verifier && !have_verifier())
+				if ((c->verifier && !have_verifier()) || (c->ndis && !have_ndis()))
 					continue;
 				scenarios[s](c, rep);
 			}
@@ -996,6 +1262,10 @@ static int __init bench_init(void)
 		WRITE_ONCE(ntwq_verifier, verifier_was);
 	pr_info("ntwq_bench: done\n");
 
+	if (have_ndis()) {
+		ndis_objects_destroy();
+		ndis_put();
+	}
 	fleet_destroy();
 	WdfObjectDelete(bench_wdf_device);
 	IoDeleteDevice(bench_device);

@@ -3,7 +3,8 @@
 #
 # Boots Debian's stock 6.12 kernel (not the debug one) under QEMU twice, with
 # -smp 2 and -smp 4; in each boot ntwq_bench.ko runs every scenario against
-# every contender, interleaved.  scripts/bench_report.py writes results.md,
+# every contender, interleaved (the guest loads ntwq_ndis.ko first, for the
+# NDIS contenders).  scripts/bench_report.py writes results.md,
 # results.json and plot.png under results/bench-<time>/ (results/latest
 # points at the newest).  NTWQ_BENCH_ITEMS, _REPS, _BURST, _MD_CALLS,
 # _CHAIN_LEN, _CHAINS and _SMP override the sizes and CPU counts.  The

@@ -12,8 +12,8 @@ noise" (QEMU varies by about +-40% between repetitions of the same code).
 
 Besides the main tables: the driver-shaped scenarios (many_drivers, chain)
 against native_bound, the verifier's cost (io_verifier against io) in every
-scenario, and the cost of recording the ntwq trace events (io_traced against
-io).
+scenario, the cost of recording the ntwq trace events (io_traced against
+io), and the bytes per work item of every family.
 """
 import argparse
 import json
@@ -23,13 +23,26 @@ import statistics
 import sys
 
 LINE = re.compile(r'ntwq_bench: result (.*)$')
-NTWQ = ['io', 'ex', 'wdf']
+NTWQ = ['io', 'ex', 'wdf', 'ndis6', 'ndis5']
 ORDER = ['native_bound', 'native_mapped', 'io', 'io_verifier', 'io_traced', 'ex', 'ex_verifier',
-         'wdf', 'wdf_verifier', 'ndisw']
+         'wdf', 'wdf_verifier', 'ndis6', 'ndis5', 'ndisw']
 # Each family and its contender with the verifier on.
 VERIFIER_PAIRS = [('io', 'io_verifier'), ('ex', 'ex_verifier'), ('wdf', 'wdf_verifier')]
 # The contenders of the driver-shaped scenarios, and their reference.
-DRIVER_ROWS = ['native_bound', 'io', 'io_verifier', 'ex', 'wdf']
+DRIVER_ROWS = ['native_bound', 'io', 'io_verifier', 'ex', 'wdf', 'ndis6', 'ndis5']
+# The memory scenario's rows (contenders, and io_storage: an Io item in the
+# caller's storage), in the order and with the words of the bytes table.
+MEMORY_ROWS = [
+    ('io', 'Io', '`IoAllocateWorkItem`'),
+    ('io_storage', 'Io', '`IoInitializeWorkItem` on `IoSizeofWorkItem()` bytes'),
+    ('io_verifier', 'Io', '`IoAllocateWorkItem`, verifier mode on'),
+    ('wdf', 'KMDF', '`WdfWorkItemCreate` (no context)'),
+    ('ex', 'Ex', '`WORK_QUEUE_ITEM`'),
+    ('ndis6', 'NDIS 6', '`NdisAllocateIoWorkItem`'),
+    ('ndis5', 'NDIS 5', '`NDIS_WORK_ITEM`'),
+    ('native_bound', 'native', '`struct work_struct`'),
+    ('ndisw', 'ndisw baseline', 'a node per queue call'),
+]
 # metric -> (scenario, key, unit divisor, label, lower is better)
 METRICS = {
     'queue_ns': ('queue_cost', 'ns_per_call', 1, 'queue call (ns)', True),
@@ -84,6 +97,40 @@ def chain_shape(paths):
     return {int(kv['cpus']): (int(kv['chains']), int(kv['chain_len']))
             for kv in results(paths)
             if kv.get('scenario') == 'chain' and 'chain_len' in kv}
+
+
+def memory(paths):
+    """{cpus: {row: the memory line's fields}}: bytes per item, and where the
+    item lives (storage=ntwq: allocations, slab_bytes)."""
+    out = {}
+    for kv in results(paths):
+        if kv.get('scenario') == 'memory':
+            out.setdefault(int(kv['cpus']), {})[kv['contender']] = kv
+    return out
+
+
+def memory_table(mem, cfg):
+    """Bytes per work item, per family, as the running modules measured them."""
+    rows = [(name, fam, api, mem[name]) for name, fam, api in MEMORY_ROWS if name in mem]
+    if not rows:
+        return []
+    md = ['Bytes per work item, per family, measured by the benchmark module in this boot: '
+          'what ntwq allocates for one item (its allocator\'s counters around one '
+          'allocation; slab = the `kmalloc` size class that holds it) or what the API makes '
+          'the caller provide (`sizeof`, `IoSizeofWorkItem()`).', '',
+          '| family | item | storage | bytes | slab bytes |', '|---|---|---|---|---|']
+    out = cfg.setdefault('bytes_per_item', {})
+    for name, fam, api, kv in rows:
+        storage = kv.get('storage', 'ntwq')
+        slab = int(kv.get('slab_bytes', 0))
+        n = kv.get('allocations', '?')
+        where = {'caller': 'caller', 'per_call': 'allocated per queue call'}.get(
+            storage, f"ntwq ({n} allocation{'' if n == '1' else 's'})")
+        md.append(f'| {fam} | {api} | {where}' +
+                  f" | {kv['bytes_per_item']} | " + (str(slab) if slab else '-') + ' |')
+        out[name] = {'bytes': int(kv['bytes_per_item']), 'storage': storage,
+                     'slab_bytes': slab or None}
+    return md + ['']
 
 
 def summary(values):
@@ -232,6 +279,7 @@ def main():
 
     raw = parse(args.logs)
     shapes = chain_shape(args.logs)
+    mems = memory(args.logs)
     if not raw:
         sys.exit('no ntwq_bench results in the logs')
     result = {'machine': args.machine, 'configs': {}}
@@ -264,7 +312,7 @@ def main():
                     cfg['ratios'][f'{c}/{ref}/{m}'] = {'ratio': ratio, 'separated': sep}
                     cells.append(f'{ratio:.2f}x' + ('' if sep else ' (within noise)'))
             md.append(f'| {c} | ' + ' | '.join(cells) + ' |')
-        md += ['', '| target | ' + ' | '.join(NTWQ) + ' |', '|---|---|---|---|']
+        md += ['', '| target | ' + ' | '.join(NTWQ) + ' |', '|---|' + '---|' * len(NTWQ)]
         rows = []
         for metric, ref, factor, desc in TARGETS:
             cells = []
@@ -292,7 +340,7 @@ def main():
             rows.append(f'| {desc} | ' + ' | '.join(cells) + ' |')
         md += rows + ['']
         md += (driver_tables(table, cfg, shapes.get(cpus)) + verifier_table(table, cfg) +
-               tracing_table(table, cfg))
+               tracing_table(table, cfg) + memory_table(mems.get(cpus, {}), cfg))
         result['configs'][str(cpus)] = cfg
 
     os.makedirs(args.outdir, exist_ok=True)

@@ -112,9 +112,12 @@ bench)
 	# ntwqbench=ITEMS,REPS,BURST on the kernel command line.
 	set -- $(sed -n 's/.*ntwqbench=\([0-9,]*\).*/\1/p' /proc/cmdline | tr ',' ' ')
 	modprobe ntwq || fail "modprobe ntwq"
+	# The NDIS contenders' routines (ntwq_bench finds them with symbol_get).
+	modprobe ntwq_ndis || fail "modprobe ntwq_ndis"
 	modprobe ntwq_bench items=${1:-100000} reps=${2:-5} burst=${3:-10000} ||
 		fail "modprobe ntwq_bench"
 	rmmod ntwq_bench
+	rmmod ntwq_ndis
 	finish
 	;;
 stress)
@@ -199,15 +202,23 @@ echo "NTWQ-USERSPACE-BEGIN"
 /bin/userspace-test
 echo "NTWQ-USERSPACE-END rc=$?"
 
-# One tiny benchmark pass proves the benchmark code works; its numbers are
-# not looked at.
+# One tiny benchmark pass proves the benchmark code works, the NDIS
+# contenders (ntwq_ndis loaded first) included; its numbers are not looked at.
+modprobe ntwq_ndis || fail "modprobe ntwq_ndis"
 if modprobe ntwq_bench items=200 reps=1 burst=100; then
-	dmesg | grep -q 'ntwq_bench: done' && echo "NTWQ-BENCH-SMOKE ok" ||
+	if ! dmesg | grep -q 'ntwq_bench: done'; then
 		fail "ntwq_bench did not finish"
+	elif ! dmesg | grep -q 'ntwq_bench: result scenario=chain contender=ndis6 ' ||
+		! dmesg | grep -q 'ntwq_bench: result scenario=chain contender=ndis5 '; then
+		fail "ntwq_bench ran no NDIS contender"
+	else
+		echo "NTWQ-BENCH-SMOKE ok"
+	fi
 	rmmod ntwq_bench || fail "rmmod ntwq_bench"
 else
 	fail "modprobe ntwq_bench"
 fi
+rmmod ntwq_ndis || fail "rmmod ntwq_ndis"
 
 modprobe -r ntwq || fail "modprobe -r ntwq"
 [ -e /sys/module/ntwq ] && fail "ntwq still loaded after modprobe -r"
