@@ -467,6 +467,13 @@ int ntwq_scn_vrf_quarantine(unsigned int arg, struct ntwq_scn_result *r)
 	IoQueueWorkItem(item, vrf_routine, DelayedWorkQueue, s.p);
 	ntwq_scn_put(r, "completed", probe_wait(s.p, &s.p->done));
 	IoFreeWorkItem(item);
+	/*
+	 * The run's pin holds the memory until just after the routine has
+	 * returned: the item reaches the quarantine when the last reference
+	 * goes (a bounded wait; addresses are compared, nothing is read).
+	 */
+	for (i = 0; i < 1000 && !ntwq_verifier_quarantined(item); i++)
+		usleep_range(1000, 2000);
 	/* Only what is still quarantined is touched (a real free would be a UAF). */
 	ntwq_scn_put(r, "quarantined", ntwq_verifier_quarantined(item));
 	if (ntwq_verifier_quarantined(item)) {
