@@ -195,15 +195,33 @@ ALLOC_FAILURES_END = 'ntwq-test: injected allocation failures end'
 
 
 def kcsan_outside_ntwq(lines, i):
-    """True if the KCSAN report starting at lines[i] names no ntwq module
-    frame in its racing stacks (up to "Reported by"): a race inside the
-    kernel itself, such as the workqueue reading its worker's runtime while
-    the uninstrumented scheduler tick updates it."""
+    """True if the KCSAN report starting at lines[i] is not about ntwq code.
+
+    A "race at unknown origin" has one instrumented access; the writer that
+    changed the value was uninstrumented, and ntwq is built with KCSAN's
+    instrumentation, so ntwq is that access or no side at all: only the top
+    frame counts (the workqueue reading its worker's runtime in
+    wq_worker_running() or process_scheduled_works() while the
+    uninstrumented scheduler tick updates it, with an ntwq routine that
+    slept further down the stack).  A race between two instrumented
+    accesses is ntwq's if any frame of either stack names an ntwq module."""
+    ntwq_frame = re.compile(r'\[ntwq[a-z0-9_]*\]')
+    unknown_origin = False
+    top_frame_next = False
     for raw in lines[i + 1:i + 80]:
         line = TIMESTAMP.sub('', raw.rstrip('\r\n'))
         if 'Reported by Kernel Concurrency Sanitizer' in line:
             return True
-        if re.search(r'\[ntwq[a-z_]*\]', line):
+        if 'race at unknown origin' in line:
+            unknown_origin = top_frame_next = True
+            continue
+        if unknown_origin:
+            if top_frame_next and line.strip():
+                if ntwq_frame.search(line):
+                    return False
+                top_frame_next = False
+            continue
+        if ntwq_frame.search(line):
             return False
     return False
 
