@@ -163,6 +163,5 @@ extern "C" VOID IoUninitializeWorkItem(PIO_WORKITEM IoWorkItem)
 
 	if (!item->Retire("IoUninitializeWorkItem"))
 		return;
-	item->DestroyWork();
 	object->Dereference(); /* the item's reference, from IoInitializeWorkItem */
 }

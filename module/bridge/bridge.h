@@ -87,6 +87,8 @@ void ntwq_init_work(struct work_struct *work, ntwq_work_func_t func,
 		    struct lock_class_key *key);
 void ntwq_destroy_work(struct work_struct *work);
 bool ntwq_queue_work(struct workqueue_struct *wq, struct work_struct *work);
+bool ntwq_queue_work_on(unsigned int cpu, struct workqueue_struct *wq,
+			struct work_struct *work);
 bool ntwq_cancel_work(struct work_struct *work);
 void ntwq_init_delayed_work(struct delayed_work *dwork, ntwq_work_func_t func);
 bool ntwq_schedule_delayed_work(struct delayed_work *dwork, unsigned int delay_ms);

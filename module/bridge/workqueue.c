@@ -75,6 +75,21 @@ bool ntwq_queue_work(struct workqueue_struct *wq, struct work_struct *work)
 }
 
 /**
+ * ntwq_queue_work_on - queue_work_on(): run @work on @cpu's worker pool.
+ * @cpu: the CPU; if it goes offline, the work runs on another one.
+ * @wq: a per-CPU workqueue.
+ * @work: an initialised work item.
+ *
+ * Context: any context, including hard irq; never sleeps or allocates.
+ * Return: false if @work was already pending.
+ */
+bool ntwq_queue_work_on(unsigned int cpu, struct workqueue_struct *wq,
+			struct work_struct *work)
+{
+	return queue_work_on(cpu, wq, work);
+}
+
+/**
  * ntwq_cancel_work - cancel_work(): take a pending work item off its queue.
  * @work: the work item.
  *

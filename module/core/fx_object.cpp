@@ -271,7 +271,6 @@ void TeardownWorkItem(FxObject *obj)
 	WorkItem &io = AsWorkItem(obj)->io;
 
 	io.Retire("WdfObjectDelete");
-	ntwq_destroy_work(io.work.Get());
 	io.object->Dereference(); /* the item's IoObject reference */
 }
 

@@ -50,8 +50,9 @@ long ntwq_live_devices(void);
 long ntwq_live_drivers(void);
 
 /*
- * Tests only: @hook is called by every Io/WDF dispatcher with the item's
- * address before the dispatcher reads the item (NULL: no hook).
+ * Tests only: @hook is called by every dispatcher when it starts, before it
+ * takes its FIFO's lock, with the address of the item first in its FIFO
+ * (never read; NULL: no hook).
  */
 void ntwq_set_dispatch_hook(void (*hook)(const void *item));
 /*
@@ -62,8 +63,6 @@ void ntwq_set_dispatch_hook(void (*hook)(const void *item));
  */
 void ntwq_set_ex_unpin_hook(void (*hook)(const void *routine));
 bool ntwq_ex_names_routine(const void *routine);
-/* Items retired while a worker held them whose worker has not come by yet. */
-unsigned int ntwq_graves(void);
 
 /*
  * Verifier mode (verifier.h).  The switch and the long-running threshold are

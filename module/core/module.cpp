@@ -8,7 +8,7 @@
  * constructor: the module loader runs none).
  */
 #include "module.h"
-#include "ex_workitem.h"
+#include "engine.h"
 #include "family.h"
 #include "queues.h"
 #include "registry.h"
@@ -46,19 +46,16 @@ extern "C" int ntwq_core_init(void)
 	FxInit();
 	Verifier::Init();
 	Families::Init();
-	int err = WorkInit();
+	int err = Registry::Init();
 	if (err)
 		return err;
-	err = Registry::Init();
-	if (err)
-		goto out_work;
 	err = Stats::Init();
 	if (err)
 		goto out_registry;
 	err = Queues::Init();
 	if (err)
 		goto out_stats;
-	err = ExQueues::Init();
+	err = Engine::Init();
 	if (err)
 		goto out_queues;
 
@@ -83,8 +80,6 @@ out_stats:
 	Stats::Exit();
 out_registry:
 	Registry::Exit();
-out_work:
-	WorkExit();
 	return err;
 }
 
@@ -93,16 +88,15 @@ extern "C" void ntwq_core_exit(void)
 	ntwq_debugfs_remove(g_debugfs_dir);
 	g_debugfs_dir = nullptr;
 	/*
-	 * Drains every queue, Io and Ex (the dispatchers drain their FIFOs);
+	 * Drains every queue (the dispatchers drain their FIFOs);
 	 * every driver is gone by now, as their modules depend on ntwq.
 	 */
 	Queues::Exit();
 	/* Nothing runs now: the watchdog stops before the records it reads go. */
 	Verifier::StopWatchdog();
-	ExQueues::Exit();
+	Engine::Exit();
 	Stats::Exit();
 	Registry::Exit();
-	WorkExit();
 	Verifier::DrainQuarantine();
 	ntwq_printk(NTWQ_KERN_INFO, "unloaded\n");
 }

@@ -22,7 +22,7 @@ constexpr unsigned int kNormal = NTWQ_WQ_MEM_RECLAIM;
 constexpr unsigned int kLow = NTWQ_WQ_UNBOUND | NTWQ_WQ_SYSFS | NTWQ_WQ_MEM_RECLAIM;
 
 /* In QueueIndex order. */
-const QueueSpec kSpecs[] = {
+constexpr QueueSpec kSpecs[] = {
 	{ "ntwq_critical", kHigh },
 	{ "ntwq_delayed", kNormal },
 	{ "ntwq_hypercritical", kHigh },
@@ -35,6 +35,15 @@ const QueueSpec kSpecs[] = {
 	{ "ntwq_custom_low", kLow },
 };
 static_assert(ArraySize(kSpecs) == kQueueCount, "one spec per QueueIndex");
+
+constexpr bool BoundMatchesSpecs()
+{
+	for (u32 i = 0; i < kQueueCount; i++)
+		if (Queues::Bound(i) != !(kSpecs[i].flags & NTWQ_WQ_UNBOUND))
+			return false;
+	return true;
+}
+static_assert(BoundMatchesSpecs(), "Queues::Bound() says which specs are per-CPU");
 
 workqueue_struct *g_internal; /* I */
 

@@ -46,6 +46,11 @@ public:
 		return CustomIndexOf(type);
 	}
 	static workqueue_struct *Get(u32 index) noexcept { return wq_[index]; }
+	/* A per-CPU workqueue (false: unbound, items may run on any CPU)? */
+	static constexpr bool Bound(u32 index) noexcept
+	{
+		return index != kQueueBackground && index != kQueueCustomLow;
+	}
 	/*
 	 * ntwq's own jobs (finishing a WDF delete or destroy at PASSIVE_LEVEL):
 	 * a queue of their own, so they may flush items of the queues above.

@@ -5,7 +5,7 @@
 #include "registry.h"
 
 #include "bridge/bridge.h"
-#include "ex_workitem.h"
+#include "engine.h"
 #include "lib/spinlock.h"
 #include "lib/runtime.h"
 #include "queues.h"
@@ -134,7 +134,7 @@ int Registry::Show(seq_file *seq, void *)
 		}
 	}
 	/* Ex items are shown from their FIFOs and dispatchers (no room in them for a record). */
-	ExQueues::Show(seq, now);
+	Engine::Show(seq, now);
 	return 0;
 }
 

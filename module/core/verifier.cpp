@@ -6,7 +6,7 @@
 #include "verifier.h"
 
 #include "bridge/bridge.h"
-#include "ex_workitem.h"
+#include "engine.h"
 #include "family.h"
 #include "lib/atomic.h"
 #include "lib/cxx.h"
@@ -202,7 +202,7 @@ extern "C" void VerifierWatchdog(work_struct *)
 		u64 now = ntwq_ktime_get_ns();
 
 		if (!Registry::TakeLongRunning(now, threshold, &run) &&
-		    !ExQueues::TakeLongRunning(now, threshold, &run))
+		    !Engine::TakeLongRunning(now, threshold, &run))
 			break;
 		ReportLongRun(run);
 	}

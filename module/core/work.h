@@ -4,21 +4,23 @@
  *
  * Design note.
  *
- * A WorkItem is the Linux side of an IO_WORKITEM: a work_struct plus what
- * the next run needs.  Io items are WorkItems (allocated by ntwq or in the
- * caller's storage); a KMDF work item (FxWorkItem) runs on one.  Executive
- * items have no room for a WorkItem and keep their own FIFO (ex_workitem.h),
- * but pin what they run with the same WorkPin.
+ * A WorkItem is the Linux side of an IO_WORKITEM: what the next run needs
+ * and a link in the dispatch engine's FIFOs (engine.h).  Io items are
+ * WorkItems (allocated by ntwq or in the caller's storage); a KMDF work
+ * item (FxWorkItem) runs on one.  Executive items have no room for a
+ * WorkItem: they are linked through their own LIST_ENTRY into the same
+ * FIFOs, and pin what they run with the same WorkPin.
  *
  * State.  Every change of a WorkItem's state goes through
  * WorkItem::Transition(), one compare-and-exchange on `state` checked
- * against one table (kTransitions in work.cpp): a legal event moves the
- * state; an illegal one names its diagnostic and changes nothing.  The
- * queue path takes no lock: Idle -> Claimed (this queuer fills in the
- * routine and the pin) -> Queued (published) -> Idle (a dispatcher took
- * the routine and the pin, before calling it).  Whoever moves an item out
- * of Queued owns its pin: the dispatcher, or a retire (free, uninitialize)
- * that then cancels the work or leaves it to be abandoned.
+ * against one table (transition::kTable): a legal event moves the state;
+ * an illegal one names its diagnostic and changes nothing.  Idle ->
+ * Claimed (a queue call, lock-free: this queuer fills in the routine and
+ * the pin) -> Queued (published and linked, under its FIFO's lock) ->
+ * Idle (a dispatcher took the routine and the pin, under the FIFO's and
+ * its bucket's locks, before calling it).  An item leaves Queued only
+ * with those locks held: a retire (free, uninitialize) of a queued item
+ * takes them (Engine::CancelQueued) and unlinks it, or finds it taken.
  *
  * Pins.  A WorkPin is what one queued run holds, as one move-only value:
  *	- the driver's work count (a percpu_ref: NtwqDeleteDriver kills it and
@@ -37,34 +39,17 @@
  * when queueing fails) and released exactly once.  No other code takes or
  * drops these references.
  *
- * Caller storage retired at raised IRQL after a worker took the item (the
- * worker has the item's address and is about to read it, and the caller
- * frees the storage on return): the retire cannot wait for the worker, so
- * it leaves a grave for the item's address, and the dispatcher, before it
- * reads an item, publishes the address as its hazard and looks for a
- * grave.  Either the dispatcher finds the grave and never reads the item,
- * or the retire sees the hazard and waits the few instructions (interrupts
- * off) until the dispatcher has let go (state Abandoned).  See Graves.
- *
  * Context: queueing never sleeps or allocates and works in any context up to
  * hard irq; routines run in a kworker at PASSIVE_LEVEL.  A routine may free,
  * uninitialize or re-queue its own item; after calling it, ntwq touches only
  * the pin.
  *
- * No overlapping runs.  Linux never runs a work_struct twice at once when it
- * is queued on one workqueue; queued on another, it may start beside the
- * run still executing.  So the item remembers the queue of its last queueing
- * (`queue`), and a queue call naming another queue type asks the kernel
- * whether the work is running (ntwq_work_running: the pool lock, paid only
- * on this path).  The queuer holds the item Claimed, so an item not running
- * now cannot start before it is queued; a running one is queued on its last
- * workqueue instead, and runs after the current run returns, at that queue
- * type's priority (a routine that keeps moving its item from inside its run
- * keeps it there).  The same-queue path is unchanged: one compare.
+ * No overlapping runs: the engine's busy table serialises the runs of one
+ * item address, across CPUs and queue types (engine.h).
  *
  * Field legend: I: set at Init, constant until the item is retired;
  * S: owned by whoever holds the state Claimed or Queued (see above);
- * A: atomic.
+ * A: atomic; E: the engine's, under its FIFO's lock.
  */
 #ifndef _NTWQ_CORE_WORK_H
 #define _NTWQ_CORE_WORK_H
@@ -83,6 +68,7 @@
 namespace ntwq {
 
 struct WorkItem;
+struct EngineFifo;
 
 class WorkPin {
 public:
@@ -154,22 +140,19 @@ private:
 };
 
 enum class WorkState : u32 {
-	Idle,        /* initialised, not queued: may be queued, retired */
-	Claimed,     /* one queuer is filling in routine and pin: others see it as queued */
-	Queued,      /* published on a workqueue with its pin */
-	Dispatching, /* a worker is taking routine and pin out (interrupts off, a few instructions) */
-	Retired,     /* freed or uninitialized: any further event is a diagnostic */
-	Abandoned,   /* retired while a worker held it; that worker has let go */
+	Idle,    /* initialised, not queued: may be queued, retired */
+	Claimed, /* one queuer is filling in routine and pin: others see it as queued */
+	Queued,  /* linked in a FIFO (or handed over to its running dispatcher) with its pin */
+	Retired, /* freed or uninitialized: any further event is a diagnostic */
 	Count
 };
 
 enum class WorkEvent : u32 {
-	Claim,      /* a queue call begins */
-	Publish,    /* the queuer's fields are in place */
-	Dispatch,   /* a worker starts the item */
-	Dispatched, /* the worker has what it needs: the item is its owner's again */
-	Retire,     /* free / uninitialize */
-	Reinit,     /* IoInitializeWorkItem of storage holding a live item */
+	Claim,    /* a queue call begins */
+	Publish,  /* the queuer's fields are in place: linked (FIFO lock) */
+	Dispatch, /* a dispatcher takes the item (FIFO and bucket locks) */
+	Retire,   /* free / uninitialize */
+	Reinit,   /* IoInitializeWorkItem of storage holding a live item */
 	Count
 };
 
@@ -189,7 +172,7 @@ namespace transition {
 enum class Verdict : u8 {
 	Move,    /* legal: move to `next` */
 	Illegal, /* a diagnostic; nothing changes */
-	Wait,    /* another CPU holds the item for a few instructions: retry */
+	Locked,  /* legal, but only under the engine's locks: Engine::CancelQueued */
 };
 
 struct Rule {
@@ -209,7 +192,7 @@ constexpr Rule Illegal(ntwq_diag diag, const char *what)
 	return { Verdict::Illegal, WorkState::Idle, diag, what };
 }
 
-constexpr Rule kWait = { Verdict::Wait, WorkState::Idle, NTWQ_DIAG_COUNT, nullptr };
+constexpr Rule kLocked = { Verdict::Locked, WorkState::Retired, NTWQ_DIAG_COUNT, nullptr };
 constexpr Rule kQueuedAlready =
 	Illegal(NTWQ_DIAG_QUEUE_QUEUED, "work item already queued; it runs once");
 constexpr Rule kDead = Illegal(NTWQ_DIAG_INVALID_ITEM, "work item freed or uninitialized");
@@ -225,21 +208,16 @@ constexpr u32 kStates = static_cast<u32>(WorkState::Count);
 
 /* kTable[event][state]: states in WorkState order, events in WorkEvent order. */
 constexpr Rule kTable[static_cast<u32>(WorkEvent::Count)][kStates] = {
-	/* Claim:     Idle, Claimed, Queued, Dispatching, Retired, Abandoned */
-	{ MoveTo(WorkState::Claimed), kQueuedAlready, kQueuedAlready, kWait, kDead, kDead },
+	/* Claim:     Idle, Claimed, Queued, Retired */
+	{ MoveTo(WorkState::Claimed), kQueuedAlready, kQueuedAlready, kDead },
 	/* Publish */
-	{ kNotQueued, MoveTo(WorkState::Queued), kNotQueued, kNotQueued, kFreedQueueing,
-	  kNotQueued },
+	{ kNotQueued, MoveTo(WorkState::Queued), kNotQueued, kFreedQueueing },
 	/* Dispatch */
-	{ kNotQueued, kNotQueued, MoveTo(WorkState::Dispatching), kNotQueued,
-	  MoveTo(WorkState::Abandoned), kNotQueued },
-	/* Dispatched */
-	{ kNotQueued, kNotQueued, kNotQueued, MoveTo(WorkState::Idle), kNotQueued, kNotQueued },
-	/* Retire */
-	{ MoveTo(WorkState::Retired), MoveTo(WorkState::Retired), MoveTo(WorkState::Retired),
-	  kWait, kDead, kDead },
+	{ kNotQueued, kNotQueued, MoveTo(WorkState::Idle), kNotQueued },
+	/* Retire: a queued item is unlinked under the engine's locks */
+	{ MoveTo(WorkState::Retired), MoveTo(WorkState::Retired), kLocked, kDead },
 	/* Reinit: an idle item is retired quietly, then initialised afresh */
-	{ MoveTo(WorkState::Retired), kInitQueued, kInitQueued, kWait, kDead, kDead },
+	{ MoveTo(WorkState::Retired), kInitQueued, kInitQueued, kDead },
 };
 
 /* Bounded: a state read from memory that is no longer an item names no row. */
@@ -253,6 +231,8 @@ constexpr const Rule &At(WorkEvent event, WorkState state)
 } /* namespace transition */
 
 struct WorkItem {
+	LIST_ENTRY link;         /* E: in a FIFO while Queued (first: the engine's entry is the item) */
+	EngineFifo *fifo;        /* E: the FIFO of the last queueing (atomic reads) */
 	Atomic<u32> magic;       /* A: kWorkItemMagic from Init until retired */
 	Atomic<WorkState> state; /* A: through Transition() only */
 	Api api;                 /* I: Io, Wdf for the item of a KMDF work item, or a shim's */
@@ -267,7 +247,6 @@ struct WorkItem {
 	u64 queued_at;           /* S: CyclesNow() at queueing, for the latency statistic */
 	WorkPin pin;             /* S: the queued run's pins */
 	ItemRecord record;       /* S: debugfs `items` record, verifier mode only */
-	Opaque<work_struct, NTWQ_SIZEOF_WORK_STRUCT, NTWQ_ALIGNOF_WORK_STRUCT> work; /* I */
 	/* Verifier mode, allocated items only; last, off the queue path's lines: */
 	bool tracked;            /* I: allocated in verifier mode: leak-checked, quarantined */
 	const void *alloc_site;  /* I: the caller of IoAllocateWorkItem (tracked) */
@@ -318,19 +297,10 @@ struct WorkItem {
 		   void *ctx, const void *shown, bool coalesce = false,
 		   const void *site = nullptr) noexcept;
 	/*
-	 * Ends the item's life: a queued run is cancelled (a diagnostic), or
-	 * left to the worker that holds it.  False (a diagnostic) if the
-	 * item was retired already.
+	 * Ends the item's life: a queued run is cancelled (a diagnostic).
+	 * False (a diagnostic) if the item was retired already.
 	 */
 	bool Retire(const char *api_name) noexcept;
-
-	/*
-	 * IoUninitializeWorkItem, after Retire: the work_struct's debug
-	 * object goes, unless a worker still has to come by for the storage
-	 * (a grave, left above PASSIVE_LEVEL): its dequeue deactivates it, and
-	 * the storage's next initialisation re-initialises it.
-	 */
-	void DestroyWork() noexcept;
 
 	inline void GetMemory() noexcept;
 	/* Drops a memory reference; the last one frees the item. */
@@ -341,8 +311,8 @@ struct WorkItem {
 	 * leads to and returns true; or returns false with @from updated to
 	 * the state found, reporting the event's diagnostic if it is illegal
 	 * there (a queued item's QUEUE_QUEUED only unless @quiet), naming
-	 * @routine.  A state that lasts a few instructions on another CPU
-	 * (Dispatching) is waited out.
+	 * @routine.  A retire of a Queued item returns false quietly: it is
+	 * the engine's to do (Engine::CancelQueued).
 	 */
 	NTWQ_ALWAYS_INLINE bool Transition(WorkEvent event, WorkState &from, const char *api,
 					   const void *routine, bool quiet = false,
@@ -411,13 +381,6 @@ inline WorkPin WorkPin::TryBegin(DriverBlock *driver, ObjectHeader *object,
 void ReclaimDriverItems(DriverBlock *driver) noexcept;
 /* Io items tracked now, over all drivers. */
 long TrackedItems() noexcept;
-
-/* Sets up the graves and the dispatchers' hazards; at module load. */
-int WorkInit() noexcept;
-void WorkExit() noexcept;
-
-/* Tests: called by a dispatcher with the item's address before it reads the item. */
-using DispatchHook = void (*)(const void *item);
 
 } /* namespace ntwq */
 

@@ -596,17 +596,18 @@ static void taken_hook(const void *item)
 }
 
 /*
- * IoUninitializeWorkItem at DISPATCH_LEVEL of a caller-storage item a
- * worker has already taken off the queue (its dispatcher is held just
- * before it reads the item), then the storage is poisoned and freed: the
- * routine never runs and nothing reads the freed storage (KASAN on the
- * debug kernel, slab poisoning on the stock ones).
+ * IoUninitializeWorkItem at DISPATCH_LEVEL of a caller-storage item whose
+ * dispatcher has started (it is held just before it takes its FIFO's
+ * lock, the item first in the FIFO), then the storage is poisoned and
+ * freed: the item is unlinked under that lock, the routine never runs and
+ * nothing reads the freed storage (KASAN on the debug kernel, slab
+ * poisoning on the stock ones).
  */
 int ntwq_scn_io_uninit_taken(unsigned int arg, struct ntwq_scn_result *r)
 {
 	ULONG size = IoSizeofWorkItem();
 	PIO_WORKITEM item = kzalloc(size, GFP_KERNEL);
-	unsigned long flags, deadline;
+	unsigned long flags;
 	struct probe *p;
 	struct scn s;
 	int irql;
@@ -632,11 +633,8 @@ int ntwq_scn_io_uninit_taken(unsigned int arg, struct ntwq_scn_result *r)
 	memset(item, 0x6b, size);
 	kfree(item);
 	complete(&taken.go);
-	/* The held dispatcher finds the grave and leaves without reading. */
-	deadline = jiffies + WAIT_JIFFIES;
-	while (ntwq_graves() && time_before(jiffies, deadline))
-		usleep_range(1000, 2000);
-	ntwq_scn_put(r, "graves_left", ntwq_graves());
+	/* The held dispatcher finds its FIFO empty; give it the time to. */
+	msleep(20);
 	ntwq_set_dispatch_hook(NULL);
 	WRITE_ONCE(taken.item, NULL);
 	scn_teardown(&s);

@@ -430,12 +430,6 @@ int ntwq_scn_io_uninit_queue_race(unsigned int arg, struct ntwq_scn_result *r)
 	wait_for_completion(&u->exited);
 	ntwq_scn_put(r, "rounds_done", !stuck);
 
-	/* Workers that still hold an old address come by and take its grave. */
-	deadline = jiffies + WAIT_JIFFIES;
-	while (ntwq_graves() && time_before(jiffies, deadline))
-		usleep_range(1000, 2000);
-	ntwq_scn_put(r, "graves_left", ntwq_graves());
-
 	/* The storage works as new. */
 	IoInitializeWorkItem(s.device, item);
 	IoQueueWorkItemEx(item, life_routine, DelayedWorkQueue, after);
@@ -455,7 +449,7 @@ int ntwq_scn_io_uninit_queue_race(unsigned int arg, struct ntwq_scn_result *r)
 	return scn_finish(&s, r);
 }
 
-/* ---- a retire at PASSIVE_LEVEL waits for the worker that holds the item ---- */
+/* ---- a retire at PASSIVE_LEVEL while a dispatcher is starting ---- */
 
 static struct {
 	const void *item;
@@ -476,15 +470,15 @@ static void call_uninitialize(void *arg)
 }
 
 /*
- * IoUninitializeWorkItem at PASSIVE_LEVEL of a caller-storage item that a
- * worker has taken off the queue and not yet given to ntwq (its
- * dispatcher is held before it reads the item): the call returns only
- * once that worker has let go, so the kernel's own workqueue code, which
- * reads the work_struct between taking it and calling ntwq (the
- * workqueue_execute_start tracepoint), never reads storage the caller
- * freed.  (A defective core returned at once and left a grave.)
+ * IoUninitializeWorkItem at PASSIVE_LEVEL of a caller-storage item whose
+ * dispatcher has started (held before it takes its FIFO's lock): the call
+ * returns at once, without waiting for that dispatcher, because the item
+ * leaves its FIFO only under the lock (the retire unlinks it), and the
+ * routine never runs.  (The core before the dispatch engine had to wait
+ * there: the kernel's workqueue code read the item's work_struct between
+ * taking it and calling ntwq.)
  */
-int ntwq_scn_io_uninit_waits_worker(unsigned int arg, struct ntwq_scn_result *r)
+int ntwq_scn_io_uninit_dispatcher_starting(unsigned int arg, struct ntwq_scn_result *r)
 {
 	struct bounded_call *c = kzalloc(sizeof(*c), GFP_KERNEL);
 	PIO_WORKITEM item = kzalloc(IoSizeofWorkItem(), GFP_KERNEL);
@@ -517,7 +511,6 @@ int ntwq_scn_io_uninit_waits_worker(unsigned int arg, struct ntwq_scn_result *r)
 	ntwq_scn_put(r, "returned", started > 0);
 	ntwq_set_dispatch_hook(NULL);
 	WRITE_ONCE(held.item, NULL);
-	ntwq_scn_put(r, "graves_left", ntwq_graves());
 	if (started > 0) {
 		kfree(c);
 		kfree(item);

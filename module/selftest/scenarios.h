@@ -44,7 +44,7 @@ NTWQ_SCN(ntwq_scn_io_delete_driver_raised);
 NTWQ_SCN(ntwq_scn_io_init_twice);
 NTWQ_SCN(ntwq_scn_io_init_allocated);
 NTWQ_SCN(ntwq_scn_io_uninit_queue_race);
-NTWQ_SCN(ntwq_scn_io_uninit_waits_worker);
+NTWQ_SCN(ntwq_scn_io_uninit_dispatcher_starting);
 NTWQ_SCN(ntwq_scn_vrf_free_during_reclaim);
 
 NTWQ_SCN(ntwq_scn_ex_layout);
@@ -204,7 +204,7 @@ NTWQ_SCN(ntwq_scn_vrf_quarantine);
 	{ "io.init_twice", "io.init_twice", ntwq_scn_io_init_twice }, \
 	{ "io.init_allocated", "io.init_allocated", ntwq_scn_io_init_allocated }, \
 	{ "io.uninit_queue_race", "io.uninit_queue_race [rounds]", ntwq_scn_io_uninit_queue_race }, \
-	{ "io.uninit_waits_worker", "io.uninit_waits_worker", ntwq_scn_io_uninit_waits_worker }, \
+	{ "io.uninit_dispatcher_starting", "io.uninit_dispatcher_starting", ntwq_scn_io_uninit_dispatcher_starting }, \
 	{ "vrf.free_during_reclaim", "vrf.free_during_reclaim [rounds]", ntwq_scn_vrf_free_during_reclaim },
 
 #define NTWQ_VRF_SCENARIOS \
