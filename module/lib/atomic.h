@@ -45,34 +45,46 @@ public:
 	Atomic(const Atomic &) = delete;
 	Atomic &operator=(const Atomic &) = delete;
 
-	T Load() const noexcept { return __atomic_load_n(&value_, __ATOMIC_RELAXED); }
-	T LoadAcquire() const noexcept { return __atomic_load_n(&value_, __ATOMIC_ACQUIRE); }
-	void Store(T v) noexcept { __atomic_store_n(&value_, v, __ATOMIC_RELAXED); }
-	void StoreRelease(T v) noexcept { __atomic_store_n(&value_, v, __ATOMIC_RELEASE); }
+	NTWQ_ALWAYS_INLINE T Load() const noexcept
+	{
+		return __atomic_load_n(&value_, __ATOMIC_RELAXED);
+	}
+	NTWQ_ALWAYS_INLINE T LoadAcquire() const noexcept
+	{
+		return __atomic_load_n(&value_, __ATOMIC_ACQUIRE);
+	}
+	NTWQ_ALWAYS_INLINE void Store(T v) noexcept
+	{
+		__atomic_store_n(&value_, v, __ATOMIC_RELAXED);
+	}
+	NTWQ_ALWAYS_INLINE void StoreRelease(T v) noexcept
+	{
+		__atomic_store_n(&value_, v, __ATOMIC_RELEASE);
+	}
 
 	/* Fully ordered.  Return the new value. */
-	T Add(T v) noexcept
+	NTWQ_ALWAYS_INLINE T Add(T v) noexcept
 	{
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
 		T now = __atomic_add_fetch(&value_, v, __ATOMIC_SEQ_CST);
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
 		return now;
 	}
-	T Sub(T v) noexcept
+	NTWQ_ALWAYS_INLINE T Sub(T v) noexcept
 	{
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
 		T now = __atomic_sub_fetch(&value_, v, __ATOMIC_SEQ_CST);
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
 		return now;
 	}
-	T Inc() noexcept { return Add(1); }
-	T Dec() noexcept { return Sub(1); }
+	NTWQ_ALWAYS_INLINE T Inc() noexcept { return Add(1); }
+	NTWQ_ALWAYS_INLINE T Dec() noexcept { return Sub(1); }
 
 	/*
 	 * Stores @desired if the value is @expected (fully ordered); else
 	 * loads the value into @expected (acquire).
 	 */
-	bool CompareExchange(T &expected, T desired) noexcept
+	NTWQ_ALWAYS_INLINE bool CompareExchange(T &expected, T desired) noexcept
 	{
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
 		bool stored = __atomic_compare_exchange_n(&value_, &expected, desired, false,
@@ -82,11 +94,17 @@ public:
 	}
 
 	/* Relaxed: atomic, no ordering.  Return the new value. */
-	T AddRelaxed(T v) noexcept { return __atomic_add_fetch(&value_, v, __ATOMIC_RELAXED); }
-	T IncRelaxed() noexcept { return AddRelaxed(1); }
-	T DecRelaxed() noexcept { return __atomic_sub_fetch(&value_, 1, __ATOMIC_RELAXED); }
+	NTWQ_ALWAYS_INLINE T AddRelaxed(T v) noexcept
+	{
+		return __atomic_add_fetch(&value_, v, __ATOMIC_RELAXED);
+	}
+	NTWQ_ALWAYS_INLINE T IncRelaxed() noexcept { return AddRelaxed(1); }
+	NTWQ_ALWAYS_INLINE T DecRelaxed() noexcept
+	{
+		return __atomic_sub_fetch(&value_, 1, __ATOMIC_RELAXED);
+	}
 	/* Relaxed: raises the value to at least @v; returns the value now held. */
-	T MaxRelaxed(T v) noexcept
+	NTWQ_ALWAYS_INLINE T MaxRelaxed(T v) noexcept
 	{
 		T cur = Load();
 		while (cur < v &&
@@ -97,7 +115,7 @@ public:
 	}
 
 	/* The address, for kernel waits on the variable (wait_var_event). */
-	T *Address() noexcept { return &value_; }
+	NTWQ_ALWAYS_INLINE T *Address() noexcept { return &value_; }
 
 private:
 	T value_;

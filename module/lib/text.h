@@ -20,7 +20,8 @@ public:
 	}
 
 	/* Appends; text beyond the capacity is cut off and Truncated() says so. */
-	template <class... Args> void Printf(const char *fmt, Args... args) noexcept
+	template <class... Args>
+	NTWQ_ALWAYS_INLINE void Printf(const char *fmt, Args... args) noexcept
 	{
 		if (len_ >= cap_)
 			return;

@@ -360,11 +360,11 @@ static int uninit_race_queuer(void *data)
  * IoUninitializeWorkItem racing IoQueueWorkItemEx on the same caller
  * storage from two CPUs, @arg rounds (default 3000), the uninitialize at
  * PASSIVE_LEVEL in even rounds and with interrupts off in odd ones.  The
- * storage is re-initialised every round.  Afterwards no grave is left and
+ * storage is re-initialised every round.  Every round ends, and afterwards
  * the same storage, initialised and queued normally, runs its routine (a
  * defective core lost the run when the retire's cancel_work() took
- * PENDING between the queuer's publish and its queue_work(): the grave
- * it left refused every later initialisation).
+ * PENDING between the queuer's publish and its queue_work(), and refused
+ * every later initialisation).
  */
 int ntwq_scn_io_uninit_queue_race(unsigned int arg, struct ntwq_scn_result *r)
 {
@@ -618,4 +618,149 @@ int ntwq_scn_vrf_free_during_reclaim(unsigned int arg, struct ntwq_scn_result *r
 	ntwq_scn_put(r, "tracked_delta", ntwq_verifier_tracked_items() - tracked_before);
 	scn_put_common(&total, r);
 	return 0;
+}
+
+/* ---- one item queued from every CPU at once: never beside itself ---- */
+
+struct all_cpus {
+	struct probe *p;	/* target: rounds */
+	PIO_WORKITEM io;	/* the Io variant's item, or NULL */
+	WORK_QUEUE_ITEM ex;	/* the executive variant's */
+	unsigned int rounds;
+	atomic_t armed;		/* 1: the next queue call may go (set by each run) */
+	atomic_t queued;	/* queue calls made */
+	atomic_t stop;
+	atomic_t threads;	/* still running */
+	struct completion exited;
+	atomic_t *per_cpu;	/* queue calls made from each CPU */
+};
+
+static void all_cpus_pass(struct all_cpus *a, void *object)
+{
+	probe_enter(a->p, object, a, a->io);
+	/*
+	 * Let the next queue call go while this run goes on: it comes from
+	 * whichever CPU wins, so the item is queued onto another CPU's FIFO
+	 * while it runs here, and that CPU's dispatcher must not start it.
+	 */
+	atomic_set_release(&a->armed, 1);
+	udelay(100);
+	probe_leave(a->p);
+}
+
+static void all_cpus_io_routine(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkItem)
+{
+	all_cpus_pass(Context, IoObject);
+}
+
+static void all_cpus_ex_routine(PVOID Parameter)
+{
+	all_cpus_pass(Parameter, NULL);
+}
+
+static int all_cpus_thread(void *data)
+{
+	struct all_cpus *a = data;
+	unsigned int cpu = raw_smp_processor_id();
+	unsigned long deadline = jiffies + BARRIER_JIFFIES;
+
+	while (!atomic_read(&a->stop) && atomic_read(&a->queued) < a->rounds) {
+		if (time_after(jiffies, deadline))
+			break;
+		if (atomic_cmpxchg(&a->armed, 1, 0) != 1) {
+			cond_resched();
+			continue;
+		}
+		if (atomic_inc_return(&a->queued) > a->rounds)
+			break;
+		atomic_inc(&a->per_cpu[cpu]);
+		if (a->io)
+			IoQueueWorkItemEx(a->io, all_cpus_io_routine, DelayedWorkQueue, a);
+		else
+			ExQueueWorkItem(&a->ex, DelayedWorkQueue);
+	}
+	if (atomic_dec_and_test(&a->threads))
+		complete(&a->exited);
+	return 0;
+}
+
+/*
+ * One item (Io, or executive with @ex) queued from a thread on every
+ * online CPU, @arg rounds (default 400): the threads race for each queue
+ * call, which comes while the previous pass is still running on another
+ * CPU.  The passes never overlap (max_concurrent 1), every call runs once,
+ * and every CPU queued at least once.
+ */
+static int all_cpus_scenario(unsigned int arg, struct ntwq_scn_result *r, bool ex)
+{
+	struct all_cpus *a = kzalloc(sizeof(*a), GFP_KERNEL);
+	unsigned int cpu, cpus = 0, queued_from = 0, started = 0;
+	struct scn s;
+	int ok;
+
+	if (a)
+		a->per_cpu = kcalloc(nr_cpu_ids, sizeof(*a->per_cpu), GFP_KERNEL);
+	if (!a || !a->per_cpu) {
+		if (a)
+			kfree(a->per_cpu);
+		kfree(a);
+		return -ENOMEM;
+	}
+	a->rounds = arg ? arg : 400;
+	if (scn_begin(&s, a->rounds, 0)) {
+		kfree(a->per_cpu);
+		kfree(a);
+		return -ENOMEM;
+	}
+	a->p = s.p;
+	if (!ex && scn_alloc_items(&s, &a->io, 1)) {
+		kfree(a->per_cpu);
+		kfree(a);
+		return scn_abort(&s);
+	}
+	ExInitializeWorkItem(&a->ex, all_cpus_ex_routine, a);
+	init_completion(&a->exited);
+	atomic_set(&a->armed, 1);
+	atomic_set(&a->threads, 1); /* ours, dropped once all are started */
+	for_each_online_cpu(cpu) {
+		struct task_struct *t = kthread_create(all_cpus_thread, a, "ntwq_scn_all%u", cpu);
+
+		cpus++;
+		if (IS_ERR(t))
+			continue;
+		kthread_bind(t, cpu);
+		atomic_inc(&a->threads);
+		wake_up_process(t);
+		started++;
+	}
+	if (atomic_dec_and_test(&a->threads))
+		complete(&a->exited);
+	ok = wait_for_completion_timeout(&a->exited, BARRIER_JIFFIES) > 0;
+	if (!ok)
+		atomic_set(&a->stop, 1); /* the threads end within their own deadline */
+	ntwq_scn_put(r, "completed", probe_wait(s.p, &s.p->done));
+	if (!ok)
+		wait_for_completion(&a->exited);
+	for_each_online_cpu(cpu)
+		if (atomic_read(&a->per_cpu[cpu]))
+			queued_from++;
+	ntwq_scn_put(r, "threads_started_all", started == cpus);
+	ntwq_scn_put(r, "queued_from_every_cpu", queued_from == cpus);
+	ntwq_scn_put(r, "max_concurrent", atomic_read(&s.p->max_running));
+	scn_teardown(&s);
+	if (a->io)
+		IoFreeWorkItem(a->io);
+	kfree(a->per_cpu);
+	kfree(a);
+	return scn_finish(&s, r);
+}
+
+int ntwq_scn_io_requeue_all_cpus(unsigned int arg, struct ntwq_scn_result *r)
+{
+	return all_cpus_scenario(arg, r, false);
+}
+
+int ntwq_scn_ex_requeue_all_cpus(unsigned int arg, struct ntwq_scn_result *r)
+{
+	return all_cpus_scenario(arg, r, true);
 }
