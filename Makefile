@@ -7,6 +7,8 @@
 #   make test            build for three kernels, run every test in QEMU
 #   make bench           benchmark against native queue_work() (stock 6.12,
 #                        -smp 2 and 4); results under results/
+#   make lockstat        lock contention per ntwq lock at -smp 8 (debug kernel
+#                        with CONFIG_LOCK_STAT); results under results/
 #   make stress          the stress with load/unload churn (debug kernel and
 #                        stock 6.12, -smp 4); see scripts/stress.sh
 #   make install         install ntwq and the sample for KDIR's kernel, and
@@ -22,7 +24,7 @@
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(sort $(wildcard /lib/modules/*/build))))
 
-.PHONY: all modules clean run test bench stress userspace-test install deb docs check
+.PHONY: all modules clean run test bench lockstat stress userspace-test install deb docs check
 
 all: modules
 
@@ -48,6 +50,9 @@ test:
 
 bench:
 	scripts/bench.sh
+
+lockstat:
+	scripts/lockstat.sh
 
 stress:
 	scripts/stress.sh

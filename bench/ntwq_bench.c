@@ -87,6 +87,12 @@ MODULE_PARM_DESC(chains, "chains started per CPU in the chain scenario (default 
 static unsigned int md_calls;
 module_param(md_calls, uint, 0444);
 MODULE_PARM_DESC(md_calls, "queue calls per CPU in the many_drivers run (default 0: 4 x burst)");
+static char *only_scenario = "";
+module_param(only_scenario, charp, 0444);
+MODULE_PARM_DESC(only_scenario, "run only this scenario (queue_cost, latency, throughput, blocking, many_drivers, chain; default: all, and memory)");
+static char *only_contender = "";
+module_param(only_contender, charp, 0444);
+MODULE_PARM_DESC(only_contender, "run only this contender, by its name in the results (default: all)");
 
 /*
  * ntwq's verifier mode (per-item tracking and checks that cost the hot
@@ -1212,6 +1218,9 @@ static int __init bench_init(void)
 		run_queue_cost, run_latency, run_throughput, run_blocking,
 		run_many_drivers, run_chain,
 	};
+	static const char *const scenario_names[] = {
+		"queue_cost", "latency", "throughput", "blocking", "many_drivers", "chain",
+	};
 	unsigned int rep, k, n = ARRAY_SIZE(contenders);
 	bool verifier_was = false;
 	unsigned int s;
@@ -1247,7 +1256,9 @@ static int __init bench_init(void)
 	pr_info("ntwq_bench: start cpus=%u items=%u reps=%u burst=%u md_calls=%u chain_len=%u chains=%u\n",
 		num_online_cpus(), items, reps, burst, md_calls ? md_calls : 4 * burst, chain_len,
 		chains);
-	run_memory();
+	BUILD_BUG_ON(ARRAY_SIZE(scenario_names) != ARRAY_SIZE(scenarios));
+	if (!*only_scenario)
+		run_memory();
 	/* Interleaved: every scenario, then every contender, the order rotating. */
 	for (rep = 0; rep < reps; rep++)
 		for (s = 0; s < ARRAY_SIZE(scenarios); s++)
@@ -1255,6 +1266,9 @@ static int __init bench_init(void)
 				const struct contender *c = &contenders[(k + rep) % n];
 
 				if ((c->verifier && !have_verifier()) || (c->ndis && !have_ndis()))
+					continue;
+				if ((*only_scenario && strcmp(only_scenario, scenario_names[s])) ||
+				    (*only_contender && strcmp(only_contender, c->name)))
 					continue;
 				scenarios[s](c, rep);
 			}

@@ -120,6 +120,27 @@ bench)
 	rmmod ntwq_ndis
 	finish
 	;;
+lockstat)
+	# ntwqlockstat=CALLS: the many_drivers scenario alone, once per
+	# contender, with /proc/lock_stat cleared before and read after each.
+	calls=$(sed -n 's/.*ntwqlockstat=\([0-9]*\).*/\1/p' /proc/cmdline)
+	modprobe ntwq || fail "modprobe ntwq"
+	modprobe ntwq_ndis || fail "modprobe ntwq_ndis"
+	for c in native_bound io ex wdf ndis6 ndis5; do
+		echo 0 >/proc/lock_stat
+		echo 1 >/proc/sys/kernel/lock_stat
+		modprobe ntwq_bench reps=1 md_calls=${calls:-20000} only_scenario=many_drivers \
+			only_contender=$c || fail "modprobe ntwq_bench ($c)"
+		echo 0 >/proc/sys/kernel/lock_stat
+		echo "NTWQ-LOCKSTAT-BEGIN contender=$c"
+		# The class lines (name: 11 numbers), ntwq's locks and the workqueue's.
+		grep -E '^ *[^ ].*: +[0-9]' /proc/lock_stat | grep -E 'ntwq|pool->lock|pwq|wq->mutex'
+		echo "NTWQ-LOCKSTAT-END"
+		rmmod ntwq_bench
+	done
+	rmmod ntwq_ndis
+	finish
+	;;
 stress)
 	# ntwqstress=OPS,CYCLES,RELOADS,THREADS on the kernel command line.
 	set -- $(sed -n 's/.*ntwqstress=\([0-9,]*\).*/\1/p' /proc/cmdline | tr ',' ' ')

@@ -89,12 +89,10 @@ void ntwq_destroy_work(struct work_struct *work);
 bool ntwq_queue_work(struct workqueue_struct *wq, struct work_struct *work);
 bool ntwq_queue_work_on(unsigned int cpu, struct workqueue_struct *wq,
 			struct work_struct *work);
-bool ntwq_cancel_work(struct work_struct *work);
 void ntwq_init_delayed_work(struct delayed_work *dwork, ntwq_work_func_t func);
 bool ntwq_schedule_delayed_work(struct delayed_work *dwork, unsigned int delay_ms);
 void ntwq_cancel_delayed_work_sync(struct delayed_work *dwork);
-bool ntwq_work_running(struct work_struct *work);
-struct work_struct *ntwq_current_work(void);
+struct work_struct *ntwq_current_work_of(ntwq_work_func_t func);
 
 /* stack.c */
 void ntwq_task_get(const void *task);

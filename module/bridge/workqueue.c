@@ -89,18 +89,6 @@ bool ntwq_queue_work_on(unsigned int cpu, struct workqueue_struct *wq,
 	return queue_work_on(cpu, wq, work);
 }
 
-/**
- * ntwq_cancel_work - cancel_work(): take a pending work item off its queue.
- * @work: the work item.
- *
- * Context: any context; does not wait for a running instance.
- * Return: true if @work was pending and now will not run.
- */
-bool ntwq_cancel_work(struct work_struct *work)
-{
-	return cancel_work(work);
-}
-
 
 /**
  * ntwq_init_delayed_work - INIT_DELAYED_WORK().
@@ -142,28 +130,16 @@ void ntwq_cancel_delayed_work_sync(struct delayed_work *dwork)
 }
 
 /**
- * ntwq_work_running - is a worker executing @work now (work_busy()'s RUNNING)?
- * @work: an initialised work item.
+ * ntwq_current_work_of - current_work(), if it is a work item of @func.
+ * @func: the work function asked about.
  *
- * Looks only in the pool @work last ran or was queued on, under that pool's
- * lock: for a work item that is not pending, the answer stays "not running"
- * until someone queues it.
- *
- * Context: any context; takes a raw spinlock with interrupts off.
- * Return: true if a worker is executing @work.
+ * Context: task context.  Only the worker's own current work is read.
+ * Return: the work item this kworker is running if its function is @func,
+ * else NULL (not a kworker, or another work function).
  */
-bool ntwq_work_running(struct work_struct *work)
+struct work_struct *ntwq_current_work_of(work_func_t func)
 {
-	return work_busy(work) & WORK_BUSY_RUNNING;
-}
+	struct work_struct *work = current_work();
 
-/**
- * ntwq_current_work - current_work(): the work item this kworker is running.
- *
- * Context: any context.
- * Return: the work item, or NULL if current is not a kworker.
- */
-struct work_struct *ntwq_current_work(void)
-{
-	return current_work();
+	return work && work->func == func ? work : NULL;
 }

@@ -13,7 +13,6 @@
 #include "lib/spinlock.h"
 #include "ntwq_layout.h"
 #include "queues.h"
-#include "runs.h"
 #include "stats.h"
 #include "trace.h"
 #include "verifier.h"
@@ -51,6 +50,9 @@ struct Dispatcher {
 	bool long_reported;	 /* F: the watchdog reported this run */
 	u64 running_since_ns;	 /* F */
 	const void *running_task; /* F: the worker calling it */
+	/* The driver whose routine this dispatcher is calling, or nullptr:
+	 * written and read only by the dispatcher's own worker (runs.h). */
+	DriverBlock *running_driver;
 };
 
 } /* namespace */
@@ -316,7 +318,7 @@ const void *TraceRoutine(const Run &run)
 }
 
 /* Runs an Io item's routine; the item is read only if it is a KMDF item (pinned). */
-void RunIo(Run &run)
+void RunIo(Dispatcher *d, Run &run)
 {
 	if (run.listed)
 		Verifier::Watch();
@@ -327,8 +329,8 @@ void RunIo(Run &run)
 	int preempt = ntwq_preempt_count();
 	void *body = run.object->Body();
 	auto *handle = reinterpret_cast<PIO_WORKITEM>(IoOf(run.entry));
-	RunMark mark(run.pin.Driver()); /* NtwqDeleteDriver from the routine is refused */
 
+	d->running_driver = run.pin.Driver(); /* NtwqDeleteDriver from the routine is refused */
 	/* A shim's item: its family adapts the call (queueing checked IoCall). */
 	if (__builtin_expect(IsShim(run.api), 0))
 		Families::IoCall(run.api)(const_cast<void *>(run.routine), body, run.context,
@@ -345,6 +347,7 @@ void RunIo(Run &run)
 				 "routine returned with interrupts, bottom halves or preemption disabled; restored");
 		ntwq_preempt_count_restore(preempt);
 	}
+	d->running_driver = nullptr;
 	if (run.listed)
 		Registry::Remove(&run.running);
 	Stats::Completed(run.api, run.queue);
@@ -412,7 +415,7 @@ extern "C" void EngineDispatch(work_struct *work)
 
 		Start(f, next);
 		if (run.io) {
-			RunIo(run);
+			RunIo(d, run);
 			flags = f->lock.LockIrqSave();
 			continue;
 		}
@@ -596,6 +599,17 @@ bool Engine::CancelQueued(WorkItem *item) noexcept
 	b->lock.Unlock();
 	f->lock.UnlockIrqRestore(flags);
 	return cancelled;
+}
+
+bool Engine::CallerRuns(const DriverBlock *driver) noexcept
+{
+	work_struct *work = ntwq_current_work_of(EngineDispatch);
+
+	if (!work)
+		return false;
+	auto *d = reinterpret_cast<Dispatcher *>(reinterpret_cast<char *>(work) -
+						 __builtin_offsetof(Dispatcher, work));
+	return d->running_driver == driver;
 }
 
 bool Engine::TakeLongRunning(u64 now_ns, u64 threshold_ns, LongRun *out) noexcept

@@ -65,6 +65,7 @@ struct seq_file;
 
 namespace ntwq {
 
+struct DriverBlock;
 struct LongRun;
 struct WorkItem;
 struct EngineFifo;
@@ -103,6 +104,8 @@ public:
 	 * caller looks at its state again).
 	 */
 	static bool CancelQueued(WorkItem *item) noexcept;
+	/* Is the calling thread a dispatcher calling a routine of @driver? (runs.h) */
+	static bool CallerRuns(const DriverBlock *driver) noexcept;
 	/* Lists running executive items and queued ones, for debugfs `items`. */
 	static void Show(seq_file *seq, u64 now_ns) noexcept;
 	/* The verifier watchdog's look at the dispatchers: see Registry::TakeLongRunning. */

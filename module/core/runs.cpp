@@ -5,6 +5,7 @@
 #include "runs.h"
 
 #include "bridge/bridge.h"
+#include "engine.h"
 
 namespace ntwq {
 namespace {
@@ -55,6 +56,9 @@ RunMark::~RunMark()
 
 bool RunningWorkOf(const DriverBlock *driver) noexcept
 {
+	/* A routine, called by a dispatcher, which records whose it is. */
+	if (Engine::CallerRuns(driver))
+		return true;
 	const void *task = ntwq_current_task();
 	u32 home = Home(task);
 

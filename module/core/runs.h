@@ -4,10 +4,14 @@
  *
  * Design note.  NtwqDeleteDriver waits until no pinned run of its driver is
  * left; called from one of those runs (a routine, a KMDF callback or cleanup
- * job) it would wait for itself forever.  So each dispatcher that calls a
- * driver's code under a pin of that driver marks the call with a RunMark
- * (worker task, driver) for exactly its duration, and the delete asks
- * RunningWorkOf() whether its own thread holds a mark for the driver.
+ * job) it would wait for itself forever.  So whatever calls a driver's code
+ * under a pin of that driver records it for exactly the call's duration,
+ * and the delete asks RunningWorkOf() whether its own thread is inside
+ * such a call.  The engine's dispatchers (routines and KMDF callbacks)
+ * record the driver in the dispatcher, which its worker finds through
+ * current_work(): nothing shared is written.  Other callers of driver code
+ * (the KMDF cleanup jobs) mark the call with a RunMark (worker task,
+ * driver) in the table below.
  *
  * The marks live in one fixed table of slots, hashed by task with linear
  * probing.  A slot is claimed by one compare-and-exchange of its task from
