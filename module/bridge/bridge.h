@@ -142,6 +142,7 @@ void ntwq_wake_up_var(void *var);
 
 /* time.c */
 unsigned long long ntwq_ktime_get_ns(void);
+unsigned long long ntwq_ktime_get_coarse_ns(void);
 unsigned long long ntwq_cycles_to_ns(unsigned long long cycles);
 void ntwq_msleep(unsigned int ms);
 

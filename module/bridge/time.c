@@ -19,6 +19,18 @@ unsigned long long ntwq_ktime_get_ns(void)
 }
 
 /**
+ * ntwq_ktime_get_coarse_ns - ktime_get_coarse_ns(): monotonic nanoseconds as
+ * of the last tick (no clock read: a few loads).
+ *
+ * Context: any context (not NMI).
+ * Return: the time, to a tick's precision.
+ */
+unsigned long long ntwq_ktime_get_coarse_ns(void)
+{
+	return ktime_get_coarse_ns();
+}
+
+/**
  * ntwq_msleep - msleep().
  * @ms: milliseconds.
  *

@@ -407,7 +407,8 @@ extern "C" void EngineDispatch(work_struct *work)
 			d->running = run.routine;
 			d->running_owner = run.owner;
 			d->running_api = run.api;
-			d->running_since_ns = ntwq_ktime_get_ns();
+			/* A tick's precision is enough for `items` and the watchdog. */
+			d->running_since_ns = ntwq_ktime_get_coarse_ns();
 			d->running_task = ntwq_current_task();
 			d->long_reported = false;
 		}
