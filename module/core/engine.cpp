@@ -100,6 +100,15 @@ EngineFifo *FifoAt(u32 cpu, u32 index)
 	return &g_engine.fifos[cpu * kQueueCount + index];
 }
 
+/* Calls @fn with each FIFO that has dispatchers until it returns true; true if it did. */
+template <class Fn> bool AnyFifo(Fn fn)
+{
+	for (u32 i = 0; g_engine.fifos && i < g_engine.cpus * kQueueCount; i++)
+		if (g_engine.fifos[i].slots && fn(&g_engine.fifos[i]))
+			return true;
+	return false;
+}
+
 /* The FIFO a queue call of this CPU uses; interrupts are off. */
 EngineFifo *LocalFifo(u32 index)
 {
@@ -446,18 +455,13 @@ void *ZeroAlloc(size_t size)
 
 void FreeFifos()
 {
-	if (!g_engine.fifos)
-		return;
-	for (u32 i = 0; i < g_engine.cpus * kQueueCount; i++) {
-		EngineFifo *f = &g_engine.fifos[i];
-
-		if (!f->slots)
-			continue;
+	AnyFifo([](EngineFifo *f) {
 		for (u32 s = 0; s < f->nslots; s++)
 			ntwq_destroy_work(f->slots[s].work.Get());
 		ntwq_rt_free(f->slots);
 		f->slots = nullptr;
-	}
+		return false;
+	});
 	ntwq_rt_free(g_engine.fifos);
 	g_engine.fifos = nullptr;
 	ntwq_rt_free(g_engine.buckets);
@@ -615,11 +619,7 @@ bool Engine::CallerRuns(const DriverBlock *driver) noexcept
 
 bool Engine::TakeLongRunning(u64 now_ns, u64 threshold_ns, LongRun *out) noexcept
 {
-	for (u32 i = 0; i < g_engine.cpus * kQueueCount; i++) {
-		EngineFifo *f = &g_engine.fifos[i];
-
-		if (!f->slots)
-			continue;
+	return AnyFifo([&](EngineFifo *f) {
 		SpinGuard<IrqSave> guard(f->lock);
 		for (u32 s = 0; s < f->nslots; s++) {
 			Dispatcher *d = &f->slots[s];
@@ -636,8 +636,8 @@ bool Engine::TakeLongRunning(u64 now_ns, u64 threshold_ns, LongRun *out) noexcep
 			out->frames = ntwq_task_stack(d->running_task, out->stack, kLongRunFrames);
 			return true;
 		}
-	}
-	return false;
+		return false;
+	});
 }
 
 namespace {
@@ -658,11 +658,7 @@ void ShowQueued(seq_file *seq, u32 index, PLIST_ENTRY e)
 
 void Engine::Show(seq_file *seq, u64 now_ns) noexcept
 {
-	for (u32 i = 0; i < g_engine.cpus * kQueueCount; i++) {
-		EngineFifo *f = &g_engine.fifos[i];
-
-		if (!f->slots)
-			continue;
+	AnyFifo([&](EngineFifo *f) {
 		SpinGuard<IrqSave> guard(f->lock);
 		for (u32 s = 0; s < f->nslots; s++) {
 			Dispatcher *d = &f->slots[s];
@@ -682,7 +678,8 @@ void Engine::Show(seq_file *seq, u64 now_ns) noexcept
 		}
 		for (PLIST_ENTRY e = f->head.Flink; e != &f->head; e = e->Flink)
 			ShowQueued(seq, f->index, e);
-	}
+		return false;
+	});
 }
 
 } /* namespace ntwq */
@@ -699,12 +696,10 @@ extern "C" void ntwq_set_ex_unpin_hook(void (*hook)(const void *routine))
 
 extern "C" bool ntwq_ex_names_routine(const void *routine)
 {
-	for (ntwq::u32 i = 0; i < ntwq::g_engine.cpus * ntwq::kQueueCount; i++) {
-		const ntwq::EngineFifo *f = &ntwq::g_engine.fifos[i];
-
-		for (ntwq::u32 j = 0; f->slots && j < f->nslots; j++)
+	return ntwq::AnyFifo([&](ntwq::EngineFifo *f) {
+		for (ntwq::u32 j = 0; j < f->nslots; j++)
 			if (__atomic_load_n(&f->slots[j].running, __ATOMIC_RELAXED) == routine)
 				return true;
-	}
-	return false;
+		return false;
+	});
 }
