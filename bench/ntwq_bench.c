@@ -66,6 +66,7 @@
 #include <ntwq/ndis.h>
 #include <ntwq/wdf.h>
 #include "../module/lib/rt_stats.h"
+#include "../module/bridge/compat.h"
 
 MODULE_IMPORT_NS(NTWQ_INTERNAL);
 
