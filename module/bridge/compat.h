@@ -22,10 +22,14 @@
 
 #include <linux/completion.h>
 #include <linux/kthread.h>
+#include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/preempt.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
 #include <linux/timer.h>
 #include <linux/version.h>
+#include <linux/workqueue.h>
 
 /* ---- modules and symbol namespaces ------------------------------------- */
 
@@ -73,9 +77,63 @@ static inline void ntwq_compat_module_text(struct module *mod, unsigned long *ba
 #define in_hardirq() in_irq()
 #endif
 
+/* 5.14: task_is_running() (before, callers read task->state). */
+#ifndef task_is_running
+#define task_is_running(task) (READ_ONCE((task)->state) == TASK_RUNNING)
+#endif
+
 /* 5.17: kthread_complete_and_exit() (complete_and_exit() before). */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(5, 17, 0)
 #define kthread_complete_and_exit(comp, code) complete_and_exit(comp, code)
+#endif
+
+/* ---- workqueues ------------------------------------------------------------ */
+
+/*
+ * __INIT_WORK_KEY(): a work item initialised in the caller's lockdep class.
+ * 6.1 has it; 5.10 has only __INIT_WORK(), whose class is a static key of
+ * its own call site.  The same steps, with the key given.
+ */
+#ifndef __INIT_WORK_KEY
+#ifdef CONFIG_LOCKDEP
+#define __INIT_WORK_KEY(_work, _func, _onstack, _key)				\
+	do {									\
+		__init_work((_work), (_onstack));				\
+		(_work)->data = (atomic_long_t)WORK_DATA_INIT();		\
+		lockdep_init_map(&(_work)->lockdep_map, "(work_completion)"#_work, \
+				 (_key), 0);					\
+		INIT_LIST_HEAD(&(_work)->entry);				\
+		(_work)->func = (_func);					\
+	} while (0)
+#else
+#define __INIT_WORK_KEY(_work, _func, _onstack, _key)				\
+	do {									\
+		(void)(_key);							\
+		__init_work((_work), (_onstack));				\
+		(_work)->data = (atomic_long_t)WORK_DATA_INIT();		\
+		INIT_LIST_HEAD(&(_work)->entry);				\
+		(_work)->func = (_func);					\
+	} while (0)
+#endif
+#endif
+
+/*
+ * kthread_create_on_cpu(): 5.10 declares it but does not export it to
+ * modules (6.1 does).  There, kthread_create() and kthread_bind() make the
+ * same bound thread, named with the CPU as namefmt's one argument.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+static inline struct task_struct *
+ntwq_compat_kthread_create_on_cpu(int (*threadfn)(void *data), void *data,
+				  unsigned int cpu, const char *namefmt)
+{
+	struct task_struct *t = kthread_create(threadfn, data, namefmt, cpu);
+
+	if (!IS_ERR(t))
+		kthread_bind(t, cpu);
+	return t;
+}
+#define kthread_create_on_cpu ntwq_compat_kthread_create_on_cpu
 #endif
 
 /* ---- timers ---------------------------------------------------------------- */
@@ -93,6 +151,27 @@ static inline void ntwq_compat_module_text(struct module *mod, unsigned long *ba
  */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 15, 0)
 #define timer_destroy_on_stack(timer) destroy_timer_on_stack(timer)
+#endif
+
+/* ---- memory ----------------------------------------------------------------- */
+
+/*
+ * 6.1: kmalloc_size_roundup(), the size kmalloc(size) really takes.  Before,
+ * the same from the kmalloc size classes of x86-64 (kmalloc_index(): 8-byte
+ * minimum, powers of two plus 96 and 192); the benchmark's memory rows are
+ * its only user.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+static inline size_t kmalloc_size_roundup(size_t size)
+{
+	if (size <= 8)
+		return 8;
+	if (size > 64 && size <= 96)
+		return 96;
+	if (size > 128 && size <= 192)
+		return 192;
+	return roundup_pow_of_two(size);
+}
 #endif
 
 /* ---- trace events ------------------------------------------------------------ */

@@ -4,6 +4,7 @@
 #include <linux/sched/task_stack.h>
 #include <linux/workqueue.h>
 #include "bridge.h"
+#include "compat.h"	/* __INIT_WORK_KEY() */
 
 /**
  * ntwq_alloc_workqueue - alloc_workqueue() with a fixed name.
