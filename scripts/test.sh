@@ -53,7 +53,7 @@ for kid in "${kernels[@]}"; do
 		echo "fail cannot provide the $kid kernel" >"$dir/build.status"
 		continue
 	fi
-	PKGVER=
+	PKGVER= SRC=
 	eval "$info"
 	# The range's ends say which source package they were built from (the
 	# newest is whatever unstable has now).
@@ -62,6 +62,8 @@ for kid in "${kernels[@]}"; do
 	kver[$kid]=$KVER
 	if [ "$kid" = debug ] || [ "$kid" = kcsan ]; then
 		kunit_py="$(dirname "$KDIR")/linux-source-6.12/tools/testing/kunit/kunit.py"
+	elif [ -z "$kunit_py" ] && [ "$kid" = newest ]; then
+		kunit_py="$SRC/tools/testing/kunit/kunit.py"
 	fi
 	if "$NTWQ_ROOT/scripts/build.sh" "$kid" "$KDIR"; then
 		echo ok >"$dir/build.status"
