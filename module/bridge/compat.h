@@ -90,6 +90,15 @@ static inline void ntwq_compat_module_text(struct module *mod, unsigned long *ba
 /* ---- workqueues ------------------------------------------------------------ */
 
 /*
+ * 6.17: WQ_PERCPU names a per-CPU workqueue, which is to stop being the
+ * default; 7.x warns at alloc_workqueue() when a workqueue has neither it
+ * nor WQ_UNBOUND.  Before 6.17 a workqueue without WQ_UNBOUND is per-CPU.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 17, 0)
+#define WQ_PERCPU 0
+#endif
+
+/*
  * __INIT_WORK_KEY(): a work item initialised in the caller's lockdep class.
  * 6.1 has it; 5.10 has only __INIT_WORK(), whose class is a static key of
  * its own call site.  The same steps, with the key given.
