@@ -4,7 +4,7 @@
 #                        kernel's build tree, else the newest installed headers)
 #   make KDIR=<path>     build against any kernel build tree
 #   make run             boot stock Debian 6.12 in QEMU, load ntwq and the sample
-#   make test            build for three kernels, run every test in QEMU
+#   make test            build for six kernels (5.10 to the newest), run every test in QEMU
 #   make bench           benchmark against native queue_work() (stock 6.12,
 #                        -smp 2 and 4); results under results/
 #   make lockstat        lock contention per ntwq lock at -smp 8 (debug kernel

@@ -66,6 +66,7 @@
 #include <ntwq/ndis.h>
 #include <ntwq/wdf.h>
 #include "../module/lib/rt_stats.h"
+#include "../module/bridge/compat.h"
 
 MODULE_IMPORT_NS(NTWQ_INTERNAL);
 
@@ -241,12 +242,12 @@ static int native_setup_flags(struct bench *b, unsigned int flags, const char *n
 
 static int native_bound_setup(struct bench *b)
 {
-	return native_setup_flags(b, 0, "bench_bound");
+	return native_setup_flags(b, WQ_PERCPU, "bench_bound");
 }
 
 static int native_mapped_setup(struct bench *b)
 {
-	return native_setup_flags(b, WQ_MEM_RECLAIM, "bench_mapped");
+	return native_setup_flags(b, WQ_PERCPU | WQ_MEM_RECLAIM, "bench_mapped");
 }
 
 static void native_queue(struct bench *b, unsigned int i)

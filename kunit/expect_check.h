@@ -9,6 +9,7 @@
 #define _NTWQ_KUNIT_EXPECT_CHECK_H
 
 #include <kunit/test.h>
+#include "../module/bridge/compat.h"
 #include "../module/selftest/expect.h"
 #include "../module/selftest/scenario.h"
 

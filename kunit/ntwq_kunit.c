@@ -217,7 +217,7 @@ struct irql_probe {
 
 static void irql_probe_timer(struct timer_list *t)
 {
-	struct irql_probe *p = from_timer(p, t, timer);
+	struct irql_probe *p = timer_container_of(p, t, timer);
 
 	p->irql = KeGetCurrentIrql();
 	complete(&p->done);
@@ -234,7 +234,7 @@ static void ke_get_current_irql_softirq_is_dispatch(struct kunit *test)
 	timer_setup(&p->timer, irql_probe_timer, 0);
 	mod_timer(&p->timer, jiffies + 1);
 	KUNIT_EXPECT_GT(test, wait_for_completion_timeout(&p->done, 10 * HZ), 0UL);
-	del_timer_sync(&p->timer);
+	timer_delete_sync(&p->timer);
 	KUNIT_EXPECT_EQ(test, p->irql, (KIRQL)DISPATCH_LEVEL);
 }
 
@@ -348,7 +348,7 @@ static const void *expectation_params(const void *prev, char *desc, const char *
 	return NULL;
 }
 
-static const void *io_params(const void *prev, char *desc)
+static NTWQ_KUNIT_PARAMS(io_params)
 {
 	return expectation_params(prev, desc, "io.");
 }
@@ -362,12 +362,12 @@ static void scenario_observes_expected_values(struct kunit *test)
 	ntwq_kunit_check_expect(test, test->param_value, ntwq_scn_run);
 }
 
-static const void *ex_params(const void *prev, char *desc)
+static NTWQ_KUNIT_PARAMS(ex_params)
 {
 	return expectation_params(prev, desc, "ex.");
 }
 
-static const void *wdf_params(const void *prev, char *desc)
+static NTWQ_KUNIT_PARAMS(wdf_params)
 {
 	return expectation_params(prev, desc, "wdf.");
 }
@@ -465,7 +465,7 @@ static struct kunit_suite ntwq_wdf_suite = {
 
 /* ---- ntwq_verifier: verifier mode's checks ---- */
 
-static const void *vrf_params(const void *prev, char *desc)
+static NTWQ_KUNIT_PARAMS(vrf_params)
 {
 	return expectation_params(prev, desc, "vrf.");
 }

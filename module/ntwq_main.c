@@ -15,6 +15,7 @@
 #include "selftest/runtime.h"
 #include "selftest/scenario.h"
 #include "lib/rt_stats.h"
+#include "bridge/compat.h"
 
 /* Verifier mode (core/verifier.h); also switched at run time in debugfs. */
 bool ntwq_verifier;

@@ -39,7 +39,8 @@ cxx_flags = -Wp,-MMD,$(depfile) $(NOSTDINC_FLAGS) \
 	$(cxx-dialect-flags) $(cxx-kasan-flags)
 
 quiet_cmd_cxx_o_cpp = CXX $(quiet_modtag) $@
-      cmd_cxx_o_cpp = $(NTWQ_CXX) $(cxx_flags) -c -o $@ $< $(cmd_objtool)
+      cmd_cxx_o_cpp = $(NTWQ_CXX) $(cxx_flags) -c -o $@ $< \
+			$(if $(ntwq-objtool-inline),$(cmd_objtool))
 
 # Constructors never run in a module and C++ runtime symbols do not exist in
 # the kernel: refuse objects that would need either.
@@ -50,6 +51,7 @@ quiet_cmd_cxx_check = CXXCHK  $@
 define rule_cxx_o_cpp
 	$(call cmd_and_fixdep,cxx_o_cpp)
 	$(call cmd,cxx_check)
+	$(if $(ntwq-objtool-inline),,$(call cmd,objtool))
 	$(call cmd,gen_objtooldep)
 	$(call cmd,record_mcount)
 endef

@@ -7,15 +7,18 @@
 # (scripts/report.py: no ntwq diagnostic, no kernel-log report, no empty
 # field), and fail if it is not clean.
 #
-#   scripts/run.sh --boot
+#   scripts/run.sh --boot [KID]
 #	what `make test` runs: the same guest part (scripts/guest-init.sh,
-#	ntwqmode=run) on build/stock-6.12 as scripts/test.sh left it (built,
-#	its initramfs made), without echo; the log goes to
-#	build/stock-6.12/run/ for scripts/report.py (reported as stock-6.12-run).
+#	ntwqmode=run) on build/KID (default stock-6.12; make test also boots
+#	the newest kernel) as scripts/test.sh left it (built, its initramfs
+#	made), without echo; the log goes to build/KID/run/ for
+#	scripts/report.py (reported as KID-run).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-dir="$NTWQ_BUILD/stock-6.12"
+kid=stock-6.12
+[ "${1:-}" != --boot ] || kid=${2:-stock-6.12}
+dir="$NTWQ_BUILD/$kid"
 out="$dir/run"
 
 # The demo's command line: make run and make test boot the same.  No
@@ -30,9 +33,9 @@ demo_boot() { # demo_boot IMAGE INITRD
 	echo "$rc" >"$out/vm.rc"
 }
 
-eval "$("$NTWQ_ROOT/scripts/kernels.sh" stock-6.12)"
+eval "$("$NTWQ_ROOT/scripts/kernels.sh" "$kid")"
 if [ "${1:-}" = --boot ]; then
-	say "booting stock-6.12 ($KVER) for make run's demo"
+	say "booting $kid ($KVER) for make run's demo"
 	demo_boot "$IMAGE" "$dir/initramfs.cpio.gz"
 	exit 0
 fi

@@ -10,7 +10,11 @@
 # a separate external module against the installed headers and Module.symvers
 # alone, does the same with `make install`'s files (staged with DESTDIR), and
 # purges the package, which must leave nothing under /usr/src, /var/lib/dkms
-# and /lib/modules/*/updates.  Modules are only built, never loaded.
+# and /lib/modules/*/updates.  It also has DKMS build (not install) ntwq for
+# the range's ends, the 5.10 and newest kernels make test builds from
+# Debian's sources (their build trees, --kernelsourcedir), and checks that
+# dkms.conf's kernel range admits what is tested and nothing older than
+# 5.10.  Modules are only built, never loaded.
 #
 # Prints one "ok NAME" / "fail NAME -- why" line per check, also appended to
 # RESULTS if given (scripts/report.py counts them); exit status 1 on failure.
@@ -132,6 +136,42 @@ for kver in "${kvers[@]}"; do
 	check "deb: DKMS keeps $kver's Module.symvers" "no IoQueueWorkItem in $symvers" \
 		grep -q $'\tIoQueueWorkItem\t' "$symvers"
 done
+
+# ---- the range's ends: DKMS builds for the 5.10 and newest build trees ----
+# Neither has a headers package: DKMS is pointed at the tree make test built
+# (scripts/kernels.sh; built there first when not cached), builds, and the
+# module must carry that kernel's vermagic.  Build only: nothing is
+# installed into /lib/modules for a kernel this machine does not have.
+for kid in stock-5.10 newest; do
+	if ! info=$("$NTWQ_ROOT/scripts/kernels.sh" "$kid" 2>>"$work/kernels.log"); then
+		result fail "deb: DKMS builds ntwq for the $kid build tree" "scripts/kernels.sh $kid failed"
+		continue
+	fi
+	kv=$(sed -n 's/^KVER=//p' <<<"$info")
+	kd=$(sed -n 's/^KDIR=//p' <<<"$info")
+	as_root dkms build -m ntwq -v "$version" -k "$kv" --kernelsourcedir "$kd" \
+		>"$work/dkms-$kv.log" 2>&1
+	ko=$(ls /var/lib/dkms/ntwq/"$version"/"$kv"/x86_64/module/ntwq.ko* 2>/dev/null | head -1)
+	magic=$([ -n "$ko" ] && modinfo -F vermagic "$ko" | cut -d' ' -f1)
+	check "deb: DKMS builds ntwq for the $kid build tree ($kv)" \
+		"${ko:+vermagic '$magic'; }see $work/dkms-$kv.log" test "$magic" = "$kv"
+done
+
+# dkms.conf's range: BUILD_EXCLUSIVE_KERNEL_MIN for DKMS 3.1 and later, the
+# same range as a regular expression for bookworm's DKMS 3.0, which does
+# not know the minimum.  Every tested kernel is in, older ones are out.
+range_problems=()
+range_min=$(sed -n 's/^BUILD_EXCLUSIVE_KERNEL_MIN="\(.*\)"$/\1/p' "$src/dkms.conf")
+range_re=$(sed -n 's/^BUILD_EXCLUSIVE_KERNEL="\(.*\)"$/\1/p' "$src/dkms.conf")
+[ "$range_min" = 5.10 ] || range_problems+=("BUILD_EXCLUSIVE_KERNEL_MIN '$range_min'")
+for kv in "${kvers[@]}" 5.10.223 7.2.13 10.0.1; do
+	[[ $kv =~ $range_re ]] || range_problems+=("$kv left out")
+done
+for kv in 5.4.0-1-amd64 5.9.16 4.19.0-27-amd64; do
+	[[ ! $kv =~ $range_re ]] || range_problems+=("$kv let in")
+done
+check "deb: dkms.conf admits kernels from 5.10 on (BUILD_EXCLUSIVE_KERNEL_MIN and, for DKMS 3.0, BUILD_EXCLUSIVE_KERNEL)" \
+	"${range_problems[*]:-}" test ${#range_problems[@]} -eq 0
 
 # ---- a driver built against the installed files alone ----
 # build_external TAG NAME KVER INCLUDE SYMVERS: build samples/sample_wdm.c as an

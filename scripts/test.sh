@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # test.sh - what `make test` runs.
 #
-# Installs what is missing from Debian's archive, provides the four kernels
-# (stock 6.1, stock 6.12, and two 6.12 kernels built from linux-source-6.12:
-# debug, with KASAN, lockdep and kmemleak, and kcsan, with KCSAN), builds
-# every module for each with zero warnings, boots each kernel in QEMU with a
-# test initramfs, runs the KUnit suites (built kernels) and userspace-test
-# (every kernel), make run's demo (scripts/run.sh --boot: stock 6.12) and a
-# short stress pass (scripts/stress.sh: debug, kcsan and stock 6.12), and
-# reports.  The last line is "N passed, N failed"; the exit status is
+# Installs what is missing from Debian's archive, provides the six kernels
+# (the supported range's ends, 5.10 from bullseye's linux-source-5.10 and
+# the newest linux-source-* in unstable, each built with configs/base.config;
+# stock 6.1 and stock 6.12; and two 6.12 kernels built from
+# linux-source-6.12: debug, with KASAN, lockdep and kmemleak, and kcsan,
+# with KCSAN), builds every module for each with zero warnings, boots each
+# kernel in QEMU with a test initramfs, runs the KUnit suites (built kernels
+# from 5.13 on) and userspace-test (every kernel), make run's demo with the
+# NDIS sample (scripts/run.sh --boot: stock 6.12 and the newest) and a short
+# stress pass (scripts/stress.sh: debug, kcsan and stock 6.12), and reports.  The last line is "N passed, N failed"; the exit status is
 # non-zero on any failure, timeout or kernel-log report.
 #
-# NTWQ_KERNELS="stock-6.1 stock-6.12 debug kcsan" picks kernels; NTWQ_ACCEL=tcg|kvm
+# NTWQ_KERNELS="stock-5.10 stock-6.1 stock-6.12 newest debug kcsan" picks kernels; NTWQ_ACCEL=tcg|kvm
 # skips the KVM probe.  NTWQ_TEST_CMDLINE adds to each test VM's kernel
 # command line (a NAME=value there reaches userspace-test's environment:
 # NTWQ_LOAD_SWEEP_STRIDE=1 sweeps every fault point of loading ntwq) and
@@ -19,7 +21,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-kernels=(${NTWQ_KERNELS:-stock-6.1 stock-6.12 debug kcsan})
+kernels=(${NTWQ_KERNELS:-stock-5.10 stock-6.1 stock-6.12 newest debug kcsan})
 need_pkgs "${NTWQ_HOST_PKGS[@]}"
 make -s -C "$NTWQ_ROOT" userspace-test || die "userspace-test does not build"
 
@@ -51,11 +53,17 @@ for kid in "${kernels[@]}"; do
 		echo "fail cannot provide the $kid kernel" >"$dir/build.status"
 		continue
 	fi
+	PKGVER= SRC=
 	eval "$info"
+	# The range's ends say which source package they were built from (the
+	# newest is whatever unstable has now).
+	[ -z "$PKGVER" ] || say "$kid: ${SRC##*/} $PKGVER, kernel $KVER"
 	image[$kid]=$IMAGE
 	kver[$kid]=$KVER
 	if [ "$kid" = debug ] || [ "$kid" = kcsan ]; then
 		kunit_py="$(dirname "$KDIR")/linux-source-6.12/tools/testing/kunit/kunit.py"
+	elif [ -z "$kunit_py" ] && [ "$kid" = newest ]; then
+		kunit_py="$SRC/tools/testing/kunit/kunit.py"
 	fi
 	if "$NTWQ_ROOT/scripts/build.sh" "$kid" "$KDIR"; then
 		echo ok >"$dir/build.status"
@@ -78,7 +86,10 @@ for kid in "${kernels[@]}"; do
 	debug) limit=1200 extra="" ;;
 	# Data races need CPUs racing: four of them.
 	kcsan) limit=1200 extra="" smp=4 ;;
-	# Stock kernels have no KASAN; slab poisoning still catches use-after-free.
+	# The newest runs the KUnit suites too, without KASAN's slowness.
+	newest) limit=600 extra="slub_debug=FZP" ;;
+	# Stock kernels (and 5.10, built with SLUB_DEBUG) have no KASAN; slab
+	# poisoning still catches use-after-free.
 	*) limit=300 extra="slub_debug=FZP" ;;
 	esac
 	extra+=" ${NTWQ_TEST_CMDLINE:-}"
@@ -89,14 +100,16 @@ for kid in "${kernels[@]}"; do
 	echo $? >"$dir/vm.rc"
 done
 
-# make run's demo, judged (scripts/run.sh --boot: the same guest part on
-# stock 6.12, about 20 s): its own lines in the report, as stock-6.12-run.
+# make run's demo, judged (scripts/run.sh --boot: the same guest part, the
+# NDIS sample miniport included, about 20 s), on stock 6.12 and the newest:
+# its own lines in the report, as stock-6.12-run and newest-run.
 run_args=()
-if [[ " ${kernels[*]} " == *" stock-6.12 "* ]] &&
-	[ "$(cat "$NTWQ_BUILD/stock-6.12/build.status")" = ok ]; then
-	NTWQ_ACCEL=$accel "$NTWQ_ROOT/scripts/run.sh" --boot
-	run_args+=("stock-6.12-run:$NTWQ_BUILD/stock-6.12/run")
-fi
+for kid in stock-6.12 newest; do
+	[[ " ${kernels[*]} " == *" $kid "* ]] || continue
+	[ "$(cat "$NTWQ_BUILD/$kid/build.status")" = ok ] || continue
+	NTWQ_ACCEL=$accel "$NTWQ_ROOT/scripts/run.sh" --boot "$kid"
+	run_args+=("$kid-run:$NTWQ_BUILD/$kid/run")
+done
 
 # The short stress pass (scripts/stress.sh --short): its own boot at -smp 4
 # and its own lines in the report, on the debug and kcsan kernels and stock 6.12.

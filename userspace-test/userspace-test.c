@@ -1020,8 +1020,13 @@ static void trace_events_follow_one_item(void)
 	CHECK(q < s && s < e, "out of order: queue %d, start %d, end %d:\n%s", q, s, e, buf);
 	CHECK(!strcmp(ev[q].item, ev[s].item) && !strcmp(ev[s].item, ev[e].item),
 	      "items differ: %s %s %s", ev[q].item, ev[s].item, ev[e].item);
-	CHECK(strlen(ev[q].item) > 0 && strstr(ev[q].item, "ffff") != ev[q].item,
-	      "item '%s' empty or not hashed", ev[q].item);
+	CHECK(strlen(ev[q].item) > 0, "item empty");
+	/*
+	 * Trace output hashes %p where tracefs has options/hash-ptr (6.1 and
+	 * later); 5.10 prints every event's pointers raw, the kernel's own too.
+	 */
+	if (exists(TRACEFS "/options/hash-ptr"))
+		CHECK(strstr(ev[q].item, "ffff") != ev[q].item, "item '%s' not hashed", ev[q].item);
 	for (int i = 0; i < 3; i++) {
 		const struct trace_event *x = &ev[i == 0 ? q : i == 1 ? s : e];
 

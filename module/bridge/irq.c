@@ -7,6 +7,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include "bridge.h"
+#include "compat.h"	/* in_hardirq() */
 
 /**
  * ntwq_irqs_disabled - irqs_disabled().

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* module.c - bridge to module references and addresses. */
 #include <linux/module.h>
-#include <linux/version.h>
 #include "bridge.h"
+#include "compat.h"
 
 /**
  * ntwq_module_get - __module_get(): pin a module the caller knows is live.
@@ -60,13 +60,7 @@ void ntwq_module_core_text(struct module *mod, unsigned long *base, unsigned lon
 	*size = 0;
 	if (!mod)
 		return;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-	*base = (unsigned long)mod->mem[MOD_TEXT].base;
-	*size = mod->mem[MOD_TEXT].size;
-#else
-	*base = (unsigned long)mod->core_layout.base;
-	*size = mod->core_layout.text_size;
-#endif
+	ntwq_compat_module_text(mod, base, size);
 }
 
 /**
@@ -83,15 +77,12 @@ void ntwq_module_core_text(struct module *mod, unsigned long *base, unsigned lon
  */
 bool ntwq_within_module_text(const void *addr, struct module *mod)
 {
-	unsigned long a = (unsigned long)addr;
+	unsigned long base, size;
 
 	if (!mod)
 		return false;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-	return within_module_mem_type(a, mod, MOD_TEXT);
-#else
-	return a - (unsigned long)mod->core_layout.base < mod->core_layout.text_size;
-#endif
+	ntwq_compat_module_text(mod, &base, &size);
+	return (unsigned long)addr - base < size;
 }
 
 /*

@@ -20,15 +20,8 @@
 #define _NTWQ_TRACE_H
 
 #include <linux/tracepoint.h>
-#include <linux/version.h>
 #include "bridge.h"
-
-/* __assign_str() lost its source argument in 6.10 (__string() keeps it). */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
-#define ntwq_assign_str(dst, src) __assign_str(dst)
-#else
-#define ntwq_assign_str(dst, src) __assign_str(dst, src)
-#endif
+#include "compat.h"	/* ntwq_assign_str() */
 
 /* WORK_QUEUE_TYPE; CustomPriorityWorkQueue + priority shows as a number. */
 #define ntwq_show_queue_type(type)					\

@@ -2,13 +2,10 @@
 /* stack.c - bridge to task references and another task's stack trace. */
 #include <linux/sched.h>
 #include <linux/sched/task.h>
-#include <linux/version.h>
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 #include <linux/stacktrace.h>
-#else
 #include <asm/unwind.h>
-#endif
 #include "bridge.h"
+#include "compat.h"
 
 /**
  * ntwq_task_get - get_task_struct().
@@ -49,7 +46,7 @@ void ntwq_task_put(const void *task)
 unsigned int ntwq_task_stack(const void *task, unsigned long *entries, unsigned int max)
 {
 	struct task_struct *t = (struct task_struct *)task;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#if NTWQ_HAVE_STACK_TRACE_SAVE_TSK
 	return stack_trace_save_tsk(t, entries, max, 0);
 #else
 	struct unwind_state state;

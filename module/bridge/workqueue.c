@@ -4,11 +4,14 @@
 #include <linux/sched/task_stack.h>
 #include <linux/workqueue.h>
 #include "bridge.h"
+#include "compat.h"	/* __INIT_WORK_KEY(), WQ_PERCPU */
 
 /**
  * ntwq_alloc_workqueue - alloc_workqueue() with a fixed name.
  * @name: the workqueue's name (copied by the kernel).
- * @flags: WQ_* flags (NTWQ_WQ_* in ntwq_layout.h).
+ * @flags: WQ_* flags (NTWQ_WQ_* in ntwq_layout.h); without WQ_UNBOUND the
+ *         workqueue is per-CPU, said explicitly (WQ_PERCPU) where the
+ *         kernel asks for it.
  * @max_active: max in-flight items per CPU (per node if unbound); 0: default.
  *
  * Context: process context.
@@ -17,6 +20,8 @@
 struct workqueue_struct *ntwq_alloc_workqueue(const char *name,
 					      unsigned int flags, int max_active)
 {
+	if (!(flags & WQ_UNBOUND))
+		flags |= WQ_PERCPU;
 	return alloc_workqueue("%s", flags, max_active, name);
 }
 

@@ -10,6 +10,7 @@
 #include <linux/jiffies.h>
 #include <ntwq/wdm.h>
 #include "../core/internal.h"
+#include "../bridge/compat.h"
 #include "scenario.h"
 
 /* Every wait of a scenario is bounded by this. */

@@ -280,7 +280,7 @@ struct ex_irq_queuer {
 
 static void ex_queuer_timer(struct timer_list *t)
 {
-	struct ex_irq_queuer *q = from_timer(q, t, timer);
+	struct ex_irq_queuer *q = timer_container_of(q, t, timer);
 
 	q->queue_irql = KeGetCurrentIrql();
 	ExQueueWorkItem(&q->c->item, NormalWorkQueue);
@@ -317,7 +317,7 @@ static int ex_from_irq(bool hard, struct ntwq_scn_result *r)
 	if (hard)
 		irq_work_sync(&q->work);
 	else
-		del_timer_sync(&q->timer);
+		timer_delete_sync(&q->timer);
 	ntwq_scn_put(r, "queue_irql", q->queue_irql);
 	kfree(q);
 	return ex_finish(&s, c, r);

@@ -246,7 +246,7 @@ struct irq_queuer {
 
 static void queuer_timer(struct timer_list *t)
 {
-	struct irq_queuer *q = from_timer(q, t, timer);
+	struct irq_queuer *q = timer_container_of(q, t, timer);
 
 	q->queue_irql = KeGetCurrentIrql();
 	q->queued_in_irq = !!in_serving_softirq();
@@ -289,7 +289,7 @@ static int scn_io_from_irq(bool hard, struct ntwq_scn_result *r)
 	if (hard)
 		irq_work_sync(&q->work);
 	else
-		del_timer_sync(&q->timer);
+		timer_delete_sync(&q->timer);
 	IoFreeWorkItem(q->item);
 	ntwq_scn_put(r, "queue_irql", q->queue_irql);
 	ntwq_scn_put(r, "queued_in_irq", q->queued_in_irq);

@@ -6,6 +6,7 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/string.h>
+#include "../bridge/compat.h"
 #include "scenario.h"
 #include "runtime.h"
 #include "scenarios.h"

@@ -494,7 +494,7 @@ struct go_timer {
 
 static void go_timer_fn(struct timer_list *t)
 {
-	struct go_timer *g = from_timer(g, t, timer);
+	struct go_timer *g = timer_container_of(g, t, timer);
 
 	complete(g->go);
 }
@@ -535,8 +535,8 @@ int ntwq_scn_wdf_delete_running(unsigned int arg, struct ntwq_scn_result *r)
 	ntwq_scn_put(r, "cleanup_after_callback",
 		     end_seq > 0 && ItemContext(wi)->cleanup_seq > end_seq);
 	WdfObjectDereference(wi);
-	del_timer_sync(&g.timer);
-	destroy_timer_on_stack(&g.timer);
+	timer_delete_sync(&g.timer);
+	timer_destroy_on_stack(&g.timer);
 	return wdf_finish(&w, r);
 }
 

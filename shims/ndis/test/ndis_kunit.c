@@ -12,7 +12,7 @@
 
 MODULE_IMPORT_NS(NTWQ_INTERNAL);
 
-static const void *ndis_params(const void *prev, char *desc)
+static NTWQ_KUNIT_PARAMS(ndis_params)
 {
 	const struct ntwq_expect *e = prev ? (const struct ntwq_expect *)prev + 1
 					   : ntwq_ndis_expectations;

@@ -17,6 +17,7 @@
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 #include <ntwq/ndis.h>
+#include "bridge/compat.h"
 #include "core/internal.h"
 #include "lib/rt_stats.h"
 #include "selftest/common.h"
@@ -235,7 +236,7 @@ struct timer_queue {
 
 static void timer_queue_fn(struct timer_list *t)
 {
-	struct timer_queue *tq = from_timer(tq, t, timer);
+	struct timer_queue *tq = timer_container_of(tq, t, timer);
 
 	tq->irql = KeGetCurrentIrql();
 	NdisQueueIoWorkItem(tq->item, ndis_probe_routine, tq->p);
@@ -260,7 +261,7 @@ NTWQ_SCN(ntwq_scn_ndis_io_from_timer)
 	timer_setup(&tq->timer, timer_queue_fn, 0);
 	mod_timer(&tq->timer, jiffies + 1);
 	ntwq_scn_put(r, "completed", probe_wait(n.s.p, &n.s.p->done));
-	del_timer_sync(&tq->timer);
+	timer_delete_sync(&tq->timer);
 	ntwq_scn_put(r, "queue_irql", tq->irql);
 	NdisFreeIoWorkItem(tq->item);
 	kfree(tq);
