@@ -12,6 +12,18 @@ mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 
 mode=$(sed -n 's/.*ntwqmode=\([a-z]*\).*/\1/p' /proc/cmdline)
+# Tests, stress and benchmark toggle trace events many times.  With
+# record-cmd on (the default), enabling the first event and disabling the
+# last also registers and unregisters the scheduler's sched_switch and
+# sched_wakeup probes for the command-line cache, which patches static
+# branches in __schedule() and ttwu_do_activate() while every CPU runs
+# them; under QEMU TCG stock 6.12 twice took "Oops: int3" at those sites
+# (the text patch's breakpoint hit after it was removed; 2 of about 10
+# boots on 2026-12-03).  The tests read no command names, so they leave the
+# scheduler alone; make run keeps the default, to show them.
+if [ "$mode" != run ] && [ -w /sys/kernel/tracing/options/record-cmd ]; then
+	echo 0 >/sys/kernel/tracing/options/record-cmd
+fi
 dbg=/sys/kernel/debug
 fail() { echo "NTWQ-FAIL $*"; }
 
