@@ -315,16 +315,15 @@ bool WorkItem::Retire(const char *api_name) noexcept
 	WorkState from = state.LoadAcquire();
 
 	for (;;) {
-		const void *queued_routine = routine;
-
 		if (from == WorkState::Queued) {
 			/* Under the FIFO's lock: unlinked, or taken by a dispatcher meanwhile. */
 			if (!Engine::CancelQueued(this)) {
 				from = state.LoadAcquire();
 				continue;
 			}
+			/* Unlinked while Queued: the queuer's fields are ours to read. */
 			magic.StoreRelease(kWorkItemDead);
-			Verifier::Report(NTWQ_DIAG_FREE_QUEUED, api_name, queued_routine,
+			Verifier::Report(NTWQ_DIAG_FREE_QUEUED, api_name, routine,
 					 driver->Name(), "work item freed while queued; cancelled");
 			WorkPin ticket = Move(pin);
 			if (record.listed)
@@ -338,11 +337,12 @@ bool WorkItem::Retire(const char *api_name) noexcept
 			return false; /* retired already: reported */
 	}
 	magic.StoreRelease(kWorkItemDead);
-	if (from == WorkState::Claimed)
-		Verifier::Report(NTWQ_DIAG_FREE_QUEUED, api_name, routine, driver->Name(),
-				 "work item freed while being queued; not queued");
-	/* Claimed: the queuer drops its own pin.  Idle: a run may be going on;
-	 * it holds its own pin and never reads the item. */
+	/*
+	 * Claimed: the queuer is still writing the routine and its pin; its
+	 * publish fails on Retired, and it reports the misuse (naming the
+	 * routine) and drops its own pin.  Idle: a run may be going on; it
+	 * holds its own pin and never reads the item.
+	 */
 	return true;
 }
 
