@@ -29,7 +29,6 @@ struct kref;
 struct lock_class_key;
 struct module;
 struct mutex;
-struct percpu_ref;
 struct seq_file;
 struct spinlock;
 struct work_struct;
@@ -54,6 +53,7 @@ void ntwq_spin_lock_init(struct spinlock *lock, const char *name,
 void ntwq_spin_lock(struct spinlock *lock);
 void ntwq_spin_unlock(struct spinlock *lock);
 unsigned long ntwq_spin_lock_irqsave(struct spinlock *lock);
+void *ntwq_spin_lock_irqsave_local(void *base, size_t stride, unsigned long *flags);
 void ntwq_spin_unlock_irqrestore(struct spinlock *lock, unsigned long flags);
 bool ntwq_spin_is_locked(struct spinlock *lock);
 void ntwq_lockdep_assert_held(struct spinlock *lock);
@@ -129,12 +129,11 @@ unsigned long long ntwq_percpu_max(void *base, size_t index);
 unsigned int ntwq_nr_cpu_ids(void);
 unsigned int ntwq_cpu_hint(void);
 
-/* percpu_ref.c */
-int ntwq_percpu_ref_init(struct percpu_ref *ref, void (*release)(struct percpu_ref *ref));
-bool ntwq_percpu_ref_tryget_live(struct percpu_ref *ref);
-void ntwq_percpu_ref_put(struct percpu_ref *ref);
-void ntwq_percpu_ref_kill(struct percpu_ref *ref);
-void ntwq_percpu_ref_exit(struct percpu_ref *ref);
+/* count.c */
+bool ntwq_count_tryget(void *count, const unsigned int *closed);
+void ntwq_count_put(void *count, unsigned int *closed);
+void ntwq_count_wake(unsigned int *closed);
+void ntwq_count_close(void *count, unsigned int *closed);
 
 /* wait.c */
 bool ntwq_wait_var_zero_timeout(unsigned int *var, unsigned int timeout_ms);

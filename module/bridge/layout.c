@@ -34,7 +34,6 @@ void ntwq_layout(void)
 	LAYOUT(DELAYED_WORK, struct delayed_work);
 	LAYOUT(COMPLETION, struct completion);
 	LAYOUT(MUTEX, struct mutex);
-	LAYOUT(PERCPU_REF, struct percpu_ref);
 	BLANK();
 	DEFINE(NTWQ_GFP_KERNEL, (__force unsigned int)GFP_KERNEL);
 	DEFINE(NTWQ_GFP_ATOMIC, (__force unsigned int)GFP_ATOMIC);

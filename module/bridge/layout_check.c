@@ -29,7 +29,6 @@ CHECK_LAYOUT(WORK_STRUCT, struct work_struct);
 CHECK_LAYOUT(DELAYED_WORK, struct delayed_work);
 CHECK_LAYOUT(COMPLETION, struct completion);
 CHECK_LAYOUT(MUTEX, struct mutex);
-CHECK_LAYOUT(PERCPU_REF, struct percpu_ref);
 static_assert((__force unsigned int)GFP_KERNEL == NTWQ_GFP_KERNEL, "stale ntwq_layout.h");
 static_assert((__force unsigned int)GFP_ATOMIC == NTWQ_GFP_ATOMIC, "stale ntwq_layout.h");
 static_assert(WQ_HIGHPRI == NTWQ_WQ_HIGHPRI, "stale ntwq_layout.h");

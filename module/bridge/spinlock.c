@@ -62,6 +62,33 @@ unsigned long ntwq_spin_lock_irqsave(spinlock_t *lock) __acquires(lock)
 }
 
 /**
+ * ntwq_spin_lock_irqsave_local - interrupts off, then lock the calling
+ * CPU's element of a per-CPU array of structures that start with their lock.
+ * @base: the array (CPU 0's element).
+ * @stride: bytes from one CPU's element to the next; 0: always element 0.
+ * @flags: set to the saved interrupt state for ntwq_spin_unlock_irqrestore().
+ *
+ * One call where local_irq_save(), raw_smp_processor_id() and spin_lock()
+ * would be three from C++: the CPU is read with interrupts already off, so
+ * the element is this CPU's until the unlock.
+ *
+ * Context: any context.
+ * Return: the element, locked.
+ */
+void *ntwq_spin_lock_irqsave_local(void *base, size_t stride, unsigned long *flags)
+	__acquires(base)
+{
+	unsigned long saved;
+	char *element;
+
+	local_irq_save(saved);
+	element = (char *)base + stride * smp_processor_id();
+	spin_lock((spinlock_t *)element);
+	*flags = saved;
+	return element;
+}
+
+/**
  * ntwq_spin_unlock_irqrestore - spin_unlock_irqrestore().
  * @lock: the lock, held by the caller.
  * @flags: what ntwq_spin_lock_irqsave() returned.

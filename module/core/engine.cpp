@@ -109,10 +109,16 @@ template <class Fn> bool AnyFifo(Fn fn)
 	return false;
 }
 
-/* The FIFO a queue call of this CPU uses; interrupts are off. */
-EngineFifo *LocalFifo(u32 index)
+/*
+ * Interrupts off, then the FIFO of @index a queue call of this CPU uses
+ * (the one FIFO of an unbound type) locked: one call into the bridge.
+ */
+EngineFifo *LockLocalFifo(u32 index, unsigned long *flags)
 {
-	return FifoAt(Queues::Bound(index) ? ntwq_cpu_hint() : 0, index);
+	static_assert(__builtin_offsetof(EngineFifo, lock) == 0, "the lock comes first");
+	return static_cast<EngineFifo *>(ntwq_spin_lock_irqsave_local(
+		FifoAt(0, index), Queues::Bound(index) ? kQueueCount * sizeof(EngineFifo) : 0,
+		flags));
 }
 
 Bucket *BucketOf(const void *entry)
@@ -255,7 +261,7 @@ void LoadLocked(EngineFifo *f, PLIST_ENTRY entry, Run *run)
 		if (run->listed) {
 			run->running = item->record;
 			run->running.running = true;
-			run->running.since_ns = ntwq_ktime_get_ns();
+			run->running.since_ns = ntwq_ktime_get_coarse_ns();
 			run->running.task = ntwq_current_task();
 			run->running.reported = false;
 			Registry::Replace(&item->record, &run->running);
@@ -326,8 +332,12 @@ const void *TraceRoutine(const Run &run)
 	return run.io && run.api == Api::Wdf ? KmdfCallback(IoOf(run.entry)) : run.routine;
 }
 
-/* Runs an Io item's routine; the item is read only if it is a KMDF item (pinned). */
-void RunIo(Dispatcher *d, Run &run)
+/*
+ * Runs an Io item's routine; the item is read only if it is a KMDF item
+ * (pinned).  Releases the run's pin but for the driver's work count, and
+ * returns that driver: the caller drops the count with interrupts off.
+ */
+DriverBlock *RunIo(Dispatcher *d, Run &run)
 {
 	if (run.listed)
 		Verifier::Watch();
@@ -362,7 +372,7 @@ void RunIo(Dispatcher *d, Run &run)
 	Stats::Completed(run.api, run.queue);
 	if (trace::EndOn())
 		ntwq_trace_execute_end(TraceItem(run), TraceRoutine(run), trace::Family(run.api));
-	run.pin.Release(); /* the item may be freed here */
+	return run.pin.ReleaseKeepingCount(); /* the item may be freed here */
 }
 
 /* Runs an executive item's routine; its pin is released by the caller. */
@@ -425,8 +435,14 @@ extern "C" void EngineDispatch(work_struct *work)
 
 		Start(f, next);
 		if (run.io) {
-			RunIo(d, run);
+			DriverBlock *driver = RunIo(d, run);
+			unsigned int *closed;
+
+			/* The FIFO lock's interrupts-off section is the RCU
+			 * read-side section the count's put needs (count.c). */
 			flags = f->lock.LockIrqSave();
+			if (driver && driver->EndWorkIrqsOff(&closed))
+				ntwq_count_wake(closed);
 			continue;
 		}
 		RunEx(run);
@@ -529,35 +545,44 @@ void Engine::Exit() noexcept
 
 void Engine::PushEx(PWORK_QUEUE_ITEM item, PLIST_ENTRY blink, u32 index, Api api) noexcept
 {
-	unsigned long flags = ntwq_local_irq_save();
-	EngineFifo *f = LocalFifo(index);
+	unsigned long flags;
+	EngineFifo *f = LockLocalFifo(index, &flags);
 	Dispatcher *d;
 
-	f->lock.Lock();
 	/* The pin travels in List.Blink until a dispatcher takes the item. */
 	item->List.Blink = blink;
 	LinkLocked(f, &item->List);
 	Stats::Queued(api, index);
 	d = KickLocked(f);
-	f->lock.Unlock();
-	ntwq_local_irq_restore(flags);
+	f->lock.UnlockIrqRestore(flags);
 	Start(f, d);
 }
 
-bool Engine::PushIo(WorkItem *item, unsigned int queue_type) noexcept
+Engine::Pushed Engine::PushIo(WorkItem *item, unsigned int queue_type) noexcept
 {
-	unsigned long flags = ntwq_local_irq_save();
-	EngineFifo *f = LocalFifo(item->queue);
+	unsigned long flags;
+	EngineFifo *f = LockLocalFifo(item->queue, &flags);
+	DriverBlock *driver = item->driver;
 	Dispatcher *d = nullptr;
 	WorkState from = WorkState::Claimed;
-	bool published;
+	Pushed pushed = Pushed::DriverClosed;
 
-	f->lock.Lock();
+	/*
+	 * Interrupts off: an RCU read-side section, so the closed flag's
+	 * check and the count are one step for NtwqDeleteDriver's grace
+	 * period (bridge/count.c).  Under the FIFO lock nobody can take the
+	 * item before it is counted.
+	 */
+	if (__builtin_expect(driver->priv.work_closed.Load(), 0))
+		goto out;
 	__atomic_store_n(&item->fifo, f, __ATOMIC_RELAXED);
 	item->link.Blink = reinterpret_cast<PLIST_ENTRY>(kIoEntryTag);
 	/* A retire may have moved Claimed to Retired: then nothing is linked. */
-	published = item->state.CompareExchange(from, WorkState::Queued);
-	if (published) {
+	pushed = item->state.CompareExchange(from, WorkState::Queued) ? Pushed::Queued
+								      : Pushed::Retired;
+	if (pushed == Pushed::Queued) {
+		PerCpuInc(driver->priv.work_count, 0);
+		item->pin.Counted(driver);
 		/* Counted and traced before any dispatcher can take it. */
 		Stats::Queued(item->api, item->queue);
 		if (trace::QueueOn()) {
@@ -570,10 +595,10 @@ bool Engine::PushIo(WorkItem *item, unsigned int queue_type) noexcept
 		LinkLocked(f, &item->link);
 		d = KickLocked(f);
 	}
-	f->lock.Unlock();
-	ntwq_local_irq_restore(flags);
+out:
+	f->lock.UnlockIrqRestore(flags);
 	Start(f, d);
-	return published;
+	return pushed;
 }
 
 bool Engine::CancelQueued(WorkItem *item) noexcept

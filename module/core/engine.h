@@ -90,13 +90,18 @@ public:
 	 * @blink (its pin and family tag) in List.Blink.
 	 */
 	static void PushEx(PWORK_QUEUE_ITEM item, PLIST_ENTRY blink, u32 index, Api api) noexcept;
+	/* What PushIo() did with the item. */
+	enum class Pushed { Queued, Retired, DriverClosed };
 	/*
 	 * Publishes a Claimed Io item onto this CPU's FIFO of item->queue,
-	 * counting and tracing it (@queue_type, as the caller named it).
-	 * False if it was retired meanwhile (nothing linked; the pin is
-	 * still the item's: the caller takes it back).
+	 * adding the run to its driver's work count (then held by the item's
+	 * pin), counting and tracing it (@queue_type, as the caller named
+	 * it).  Retired: it was retired meanwhile; DriverClosed: its driver's
+	 * work count is closed (NtwqDeleteDriver).  Either way nothing is
+	 * linked or counted, and the pin is still the item's: the caller
+	 * takes it back.
 	 */
-	static bool PushIo(WorkItem *item, unsigned int queue_type) noexcept;
+	static Pushed PushIo(WorkItem *item, unsigned int queue_type) noexcept;
 	/*
 	 * A retire of an Io item found Queued: unlinks it from its FIFO (or a
 	 * dispatcher's handoff) and moves it to Retired, under the locks a

@@ -29,17 +29,9 @@ void DestroyDriver(ObjectHeader *h)
 {
 	DriverBlock *d = DriverBlock::From(h);
 
-	ntwq_percpu_ref_exit(d->priv.work.Get());
+	ntwq_free_percpu(d->priv.work_count);
 	g_live_drivers.Dec();
 	ntwq_rt_free(d);
-}
-
-/* The driver's last run ended after NtwqDeleteDriver killed its count. */
-void DriverDrained(percpu_ref *ref)
-{
-	auto *p = reinterpret_cast<DriverPriv *>(reinterpret_cast<char *>(ref) -
-						 __builtin_offsetof(DriverPriv, work));
-	ntwq_complete(p->drained.Get());
 }
 
 void DestroyDevice(ObjectHeader *h)
@@ -168,10 +160,10 @@ int DriverBlock::Create(module *owner, const char *name, DriverBlock **out) noex
 	p.lock.Init("ntwq_driver", g_driver_lock_class);
 	p.fx_objects.Init();
 	p.io_items.Init();
-	ntwq_init_completion(p.drained.Get());
 	ntwq_init_completion(p.deleted.Get());
 	p.state.Store(DriverState::Live);
-	if (ntwq_percpu_ref_init(p.work.Get(), DriverDrained)) {
+	p.work_count = ntwq_alloc_percpu_u64(1);
+	if (!p.work_count) {
 		ntwq_rt_free(d);
 		return -kENOMEM;
 	}
@@ -235,8 +227,7 @@ void DriverBlock::Delete(const char *api) noexcept
 	/* KMDF objects the driver left: deleted as KMDF does at unload. */
 	FxDeleteDriverObjects(this);
 	/* No new runs; wait for every pinned one to end. */
-	ntwq_percpu_ref_kill(priv.work.Get());
-	ntwq_wait_for_completion(priv.drained.Get());
+	ntwq_count_close(priv.work_count, priv.work_closed.Address());
 	/* Objects still referenced: they outlive the driver without its callbacks. */
 	FxOrphanDriverObjects(this);
 	/* Verifier mode: Io items the driver never freed (none can be queued now). */

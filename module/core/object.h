@@ -14,9 +14,11 @@
  * driver.  The last reference frees the object, from any context (kfree).
  *
  * Draining: a driver counts the runs pinned for it and its devices in a
- * percpu_ref (WorkPin takes and drops one count; no shared cache line per
- * queue call).  NtwqDeleteDriver first deletes the KMDF objects the driver
- * left, then kills the count (no new pin can be made) and waits for it to
+ * per-CPU count that can be closed (bridge/count.c: WorkPin takes and drops
+ * one; no shared cache line, no atomic, no RCU call per queue call; an Io
+ * queue call takes it and the dispatcher drops it inline, each inside its
+ * FIFO lock's interrupts-off section).  NtwqDeleteDriver first deletes the KMDF objects the driver
+ * left, then closes the count (no new pin can be made) and waits for it to
  * reach zero; after that no code of the driver's module runs for ntwq.
  *
  * A driver's state (DriverState, one table: kDriverTable in object.cpp):
@@ -48,6 +50,7 @@
 #include "lib/cxx.h"
 #include "lib/list.h"
 #include "lib/opaque.h"
+#include "lib/percpu.h"
 #include "lib/spinlock.h"
 #include "ntwq_layout.h"
 
@@ -98,9 +101,9 @@ struct DriverPriv {
 	ListNode fx_objects;          /* T: the driver's live KMDF objects */
 	ListNode fx_link;             /* T: on the KMDF list of live drivers (FxDriverCreated) */
 	ListNode io_items;            /* L: Io items allocated in verifier mode, not freed */
-	/* A: one count per pinned run, plus the registration's; killed at delete */
-	Opaque<percpu_ref, NTWQ_SIZEOF_PERCPU_REF, NTWQ_ALIGNOF_PERCPU_REF> work;
-	Opaque<completion, NTWQ_SIZEOF_COMPLETION, NTWQ_ALIGNOF_COMPLETION> drained; /* A */
+	/* I: the pinned runs, one signed per-CPU share (bridge/count.c) */
+	void *work_count;
+	Atomic<u32> work_closed;      /* A: NtwqDeleteDriver closed work_count */
 	/* A: completed (for all) when the state reaches Deleted */
 	Opaque<completion, NTWQ_SIZEOF_COMPLETION, NTWQ_ALIGNOF_COMPLETION> deleted;
 };
@@ -136,9 +139,26 @@ struct DriverBlock {
 	bool Live() const noexcept { return priv.state.LoadAcquire() == DriverState::Live; }
 
 	/* Counts one more pinned run (WorkPin only); false once delete began. */
-	bool TryBeginWork() noexcept { return ntwq_percpu_ref_tryget_live(priv.work.Get()); }
+	bool TryBeginWork() noexcept
+	{
+		return ntwq_count_tryget(priv.work_count, priv.work_closed.Address());
+	}
 	/* That run ended (WorkPin only). */
-	void EndWork() noexcept { ntwq_percpu_ref_put(priv.work.Get()); }
+	void EndWork() noexcept { ntwq_count_put(priv.work_count, priv.work_closed.Address()); }
+	/*
+	 * EndWork() for a caller with interrupts off (an RCU read-side
+	 * section), inline: the flag is read before the decrement, and the
+	 * driver is not touched after it.  True: the count is closing, call
+	 * ntwq_count_wake(@closed) once interrupts may be on again.
+	 */
+	NTWQ_ALWAYS_INLINE bool EndWorkIrqsOff(unsigned int **closed) noexcept
+	{
+		bool closing = priv.work_closed.Load();
+
+		*closed = priv.work_closed.Address();
+		PerCpuDec(priv.work_count, 0);
+		return closing;
+	}
 	const char *Name() const noexcept { return priv.name; }
 	/*
 	 * Is @addr code of the driver's module that lives as long as the

@@ -29,12 +29,16 @@ struct Shard : ShardBody {
 Shard *g_shards;   /* I: ntwq_nr_cpu_ids() of them */
 u32 g_shard_count; /* I */
 
-Shard &Here(ItemRecord *record)
-{
-	u32 cpu = ntwq_cpu_hint();
+static_assert(__builtin_offsetof(ShardBody, lock) == 0, "the lock comes first");
 
-	record->shard = cpu < g_shard_count ? cpu : 0;
-	return g_shards[record->shard];
+/* Interrupts off and this CPU's shard locked (one call); @record names it. */
+Shard &LockHere(ItemRecord *record, unsigned long *flags)
+{
+	auto *shard = static_cast<Shard *>(
+		ntwq_spin_lock_irqsave_local(g_shards, sizeof(Shard), flags));
+
+	record->shard = static_cast<u32>(shard - g_shards);
+	return *shard;
 }
 
 } /* namespace */
@@ -61,10 +65,12 @@ void Registry::Exit() noexcept
 
 void Registry::Add(ItemRecord *record) noexcept
 {
-	Shard &shard = Here(record);
-	SpinGuard<IrqSave> guard(shard.lock);
+	unsigned long flags;
+	Shard &shard = LockHere(record, &flags);
+
 	shard.items.InsertTail(&record->node);
 	record->listed = true;
+	shard.lock.UnlockIrqRestore(flags);
 }
 
 void Registry::Remove(ItemRecord *record) noexcept
@@ -76,20 +82,24 @@ void Registry::Remove(ItemRecord *record) noexcept
 
 void Registry::Replace(ItemRecord *queued, ItemRecord *running) noexcept
 {
-	Shard &shard = Here(running);
+	unsigned long flags;
+	Shard &shard = LockHere(running, &flags);
 
 	if (running->shard == queued->shard) {
 		/* The common case on bound queues: one critical section. */
-		SpinGuard<IrqSave> guard(shard.lock);
 		queued->node.Remove();
 		queued->listed = false;
 		shard.items.InsertTail(&running->node);
 		running->listed = true;
+		shard.lock.UnlockIrqRestore(flags);
 		return;
 	}
-	/* Two steps when the CPU changed: `items` may miss the item meanwhile. */
+	/* The CPU changed: listed here first, so `items` never misses the item
+	 * (it may show it twice for a moment). */
+	shard.items.InsertTail(&running->node);
+	running->listed = true;
+	shard.lock.UnlockIrqRestore(flags);
 	Remove(queued);
-	Add(running);
 }
 
 bool Registry::TakeLongRunning(u64 now_ns, u64 threshold_ns, LongRun *out) noexcept

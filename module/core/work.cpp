@@ -273,13 +273,13 @@ bool WorkItem::QueueImpl(const char *api_name, const void *worker_routine, bool 
 				 driver->Name(), "invalid WORK_QUEUE_TYPE; not queued", site);
 		return false;
 	}
-	WorkPin ticket = WorkPin::TryBegin(driver, object,
-					   storage == WorkStorage::Caller ? nullptr : this);
-	if (!ticket) {
-		Verifier::Report(NTWQ_DIAG_DRIVER_GONE, api_name, worker_routine, driver->Name(),
-				 "driver already deleted; not queued", site);
+	/* The authoritative check is PushIo's, under its FIFO lock. */
+	if (__builtin_expect(driver->priv.work_closed.Load(), 0)) {
+		ReportDriverGone(api_name, worker_routine, site);
 		return false;
 	}
+	WorkPin ticket = WorkPin::BeginUncounted(driver, object,
+						 storage == WorkStorage::Caller ? nullptr : this);
 	WorkState from = WorkState::Idle;
 	if (!Transition(WorkEvent::Claim, from, api_name, named, coalesce, site))
 		return false; /* the ticket goes back */
@@ -295,19 +295,32 @@ bool WorkItem::QueueImpl(const char *api_name, const void *worker_routine, bool 
 		record.queue = queue;
 		record.routine = named;
 		record.running = false;
-		record.since_ns = ntwq_ktime_get_ns();
+		record.since_ns = ntwq_ktime_get_coarse_ns(); /* a tick is enough for `items` */
 		Registry::Add(&record);
 	}
-	if (!Engine::PushIo(this, queue_type)) {
-		/* Retired under us (a caller race): nothing was queued. */
-		from = state.LoadAcquire();
+	Engine::Pushed pushed = Engine::PushIo(this, queue_type);
+	if (__builtin_expect(pushed == Engine::Pushed::Queued, 1))
+		return true;
+	/* Nothing was queued: the pin comes back. */
+	WorkPin back = Move(pin);
+	if (record.listed)
+		Registry::Remove(&record);
+	from = state.LoadAcquire();
+	if (pushed == Engine::Pushed::Retired) {
+		/* Retired under us (a caller race): reported here, naming the routine. */
 		Transition(WorkEvent::Publish, from, api_name, named, false, site);
-		WorkPin back = Move(pin);
-		if (record.listed)
-			Registry::Remove(&record);
-		return false;
+	} else if (Transition(WorkEvent::Abandon, from, api_name, named, false, site)) {
+		/* Idle again; a retire meanwhile was reported by the transition. */
+		ReportDriverGone(api_name, worker_routine, site);
 	}
-	return true;
+	return false;
+}
+
+void WorkItem::ReportDriverGone(const char *api_name, const void *worker_routine,
+				const void *site) noexcept
+{
+	Verifier::Report(NTWQ_DIAG_DRIVER_GONE, api_name, worker_routine, driver->Name(),
+			 "driver already deleted; not queued", site);
 }
 
 bool WorkItem::Retire(const char *api_name) noexcept

@@ -23,8 +23,9 @@
  * takes them (Engine::CancelQueued) and unlinks it, or finds it taken.
  *
  * Pins.  A WorkPin is what one queued run holds, as one move-only value:
- *	- the driver's work count (a percpu_ref: NtwqDeleteDriver kills it and
- *	  waits for it; a pin cannot be made for a driver being deleted);
+ *	- the driver's work count (per CPU, bridge/count.c: NtwqDeleteDriver
+ *	  closes it and waits for it; a pin cannot be made for a driver being
+ *	  deleted);
  *	- the driver's Linux module (rmmod fails with EBUSY meanwhile), taken
  *	  with try_module_get: once rmmod has begun (the module's exit is
  *	  running) no reference can keep the module, so none is taken, and the
@@ -34,9 +35,12 @@
  *	  holds its IoObject reference until its memory goes), or, for an item
  *	  in the caller's storage, a reference on the IoObject itself.
  * It is made only by WorkPin::TryBegin() (an empty pin means refused),
- * moved into the item when queued, moved out by whoever ends the run (the
- * dispatcher after the routine returns, a cancel, or the queue call itself
- * when queueing fails) and released exactly once.  No other code takes or
+ * or, for an Io queue call, by WorkPin::BeginUncounted() with the work
+ * count added by Engine::PushIo() under its FIFO lock (a count found
+ * closed there: Claimed -> Idle, the Abandon event, and the call is
+ * refused), moved into the item when queued, moved out by whoever ends
+ * the run (the dispatcher after the routine returns, a cancel, or the
+ * queue call itself when queueing fails) and released exactly once.  No other code takes or
  * drops these references.
  *
  * Context: queueing never sleeps or allocates and works in any context up to
@@ -103,6 +107,16 @@ public:
 	static inline WorkPin TryBegin(DriverBlock *driver, ObjectHeader *object,
 				       WorkItem *memory) noexcept;
 	/*
+	 * TryBegin() without the driver's work count, for an Io queue call:
+	 * Engine::PushIo() counts the run under its FIFO lock (interrupts
+	 * off, no call) and then hands the count to the pin (Counted()).
+	 * Never empty: the caller checked the driver first.
+	 */
+	static inline WorkPin BeginUncounted(DriverBlock *driver, ObjectHeader *object,
+					     WorkItem *memory) noexcept;
+	/* The pin now holds one count of @driver's work (Engine::PushIo only). */
+	NTWQ_ALWAYS_INLINE void Counted(DriverBlock *driver) noexcept { driver_ = driver; }
+	/*
 	 * An executive item's pin: the caller's module (nullptr: built-in
 	 * code).  Empty when @owner is unloading (its exit is running): no
 	 * reference could keep it, so the caller must not queue.
@@ -122,6 +136,20 @@ public:
 		if (module_ || driver_ || object_ || memory_)
 			Drop();
 	}
+	/*
+	 * Release() but for the driver's work count, which the caller now
+	 * holds and drops itself: the dispatcher, inline, inside its FIFO
+	 * lock's interrupts-off section (DriverBlock::EndWorkIrqsOff()).
+	 * Returns that driver (nullptr: the pin held no count).
+	 */
+	NTWQ_ALWAYS_INLINE DriverBlock *ReleaseKeepingCount() noexcept
+	{
+		DriverBlock *driver = driver_;
+
+		driver_ = nullptr;
+		Release();
+		return driver;
+	}
 
 private:
 	NTWQ_ALWAYS_INLINE void Forget() noexcept
@@ -134,7 +162,7 @@ private:
 	void Drop() noexcept;
 
 	module *module_;       /* try_module_get'ed */
-	DriverBlock *driver_;  /* one count of its work (percpu_ref) */
+	DriverBlock *driver_;  /* one count of its work (DriverPriv::work_count) */
 	ObjectHeader *object_; /* one reference (caller-storage items) */
 	WorkItem *memory_;     /* one reference on the item's memory */
 };
@@ -152,6 +180,7 @@ enum class WorkEvent : u32 {
 	Publish,  /* the queuer's fields are in place: linked (FIFO lock) */
 	Dispatch, /* a dispatcher takes the item (FIFO and bucket locks) */
 	Retire,   /* free / uninitialize */
+	Abandon,  /* the queuer gives a Claimed item up: its driver is being deleted */
 	Reinit,   /* IoInitializeWorkItem of storage holding a live item */
 	Count
 };
@@ -216,6 +245,8 @@ constexpr Rule kTable[static_cast<u32>(WorkEvent::Count)][kStates] = {
 	{ kNotQueued, kNotQueued, MoveTo(WorkState::Idle), kNotQueued },
 	/* Retire: a queued item is unlinked under the engine's locks */
 	{ MoveTo(WorkState::Retired), MoveTo(WorkState::Retired), kLocked, kDead },
+	/* Abandon: the driver's work count closed before the publish */
+	{ kNotQueued, MoveTo(WorkState::Idle), kNotQueued, kFreedQueueing },
 	/* Reinit: an idle item is retired quietly, then initialised afresh */
 	{ MoveTo(WorkState::Retired), kInitQueued, kInitQueued, kDead },
 };
@@ -335,6 +366,9 @@ private:
 	bool TransitionSlow(WorkEvent event, WorkState &from, const char *api, const void *routine,
 			    bool quiet, const void *site) noexcept;
 	static void ReportBadHandle(const void *handle, const char *api, const void *site) noexcept;
+	/* NTWQ_DRIVER_DELETED for a queue call refused: the driver's count is closed. */
+	void ReportDriverGone(const char *api, const void *worker_routine,
+			      const void *site) noexcept;
 };
 
 /* A KMDF work item's memory references (fx_object.cpp). */
@@ -355,11 +389,18 @@ inline void WorkItem::GetMemory() noexcept
 inline WorkPin WorkPin::TryBegin(DriverBlock *driver, ObjectHeader *object,
 				 WorkItem *memory) noexcept
 {
+	if (!driver->TryBeginWork())
+		return WorkPin();
+	WorkPin pin = BeginUncounted(driver, object, memory);
+	pin.driver_ = driver;
+	return pin;
+}
+
+inline WorkPin WorkPin::BeginUncounted(DriverBlock *driver, ObjectHeader *object,
+				       WorkItem *memory) noexcept
+{
 	WorkPin pin;
 
-	if (!driver->TryBeginWork())
-		return pin;
-	pin.driver_ = driver;
 	/* Unloading: the work count alone holds the exit's NtwqDeleteDriver. */
 	if (ntwq_module_try_get(driver->priv.owner))
 		pin.module_ = driver->priv.owner;

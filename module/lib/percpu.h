@@ -26,6 +26,12 @@ NTWQ_ALWAYS_INLINE void PerCpuInc(void *base, size_t index) noexcept
 	asm volatile("incq %%gs:%0" : "+m"(*PerCpuSlot(base, index)));
 }
 
+/* this_cpu_dec(base[index]) */
+NTWQ_ALWAYS_INLINE void PerCpuDec(void *base, size_t index) noexcept
+{
+	asm volatile("decq %%gs:%0" : "+m"(*PerCpuSlot(base, index)));
+}
+
 /* this_cpu_write(base[index], value) */
 NTWQ_ALWAYS_INLINE void PerCpuWrite(void *base, size_t index, u64 value) noexcept
 {

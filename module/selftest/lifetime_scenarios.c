@@ -779,3 +779,135 @@ int ntwq_scn_ex_requeue_all_cpus(unsigned int arg, struct ntwq_scn_result *r)
 {
 	return all_cpus_scenario(arg, r, true);
 }
+
+/* ---- NtwqDeleteDriver closing the work count while another CPU queues ---- */
+
+struct close_race {
+	struct scn s;		/* heap: a hung teardown thread keeps using it */
+	struct scn_bounded b;
+	PIO_WORKITEM item;
+	atomic_t in_flight;	/* the item is queued or its routine runs */
+	atomic_t accepted;	/* queue calls that were not refused */
+	atomic_t refused;	/* refused: NTWQ_DRIVER_DELETED */
+	atomic_t runs;
+	atomic_t late_runs;	/* runs that began after NtwqDeleteDriver returned */
+	atomic_t deleted;	/* NtwqDeleteDriver has returned */
+	atomic_t stop;
+	struct completion exited;
+};
+
+static void close_race_routine(PDEVICE_OBJECT DeviceObject, PVOID Context)
+{
+	struct close_race *c = Context;
+
+	if (atomic_read_acquire(&c->deleted))
+		atomic_inc(&c->late_runs);
+	atomic_inc(&c->runs);
+	udelay(20);
+	atomic_set_release(&c->in_flight, 0);
+}
+
+static int close_race_queuer(void *data)
+{
+	struct close_race *c = data;
+
+	/* Three refusals: the delete has closed the count. */
+	while (!atomic_read(&c->stop) && atomic_read(&c->refused) < 3) {
+		unsigned long deadline = jiffies + WAIT_JIFFIES;
+		unsigned long long gone;
+
+		while (atomic_read_acquire(&c->in_flight) && !atomic_read(&c->stop)) {
+			if (time_after(jiffies, deadline))
+				atomic_set(&c->stop, 1);
+			cond_resched();
+		}
+		if (atomic_read(&c->stop))
+			break;
+		atomic_set(&c->in_flight, 1);
+		gone = ntwq_diag_count(NTWQ_DIAG_DRIVER_GONE);
+		IoQueueWorkItem(c->item, close_race_routine, DelayedWorkQueue, c);
+		if (ntwq_diag_count(NTWQ_DIAG_DRIVER_GONE) != gone) {
+			atomic_set(&c->in_flight, 0);
+			atomic_inc(&c->refused);
+		} else {
+			atomic_inc(&c->accepted);
+		}
+	}
+	kthread_complete_and_exit(&c->exited, 0);
+}
+
+/*
+ * NtwqDeleteDriver while a thread on another CPU queues the driver's item
+ * back to back (@arg runs first, default 200): the delete closes the
+ * driver's work count (a flag and a grace period, bridge/count.c), so each
+ * queue call is either refused (NTWQ_DRIVER_DELETED, nothing runs) or
+ * counted, and then its run ends before the delete returns.  Nothing is
+ * lost (runs == accepted calls), nothing runs late, and the delete returns
+ * (a count never put would hang it: the teardown is bounded).
+ */
+int ntwq_scn_io_delete_driver_queue_race(unsigned int arg, struct ntwq_scn_result *r)
+{
+	struct close_race *c = kzalloc(sizeof(*c), GFP_KERNEL);
+	PIO_WORKITEM item = kzalloc(IoSizeofWorkItem(), GFP_KERNEL);
+	int before = arg ? arg : 200;
+	unsigned long deadline;
+	struct task_struct *t;
+	unsigned int cpu;
+	bool returned;
+
+	if (!c || !item || scn_begin(&c->s, 1 << 30, 0)) {
+		kfree(c);
+		kfree(item);
+		return -ENOMEM;
+	}
+	c->item = item;
+	init_completion(&c->exited);
+	if (scn_bounded_prepare(&c->b, &c->s))
+		goto abort;
+	IoInitializeWorkItem(c->s.device, item);
+	t = kthread_create(close_race_queuer, c, "ntwq_scn_queuer");
+	if (IS_ERR(t)) {
+		IoUninitializeWorkItem(item);
+		scn_bounded_teardown(&c->b, NULL, NULL); /* nothing queued: returns */
+		goto abort;
+	}
+	cpu = cpumask_next(raw_smp_processor_id(), cpu_online_mask);
+	if (cpu >= nr_cpu_ids)
+		cpu = cpumask_first(cpu_online_mask);
+	kthread_bind(t, cpu);
+	wake_up_process(t);
+
+	deadline = jiffies + WAIT_JIFFIES;
+	while (atomic_read(&c->runs) < before && time_before(jiffies, deadline))
+		cond_resched();
+	ntwq_scn_put(r, "ran_before_delete", atomic_read(&c->runs) >= before);
+
+	returned = scn_bounded_teardown(&c->b, NULL, NULL);
+	atomic_set_release(&c->deleted, 1);
+	ntwq_scn_put(r, "delete_returned", returned);
+	if (!returned) {
+		/* The hung teardown still uses c and the item: leaked, reported. */
+		atomic_set(&c->stop, 1);
+		return 0;
+	}
+	if (!wait_for_completion_timeout(&c->exited, WAIT_JIFFIES)) {
+		atomic_set(&c->stop, 1);
+		wait_for_completion(&c->exited);
+	}
+	ntwq_scn_put(r, "refused_after_delete", atomic_read(&c->refused) >= 3);
+	ntwq_scn_put(r, "lost_runs", atomic_read(&c->accepted) - atomic_read(&c->runs));
+	ntwq_scn_put(r, "late_runs", atomic_read(&c->late_runs));
+	ntwq_scn_put(r, "refusals_reported", diag_delta(&c->s, NTWQ_DIAG_DRIVER_GONE) ==
+					     atomic_read(&c->refused));
+	IoUninitializeWorkItem(item);
+	kfree(item);
+	scn_finish(&c->s, r);
+	kfree(c);
+	return 0;
+
+abort:
+	kfree(item);
+	scn_abort(&c->s);
+	kfree(c);
+	return -ENOMEM;
+}

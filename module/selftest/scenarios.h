@@ -45,6 +45,7 @@ NTWQ_SCN(ntwq_scn_io_init_twice);
 NTWQ_SCN(ntwq_scn_io_init_allocated);
 NTWQ_SCN(ntwq_scn_io_uninit_queue_race);
 NTWQ_SCN(ntwq_scn_io_uninit_dispatcher_starting);
+NTWQ_SCN(ntwq_scn_io_delete_driver_queue_race);
 NTWQ_SCN(ntwq_scn_io_requeue_all_cpus);
 NTWQ_SCN(ntwq_scn_ex_requeue_all_cpus);
 NTWQ_SCN(ntwq_scn_vrf_free_during_reclaim);
@@ -207,6 +208,7 @@ NTWQ_SCN(ntwq_scn_vrf_quarantine);
 	{ "io.init_allocated", "io.init_allocated", ntwq_scn_io_init_allocated }, \
 	{ "io.uninit_queue_race", "io.uninit_queue_race [rounds]", ntwq_scn_io_uninit_queue_race }, \
 	{ "io.uninit_dispatcher_starting", "io.uninit_dispatcher_starting", ntwq_scn_io_uninit_dispatcher_starting }, \
+	{ "io.delete_driver_queue_race", "io.delete_driver_queue_race [runs]", ntwq_scn_io_delete_driver_queue_race }, \
 	{ "io.requeue_all_cpus", "io.requeue_all_cpus", ntwq_scn_io_requeue_all_cpus }, \
 	{ "ex.requeue_all_cpus", "ex.requeue_all_cpus", ntwq_scn_ex_requeue_all_cpus }, \
 	{ "vrf.free_during_reclaim", "vrf.free_during_reclaim [rounds]", ntwq_scn_vrf_free_during_reclaim },
