@@ -425,11 +425,17 @@ class Converter:
             s = self.pe.section_at(rva)
             if s and s.kind == 'text' and name not in self.globals:
                 self.locals[name] = (s, rva - s.rva, STT_FUNC)
-        # Function sizes from .pdata, for kallsyms and objdump.
+        # Sizes: a function's from .pdata, else up to the next symbol or
+        # function (objtool ignores a function of size 0 and then takes a
+        # call to it for a call inside its caller); 0 for data.
         ends = dict(self.pe.functions())
-        self.sizes = {name: ends.get(s.rva + off, s.rva + off) - s.rva - off
-                      for name, (s, off, typ) in list(self.globals.items()) +
-                      list(self.locals.items())}
+        named = list(self.globals.items()) + list(self.locals.items())
+        starts = sorted({s.rva + off for _, (s, off, _) in named} | set(ends))
+        self.sizes = {}
+        for name, (s, off, typ) in named:
+            rva = s.rva + off
+            following = [x for x in starts if x > rva] + [s.rva + s.size]
+            self.sizes[name] = (ends.get(rva, min(following)) - rva) if typ == STT_FUNC else 0
 
 
 def write_elf(conv, path):
