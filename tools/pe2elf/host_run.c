@@ -112,14 +112,14 @@ MSABI void ntwq_win_IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
 	k.devices_deleted++;
 }
 
-MSABI ULONG_PTR ntwq_win_ObfReferenceObject(PVOID Object)
+MSABI LONG_PTR ntwq_win_ObfReferenceObject(PVOID Object)
 {
 	if (Object != k.device)
 		misuse("ObfReferenceObject: not the device");
 	return ++k.refs;
 }
 
-MSABI ULONG_PTR ntwq_win_ObfDereferenceObject(PVOID Object)
+MSABI LONG_PTR ntwq_win_ObfDereferenceObject(PVOID Object)
 {
 	if (Object != k.device || k.refs <= 0)
 		misuse("ObfDereferenceObject: not the device, or unbalanced");

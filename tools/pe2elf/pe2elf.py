@@ -555,17 +555,17 @@ def check(conv):
 
 
 def read_provided(path):
-    """The list of names ntwq provides: 'Name' or 'module Name' per line."""
+    """The list of names ntwq provides, one a line: 'Name' (from any module)
+    or 'module Name [flags...]' (tools/winabi/ntwq-windows.list's format;
+    the flags are for the wrapper generator)."""
     out = {}
     with open(path) as f:
         for line in f:
             words = line.split('#', 1)[0].split()
             if len(words) == 1:
                 out[words[0]] = None
-            elif len(words) == 2:
-                out[words[1]] = words[0].lower()
             elif words:
-                raise ConversionError(['%s: cannot read line %r' % (path, line.strip())])
+                out[words[1]] = words[0].lower()
     return out
 
 

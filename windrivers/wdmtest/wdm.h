@@ -28,6 +28,7 @@ typedef unsigned short WCHAR, *PWSTR;
 typedef long LONG;			/* 32 bits: Windows is LLP64 */
 typedef unsigned long ULONG;
 typedef unsigned long long ULONG64, ULONG_PTR;
+typedef long long LONG_PTR;
 typedef LONG NTSTATUS;
 typedef ULONG DEVICE_TYPE;
 typedef UCHAR KIRQL;
@@ -122,8 +123,8 @@ NTKERNELAPI NTSTATUS NTAPI IoCreateDevice(PDRIVER_OBJECT DriverObject,
 	DEVICE_TYPE DeviceType, ULONG DeviceCharacteristics, BOOLEAN Exclusive,
 	PDEVICE_OBJECT *DeviceObject);
 NTKERNELAPI VOID NTAPI IoDeleteDevice(PDEVICE_OBJECT DeviceObject);
-NTKERNELAPI ULONG_PTR NTAPI ObfReferenceObject(PVOID Object);
-NTKERNELAPI ULONG_PTR NTAPI ObfDereferenceObject(PVOID Object);
+NTKERNELAPI LONG_PTR NTAPI ObfReferenceObject(PVOID Object);
+NTKERNELAPI LONG_PTR NTAPI ObfDereferenceObject(PVOID Object);
 #define ObReferenceObject(Object) ObfReferenceObject(Object)
 #define ObDereferenceObject(Object) ObfDereferenceObject(Object)
 
