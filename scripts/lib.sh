@@ -41,9 +41,13 @@ need_pkgs() {
 		{ tail -20 "$NTWQ_CACHE/apt.log" >&2; die "apt-get install failed"; }
 }
 
-# Everything the harness uses, from Debian's archive.
+# Everything the harness uses, from Debian's archive.  The MinGW-w64 cross
+# compiler builds the Windows test drivers (windrivers/) as PE32+ .sys files;
+# Debian's python3-capstone is the disassembler tools/pe2elf/pe2elf.py uses
+# to find their cross-section references (run it with /usr/bin/python3).
 NTWQ_HOST_PKGS=(make gcc g++ libc6-dev binutils flex bison bc libelf-dev
-	libssl-dev cpio xz-utils python3 kmod busybox-static qemu-system-x86)
+	libssl-dev cpio xz-utils python3 kmod busybox-static qemu-system-x86
+	gcc-mingw-w64-x86-64 python3-capstone)
 
 mkdir -p "$NTWQ_CACHE" "$NTWQ_BUILD"
 
