@@ -139,13 +139,19 @@ host_check() { # host_check NAME LOG CMD...
 	fi >>"$host/results"
 }
 if [ "${NTWQ_HOST_CHECKS:-1}" != 0 ]; then
-	say "host checks: make check, docs, the Debian package"
+	say "host checks: make check, docs, pe2elf, the Debian package"
 	host_check "make check (kernel-doc, checkpatch, sparse C=2)" "$host/check.log" \
 		make -s -C "$NTWQ_ROOT" check
 	host_check "every relative link in README.md and docs/ resolves" "$host/links.log" \
 		sh -c 'cd "$1" && python3 scripts/check-links.py README.md docs/*.md' sh "$NTWQ_ROOT"
 	host_check "docs/api.md is current and documents every export and public type" \
 		"$host/docs.log" "$NTWQ_ROOT/scripts/docs.sh" --check
+	# Windows binaries (issue 22, first step): the MinGW-built test driver
+	# converted by pe2elf and run in a host process; one line per test.
+	/usr/bin/python3 "$NTWQ_ROOT/tools/pe2elf/test_pe2elf.py" --results "$host/results" \
+		>"$host/pe2elf.log" 2>&1 ||
+		grep -q '^fail pe2elf' "$host/results" ||
+		echo "fail pe2elf host tests -- stopped early, see $host/pe2elf.log" >>"$host/results"
 	"$NTWQ_ROOT/scripts/test-deb.sh" "$host/results" >"$host/test-deb.log" 2>&1 ||
 		grep -q '^fail' "$host/results" ||
 		echo "fail scripts/test-deb.sh -- stopped early, see $host/test-deb.log" >>"$host/results"

@@ -37,7 +37,8 @@ def run(*cmd, check=True, **kw):
 
 def def_names(path):
     """The EXPORTS of a .def file: what the driver's import library offers."""
-    text = open(path).read().split('EXPORTS', 1)[1]
+    with open(path) as f:
+        text = f.read().split('EXPORTS', 1)[1]
     return [line.split()[0] for line in text.splitlines() if line.strip()
             and not line.strip().startswith(';')]
 
@@ -279,5 +280,45 @@ class Pe2Elf(unittest.TestCase):
             self.assertIn(message, p.stderr, case)
 
 
+class ResultLines(unittest.TextTestResult):
+    """Also writes one "ok NAME" or "fail NAME -- why" line per test to the
+    file named by --results: the form of make test's host checks."""
+    lines = []
+
+    def _line(self, test, verdict, why=''):
+        doc = getattr(test, '_testMethodDoc', None)
+        name = 'pe2elf: ' + (' '.join(doc.split()) if doc else test.id().rsplit('.', 1)[-1])
+        last = why.strip().splitlines()[-1] if why.strip() else ''
+        self.lines.append('%s %s%s' % (verdict, name, ' -- ' + last if last else ''))
+
+    def addSuccess(self, test):
+        super().addSuccess(test)
+        self._line(test, 'ok')
+
+    def addFailure(self, test, err):
+        super().addFailure(test, err)
+        self._line(test, 'fail', self._exc_info_to_string(err, test))
+
+    def addError(self, test, err):
+        super().addError(test, err)
+        self._line(test, 'fail', self._exc_info_to_string(err, test))
+
+
+def main():
+    args = sys.argv[1:]
+    results = None
+    if '--results' in args:
+        i = args.index('--results')
+        results = args[i + 1]
+        del args[i:i + 2]
+    runner = unittest.TextTestRunner(resultclass=ResultLines, verbosity=2)
+    prog = unittest.main(argv=[sys.argv[0]] + args, testRunner=runner, exit=False)
+    if results:
+        with open(results, 'a') as f:
+            for line in ResultLines.lines:
+                f.write(line.replace('\n', ' ') + '\n')
+    sys.exit(0 if prog.result.wasSuccessful() else 1)
+
+
 if __name__ == '__main__':
-    unittest.main()
+    main()
