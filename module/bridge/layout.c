@@ -12,7 +12,6 @@
 #include <linux/kref.h>
 #include <linux/lockdep.h>
 #include <linux/mutex.h>
-#include <linux/percpu-refcount.h>
 #include <linux/spinlock.h>
 #include <linux/tracepoint-defs.h>
 #include <linux/completion.h>
@@ -48,5 +47,6 @@ void ntwq_layout(void)
 	/* core/trace.h: where a trace event's static key is, and how to test it. */
 	DEFINE(NTWQ_TRACEPOINTS, IS_ENABLED(CONFIG_TRACEPOINTS));
 	DEFINE(NTWQ_JUMP_LABEL, IS_ENABLED(CONFIG_JUMP_LABEL));
+	DEFINE(NTWQ_LOCKDEP, IS_ENABLED(CONFIG_LOCKDEP));
 	DEFINE(NTWQ_OFFSETOF_TRACEPOINT_KEY, offsetof(struct tracepoint, key));
 }

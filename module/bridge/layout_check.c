@@ -11,7 +11,6 @@
 #include <linux/kref.h>
 #include <linux/lockdep.h>
 #include <linux/mutex.h>
-#include <linux/percpu-refcount.h>
 #include <linux/spinlock.h>
 #include <linux/tracepoint-defs.h>
 #include <linux/workqueue.h>
@@ -34,5 +33,6 @@ static_assert((__force unsigned int)GFP_ATOMIC == NTWQ_GFP_ATOMIC, "stale ntwq_l
 static_assert(WQ_HIGHPRI == NTWQ_WQ_HIGHPRI, "stale ntwq_layout.h");
 static_assert(IS_ENABLED(CONFIG_TRACEPOINTS) == NTWQ_TRACEPOINTS, "stale ntwq_layout.h");
 static_assert(IS_ENABLED(CONFIG_JUMP_LABEL) == NTWQ_JUMP_LABEL, "stale ntwq_layout.h");
+static_assert(IS_ENABLED(CONFIG_LOCKDEP) == NTWQ_LOCKDEP, "stale ntwq_layout.h");
 static_assert(offsetof(struct tracepoint, key) == NTWQ_OFFSETOF_TRACEPOINT_KEY,
 	      "stale ntwq_layout.h");
