@@ -75,7 +75,7 @@ namespace {
 constexpr u32 kBuckets = 256; /* power of two */
 
 struct alignas(64) Bucket {
-	SpinLock lock;
+	LeafLock lock;	/* inside a FIFO lock only */
 	Dispatcher *chain; /* the dispatchers running an item of this bucket */
 };
 
@@ -293,7 +293,7 @@ bool TakeLocked(EngineFifo *f, Dispatcher *d, Run *run)
 {
 	if (d->item) {
 		Bucket *b = BucketOf(d->item);
-		SpinGuard<NoIrq> guard(b->lock);
+		LeafGuard guard(b->lock);
 
 		if (PLIST_ENTRY entry = d->handoff) {
 			d->handoff = nullptr;
@@ -309,7 +309,7 @@ bool TakeLocked(EngineFifo *f, Dispatcher *d, Run *run)
 		f->head.Flink = entry->Flink;
 		if (f->tail == entry)
 			f->tail = &f->head;
-		SpinGuard<NoIrq> guard(b->lock);
+		LeafGuard guard(b->lock);
 		if (Dispatcher *runner = BusyWithLocked(b, entry)) {
 			runner->handoff = entry;
 			continue;
@@ -696,7 +696,7 @@ void Engine::Show(seq_file *seq, u64 now_ns) noexcept
 						(now_ns - d->running_since_ns) / 1000, d->running);
 			/* Its handoff, under the lock of the bucket of the item it runs. */
 			if (PLIST_ENTRY item = __atomic_load_n(&d->item, __ATOMIC_RELAXED)) {
-				SpinGuard<NoIrq> bucket(BucketOf(item)->lock);
+				LeafGuard bucket(BucketOf(item)->lock);
 				if (d->item == item && d->handoff)
 					ShowQueued(seq, f->index, d->handoff);
 			}

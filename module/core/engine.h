@@ -49,7 +49,8 @@
  * it, or finds it taken already: a dispatcher never reads an item after
  * its take, so caller storage may be freed as soon as the retire returns.
  *
- * Locks, in order: a FIFO's lock (irq-safe), then a bucket's lock; the
+ * Locks, in order: a FIFO's lock (irq-safe), then a bucket's lock (a
+ * LeafLock: inline test-and-set, or a SpinLock on lockdep kernels); the
  * verifier's registry lock may nest inside both.  No two FIFO locks or two
  * bucket locks are ever held together.
  */

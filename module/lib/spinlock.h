@@ -17,6 +17,7 @@
 #define _NTWQ_LIB_SPINLOCK_H
 
 #include "bridge/bridge.h"
+#include "atomic.h"
 #include "cxx.h"
 #include "ntwq_layout.h"
 #include "opaque.h"
@@ -91,6 +92,64 @@ public:
 private:
 	SpinLock &lock_;
 	unsigned long flags_;
+};
+
+/*
+ * LeafLock - a lock for the inner levels only: always taken with a
+ * SpinLock held and interrupts off, never with another LeafLock held, held
+ * for a few instructions (the engine's busy-table buckets; only the
+ * verifier's registry lock is ever taken inside one).  On a kernel without
+ * lockdep it is a
+ * test-and-set word taken inline, as the kernel's bit_spin_lock() is: no
+ * call into the bridge or the kernel's lock functions (two calls each way
+ * for a SpinLock).  On a lockdep kernel (the debug kernel) it is a SpinLock
+ * of its own class, so lockdep still checks how it nests and lock
+ * statistics count it.
+ */
+#if NTWQ_LOCKDEP
+class LeafLock {
+public:
+	void Init(const char *name, LockClass &cls) noexcept { lock_.Init(name, cls); }
+	NTWQ_ALWAYS_INLINE void Lock() noexcept { lock_.Lock(); }
+	NTWQ_ALWAYS_INLINE void Unlock() noexcept { lock_.Unlock(); }
+
+private:
+	SpinLock lock_;
+};
+#else
+class LeafLock {
+public:
+	void Init(const char *, LockClass &) noexcept { word_.Store(0); }
+	NTWQ_ALWAYS_INLINE void Lock() noexcept
+	{
+		u32 free = 0;
+
+		/* Acquire: the compare-and-exchange is fully ordered. */
+		while (__builtin_expect(!word_.CompareExchange(free, 1), 0)) {
+			while (word_.Load())
+				asm volatile("pause" ::: "memory");
+			free = 0;
+		}
+	}
+	NTWQ_ALWAYS_INLINE void Unlock() noexcept { word_.StoreRelease(0); }
+
+private:
+	Atomic<u32> word_;
+};
+#endif
+
+class LeafGuard {
+public:
+	NTWQ_ALWAYS_INLINE explicit LeafGuard(LeafLock &lock) noexcept : lock_(lock)
+	{
+		lock_.Lock();
+	}
+	NTWQ_ALWAYS_INLINE ~LeafGuard() { lock_.Unlock(); }
+	LeafGuard(const LeafGuard &) = delete;
+	LeafGuard &operator=(const LeafGuard &) = delete;
+
+private:
+	LeafLock &lock_;
 };
 
 } /* namespace ntwq */
