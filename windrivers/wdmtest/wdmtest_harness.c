@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wdmtest_harness.c - the Linux half of the wdmtest.sys test: what
+ * userspace-test reads and pokes in ntwq_win_wdmtest.ko.  Test code, linked
+ * beside the converted binary; not part of what a wrapper author needs.
+ *
+ * /sys/module/ntwq_win_wdmtest/parameters/
+ *   results            (0400) the driver's exported WdmTestResults, one
+ *                      "key=value" line per field (wdmtest.h)
+ *   queue_at_dispatch  (0200) writing 1 calls the driver's exported
+ *                      WdmTestQueueAtDispatch with preemption disabled,
+ *                      DISPATCH_LEVEL for ntwq, as a DPC of the driver would
+ *                      run; -EIO if it returns a failure status
+ *
+ * No static branches here (see the Kbuild beside this file: objtool does
+ * not process this module).
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/preempt.h>
+#include <ntwq/wdm.h>
+
+#include "wdmtest.h"
+
+/* Exported by wdmtest.sys (pe2elf makes its exports global symbols). */
+extern struct wdmtest_results WdmTestResults;
+NTSTATUS __attribute__((ms_abi)) WdmTestQueueAtDispatch(void);
+
+#define ITEM_FIELDS(x, name)                                                  \
+	x(name, runs) x(name, bad_args) x(name, bad_irql) x(name, last_irql)
+
+static int results_get(char *buf, const struct kernel_param *kp)
+{
+	const struct wdmtest_results *r = &WdmTestResults;
+	int n = 0;
+
+#define SHOW(field) n += scnprintf(buf + n, PAGE_SIZE - n, #field "=%u\n", (u32)READ_ONCE(r->field));
+#define SHOW_ITEM(item, field) \
+	n += scnprintf(buf + n, PAGE_SIZE - n, #item "." #field "=%u\n", READ_ONCE(r->item.field));
+	SHOW(magic)
+	SHOW(entry_status)
+	SHOW(entry_step)
+	SHOW(entry_irql)
+	ITEM_FIELDS(SHOW_ITEM, io)
+	ITEM_FIELDS(SHOW_ITEM, io_ex)
+	ITEM_FIELDS(SHOW_ITEM, io_try)
+	ITEM_FIELDS(SHOW_ITEM, ex)
+	ITEM_FIELDS(SHOW_ITEM, dispatch)
+	SHOW(io_ex_freed)
+	SHOW(try_queued)
+	SHOW(dispatch_calls)
+	SHOW(dispatch_irql)
+	SHOW(unload_calls)
+	SHOW(unload_freed)
+#undef SHOW
+#undef SHOW_ITEM
+	return n;
+}
+
+static const struct kernel_param_ops results_ops = {
+	.get = results_get,
+};
+module_param_cb(results, &results_ops, NULL, 0400);
+MODULE_PARM_DESC(results, "WdmTestResults of wdmtest.sys, key=value lines (read-only)");
+
+static int queue_at_dispatch_set(const char *val, const struct kernel_param *kp)
+{
+	NTSTATUS status;
+	bool on;
+	int err = kstrtobool(val, &on);
+
+	if (err)
+		return err;
+	if (!on)
+		return 0;
+	preempt_disable();	/* DISPATCH_LEVEL: what a DPC runs at */
+	status = WdmTestQueueAtDispatch();
+	preempt_enable();
+	return NT_SUCCESS(status) ? 0 : -EIO;
+}
+
+static const struct kernel_param_ops queue_at_dispatch_ops = {
+	.set = queue_at_dispatch_set,
+};
+module_param_cb(queue_at_dispatch, &queue_at_dispatch_ops, NULL, 0200);
+MODULE_PARM_DESC(queue_at_dispatch,
+		 "write 1: call wdmtest.sys's WdmTestQueueAtDispatch at DISPATCH_LEVEL");
