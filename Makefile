@@ -38,7 +38,7 @@ modules:
 userspace-test: build/userspace-test
 
 build/userspace-test: userspace-test/userspace-test.c module/selftest/expect.h \
-		shims/ndis/test/ndis_expect.h
+		shims/ndis/test/ndis_expect.h windrivers/wdmtest/wdmtest.h
 	@mkdir -p build
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
