@@ -1657,16 +1657,46 @@ static void win_wdmtest_queues_at_dispatch_level(void)
 	      win_result("dispatch.last_irql"));
 }
 
+/*
+ * The binary's held item sleeps (KeDelayExecutionThread) until the test lets
+ * it go: rmmod is refused for exactly that long, whatever the timing.
+ */
+static void win_wdmtest_rmmod_refused_while_work_pending(void)
+{
+	const char *hold = "/sys/module/" WIN_MOD "/parameters/hold";
+
+	REQUIRE(exists(WIN_RESULTS), WIN_MOD " not loaded");
+	REQUIRE(write_file(hold, "1") == 0, "WdmTestQueueHeld failed");
+	CHECK(win_result("held_queued") == 1, "held_queued %lld", win_result("held_queued"));
+	/* Its routine has started and slept once: the work is pending. */
+	CHECK(win_wait_result("held_sleeps", 1), "the held routine never slept");
+	CHECK(module_refcnt(WIN_MOD) >= 1, "refcnt %d with work pending", module_refcnt(WIN_MOD));
+	errno = 0;
+	CHECK(syscall(SYS_delete_module, WIN_MOD, O_NONBLOCK) == -1 &&
+		      (errno == EWOULDBLOCK || errno == EBUSY),
+	      "removed under a pending routine (errno %d)", errno);
+	CHECK(exists(WIN_RESULTS), "module gone under its work");
+	CHECK(win_result("held.runs") == 0, "the held routine returned while held");
+	REQUIRE(write_file(hold, "0") == 0, "cannot release the held item");
+	CHECK(win_wait_result("held.runs", 1), "the held routine did not return once released");
+	CHECK(wait_refcnt_zero(WIN_MOD), "refcnt %d after the work", module_refcnt(WIN_MOD));
+	CHECK(win_result("held.runs") == 1 && win_result("held.bad_args") == 0 &&
+		      win_result("held.bad_irql") == 0,
+	      "held: runs %lld, bad_args %lld, bad_irql %lld", win_result("held.runs"),
+	      win_result("held.bad_args"), win_result("held.bad_irql"));
+}
+
 static void win_wdmtest_stats_count_the_win_family(void)
 {
 	/* DriverEntry: IoQueueWorkItemEx 1 + 3 re-queues on Critical; IoQueueWorkItem
-	 * and ExQueueWorkItem on Delayed, and the DISPATCH_LEVEL one; IoTry on Normal. */
+	 * and ExQueueWorkItem on Delayed, and the DISPATCH_LEVEL and held ones;
+	 * IoTry on Normal. */
 	static const struct {
 		const char *queue;
 		long long queued;
 	} want[] = {
 		{ "ntwq_critical", WDMTEST_REQUEUES + 1 },
-		{ "ntwq_delayed", 3 },
+		{ "ntwq_delayed", 4 },
 		{ "ntwq_normal", 1 },
 	};
 	long long v[4];
@@ -1699,6 +1729,7 @@ static void win_wdmtest_unload_leaves_nothing_live(void)
 static const struct tcase win_cases[] = {
 	{ "win_wdmtest_loads_and_runs_its_work", "modprobe of the converted MinGW-built wdmtest.sys: DriverEntry at PASSIVE_LEVEL, each routine run the expected times with its arguments at PASSIVE_LEVEL", win_wdmtest_loads_and_runs_its_work },
 	{ "win_wdmtest_queues_at_dispatch_level", "the binary's export called at DISPATCH_LEVEL queues an item whose routine runs once at PASSIVE_LEVEL", win_wdmtest_queues_at_dispatch_level },
+	{ "win_wdmtest_rmmod_refused_while_work_pending", "rmmod refused (EBUSY) while the binary's routine sleeps in KeDelayExecutionThread; it returns once released", win_wdmtest_rmmod_refused_while_work_pending },
 	{ "win_wdmtest_stats_count_the_win_family", "debugfs stats: the binary's items in the win rows, all run, no diagnostic", win_wdmtest_stats_count_the_win_family },
 	{ "win_wdmtest_unload_leaves_nothing_live", "rmmod: DriverUnload and NtwqDeleteDriver leave no ntwq object live and no diagnostic", win_wdmtest_unload_leaves_nothing_live },
 };

@@ -11,10 +11,19 @@
  *                      WdmTestQueueAtDispatch with preemption disabled,
  *                      DISPATCH_LEVEL for ntwq, as a DPC of the driver would
  *                      run; -EIO if it returns a failure status
+ *   hold               (0600) writing 1 sets the driver's exported WdmTestHold
+ *                      and calls its WdmTestQueueHeld: an item whose routine
+ *                      sleeps until 0 is written, so the driver's work stays
+ *                      pending exactly as long as the test wants
+ *
+ * It also provides the one import of the driver ntwq does not:
+ * KeDelayExecutionThread (harness.list), as a wrapper author provides the
+ * rest of a binary's imports.
  *
  * No static branches here (see the Kbuild beside this file: objtool does
  * not process this module).
  */
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/preempt.h>
@@ -24,7 +33,26 @@
 
 /* Exported by wdmtest.sys (pe2elf makes its exports global symbols). */
 extern struct wdmtest_results WdmTestResults;
+extern LONG WdmTestHold;
 NTSTATUS __attribute__((ms_abi)) WdmTestQueueAtDispatch(void);
+NTSTATUS __attribute__((ms_abi)) WdmTestQueueHeld(void);
+
+/*
+ * KeDelayExecutionThread for the binary: @Interval points at a LARGE_INTEGER,
+ * negative for a relative wait in 100 ns units (an absolute time, or a call
+ * above PASSIVE_LEVEL, which Windows would bugcheck on, fails instead).  No
+ * APCs: @Alertable changes nothing.
+ */
+NTSTATUS __attribute__((ms_abi)) ntwq_win_KeDelayExecutionThread(CHAR WaitMode, BOOLEAN Alertable,
+								  LONGLONG *Interval);
+NTSTATUS __attribute__((ms_abi)) ntwq_win_KeDelayExecutionThread(CHAR WaitMode, BOOLEAN Alertable,
+								  LONGLONG *Interval)
+{
+	if (!Interval || *Interval >= 0 || KeGetCurrentIrql() != PASSIVE_LEVEL)
+		return STATUS_INVALID_PARAMETER;
+	fsleep(div_u64(-*Interval, 10) ?: 1);	/* microseconds */
+	return STATUS_SUCCESS;
+}
 
 #define ITEM_FIELDS(x, name)                                                  \
 	x(name, runs) x(name, bad_args) x(name, bad_irql) x(name, last_irql)
@@ -52,6 +80,9 @@ static int results_get(char *buf, const struct kernel_param *kp)
 	SHOW(dispatch_irql)
 	SHOW(unload_calls)
 	SHOW(unload_freed)
+	ITEM_FIELDS(SHOW_ITEM, held)
+	SHOW(held_queued)
+	SHOW(held_sleeps)
 #undef SHOW
 #undef SHOW_ITEM
 	return n;
@@ -85,3 +116,30 @@ static const struct kernel_param_ops queue_at_dispatch_ops = {
 module_param_cb(queue_at_dispatch, &queue_at_dispatch_ops, NULL, 0200);
 MODULE_PARM_DESC(queue_at_dispatch,
 		 "write 1: call wdmtest.sys's WdmTestQueueAtDispatch at DISPATCH_LEVEL");
+
+static int hold_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int err = kstrtobool(val, &on);
+
+	if (err)
+		return err;
+	WRITE_ONCE(WdmTestHold, on);
+	if (on && !NT_SUCCESS(WdmTestQueueHeld())) {
+		WRITE_ONCE(WdmTestHold, 0);
+		return -EIO;
+	}
+	return 0;
+}
+
+static int hold_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(WdmTestHold) ? 1 : 0);
+}
+
+static const struct kernel_param_ops hold_ops = {
+	.set = hold_set,
+	.get = hold_get,
+};
+module_param_cb(hold, &hold_ops, NULL, 0600);
+MODULE_PARM_DESC(hold, "write 1: queue wdmtest.sys's held item, which sleeps until 0 is written");
