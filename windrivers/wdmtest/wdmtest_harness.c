@@ -54,38 +54,45 @@ NTSTATUS __attribute__((ms_abi)) ntwq_win_KeDelayExecutionThread(CHAR WaitMode, 
 	return STATUS_SUCCESS;
 }
 
-#define ITEM_FIELDS(x, name)                                                  \
-	x(name, runs) x(name, bad_args) x(name, bad_irql) x(name, last_irql)
+static int show(char *buf, int n, const char *key, unsigned int value)
+{
+	return n + scnprintf(buf + n, PAGE_SIZE - n, "%s=%u\n", key, value);
+}
+
+/* One work item's results, as "<name>.<field>=<value>" lines. */
+static int show_item(char *buf, int n, const char *name, const struct wdmtest_item_result *item)
+{
+	n += scnprintf(buf + n, PAGE_SIZE - n, "%s.runs=%u\n", name, READ_ONCE(item->runs));
+	n += scnprintf(buf + n, PAGE_SIZE - n, "%s.bad_args=%u\n", name, READ_ONCE(item->bad_args));
+	n += scnprintf(buf + n, PAGE_SIZE - n, "%s.bad_irql=%u\n", name, READ_ONCE(item->bad_irql));
+	n += scnprintf(buf + n, PAGE_SIZE - n, "%s.last_irql=%u\n", name,
+		       READ_ONCE(item->last_irql));
+	return n;
+}
 
 static int results_get(char *buf, const struct kernel_param *kp)
 {
 	const struct wdmtest_results *r = &WdmTestResults;
 	int n = 0;
 
-#define SHOW(field) n += scnprintf(buf + n, PAGE_SIZE - n, #field "=%u\n", (u32)READ_ONCE(r->field));
-#define SHOW_ITEM(item, field) \
-	n += scnprintf(buf + n, PAGE_SIZE - n, #item "." #field "=%u\n", READ_ONCE(r->item.field));
-	SHOW(magic)
-	SHOW(entry_status)
-	SHOW(entry_step)
-	SHOW(entry_irql)
-	ITEM_FIELDS(SHOW_ITEM, io)
-	ITEM_FIELDS(SHOW_ITEM, io_ex)
-	ITEM_FIELDS(SHOW_ITEM, io_try)
-	ITEM_FIELDS(SHOW_ITEM, ex)
-	ITEM_FIELDS(SHOW_ITEM, dispatch)
-	SHOW(io_ex_freed)
-	SHOW(try_queued)
-	SHOW(dispatch_calls)
-	SHOW(dispatch_irql)
-	SHOW(unload_calls)
-	SHOW(unload_freed)
-	ITEM_FIELDS(SHOW_ITEM, held)
-	SHOW(held_queued)
-	SHOW(held_sleeps)
-#undef SHOW
-#undef SHOW_ITEM
-	return n;
+	n = show(buf, n, "magic", READ_ONCE(r->magic));
+	n = show(buf, n, "entry_status", (u32)READ_ONCE(r->entry_status));
+	n = show(buf, n, "entry_step", READ_ONCE(r->entry_step));
+	n = show(buf, n, "entry_irql", READ_ONCE(r->entry_irql));
+	n = show_item(buf, n, "io", &r->io);
+	n = show_item(buf, n, "io_ex", &r->io_ex);
+	n = show_item(buf, n, "io_try", &r->io_try);
+	n = show_item(buf, n, "ex", &r->ex);
+	n = show_item(buf, n, "dispatch", &r->dispatch);
+	n = show(buf, n, "io_ex_freed", READ_ONCE(r->io_ex_freed));
+	n = show(buf, n, "try_queued", READ_ONCE(r->try_queued));
+	n = show(buf, n, "dispatch_calls", READ_ONCE(r->dispatch_calls));
+	n = show(buf, n, "dispatch_irql", READ_ONCE(r->dispatch_irql));
+	n = show(buf, n, "unload_calls", READ_ONCE(r->unload_calls));
+	n = show(buf, n, "unload_freed", READ_ONCE(r->unload_freed));
+	n = show_item(buf, n, "held", &r->held);
+	n = show(buf, n, "held_queued", READ_ONCE(r->held_queued));
+	return show(buf, n, "held_sleeps", READ_ONCE(r->held_sleeps));
 }
 
 static const struct kernel_param_ops results_ops = {
