@@ -94,5 +94,6 @@ clean:
 		$(MAKE) -C $(KDIR) M=$(CURDIR) clean; \
 		$(MAKE) -C $(KDIR) M=$(CURDIR)/shims/ndis clean; \
 		$(MAKE) -C $(KDIR) M=$(CURDIR)/samples/ndis clean; \
+		$(MAKE) -C $(KDIR) M=$(CURDIR)/windrivers/wdmtest clean; \
 	fi
 	rm -rf build generated

@@ -21,7 +21,10 @@
  * Windows routine the binary called.
  *
  * Context, arguments, pins and return values are those of the routine of
- * the same name without the "NtwqBinary" prefix.
+ * the same name without the "NtwqBinary" prefix.  The routine parameters
+ * keep <ntwq/wdm.h>'s types, so a wrapper forwards what it got; the
+ * pointers they carry are Windows-convention code, which ntwq calls only
+ * through ms_abi pointer types (module/core/family.cpp).
  */
 #ifndef _NTWQ_BINARY_H
 #define _NTWQ_BINARY_H
