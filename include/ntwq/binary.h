@@ -16,9 +16,9 @@
  * family refuses it, and these refuse an item of any other family, each
  * with WORKER_INVALID naming the Windows routine.  So every routine a
  * "win" item runs was handed over by Windows-convention code.  Freeing and
- * uninitializing go through the plain routines.  Diagnostics, stats rows
- * ("win"), trace events and debugfs items name the family "win" and the
- * Windows routine the binary called.
+ * uninitializing go through the plain routines.  Stats rows, the queue
+ * and execute trace events and debugfs items name the family "win";
+ * diagnostics name the Windows routine the binary called.
  *
  * Context, arguments, pins and return values are those of the routine of
  * the same name without the "NtwqBinary" prefix.  The routine parameters

@@ -5,8 +5,6 @@
  */
 #include "family.h"
 
-#include <ntwq/binary.h>
-
 #include "lib/atomic.h"
 #include "lib/spinlock.h"
 
