@@ -1599,11 +1599,29 @@ static int win_stats_row(const char *queue, long long v[4])
 			     &cancelled, &v[3]) == 5;
 }
 
+/* The queues the binary's items go to, and how many it queues on each:
+ * DriverEntry's IoQueueWorkItemEx item 1 + 3 re-queues on Critical; its
+ * IoQueueWorkItem and ExQueueWorkItem items on Delayed, with the
+ * DISPATCH_LEVEL and the held ones; IoTryQueueWorkItem's on Normal. */
+static const struct {
+	const char *queue;
+	long long queued;
+} win_queues[] = {
+	{ "ntwq_critical", WDMTEST_REQUEUES + 1 },
+	{ "ntwq_delayed", 4 },
+	{ "ntwq_normal", 1 },
+};
+/* The win rows before the binary was loaded (other tests queue win items too). */
+static long long win_rows_before[3][4];
+
 static void win_wdmtest_loads_and_runs_its_work(void)
 {
 	win_live_before = stat_value("runtime.live");
 	win_diag_before = diag_total();
 	REQUIRE(win_live_before >= 0 && win_diag_before >= 0, "ntwq stats unreadable");
+	for (size_t i = 0; i < sizeof(win_queues) / sizeof(win_queues[0]); i++)
+		REQUIRE(win_stats_row(win_queues[i].queue, win_rows_before[i]),
+			"no win row for %s in stats", win_queues[i].queue);
 	REQUIRE(run_quiet("modprobe " WIN_MOD) == 0, "modprobe " WIN_MOD " failed");
 	CHECK(exists("/sys/module/ntwq/holders/" WIN_MOD), "the binary's module does not hold ntwq");
 	CHECK(win_result("magic") == WDMTEST_MAGIC, "DriverEntry did not run (magic %#llx)",
@@ -1688,24 +1706,16 @@ static void win_wdmtest_rmmod_refused_while_work_pending(void)
 
 static void win_wdmtest_stats_count_the_win_family(void)
 {
-	/* DriverEntry: IoQueueWorkItemEx 1 + 3 re-queues on Critical; IoQueueWorkItem
-	 * and ExQueueWorkItem on Delayed, and the DISPATCH_LEVEL and held ones;
-	 * IoTry on Normal. */
-	static const struct {
-		const char *queue;
-		long long queued;
-	} want[] = {
-		{ "ntwq_critical", WDMTEST_REQUEUES + 1 },
-		{ "ntwq_delayed", 4 },
-		{ "ntwq_normal", 1 },
-	};
 	long long v[4];
 
-	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		REQUIRE(win_stats_row(want[i].queue, v), "no win row for %s", want[i].queue);
-		CHECK(v[0] == want[i].queued && v[1] == v[0] && v[2] == v[0] && v[3] == 0,
-		      "win %s: queued %lld started %lld completed %lld in flight %lld, want %lld run",
-		      want[i].queue, v[0], v[1], v[2], v[3], want[i].queued);
+	for (size_t i = 0; i < sizeof(win_queues) / sizeof(win_queues[0]); i++) {
+		long long *b = win_rows_before[i], want = win_queues[i].queued;
+
+		REQUIRE(win_stats_row(win_queues[i].queue, v), "no win row for %s",
+			win_queues[i].queue);
+		CHECK(v[0] - b[0] == want && v[1] - b[1] == want && v[2] - b[2] == want && v[3] == 0,
+		      "win %s since the load: queued %lld started %lld completed %lld, in flight %lld; want %lld run",
+		      win_queues[i].queue, v[0] - b[0], v[1] - b[1], v[2] - b[2], v[3], want);
 	}
 }
 
@@ -1730,7 +1740,7 @@ static const struct tcase win_cases[] = {
 	{ "win_wdmtest_loads_and_runs_its_work", "modprobe of the converted MinGW-built wdmtest.sys: DriverEntry at PASSIVE_LEVEL, each routine run the expected times with its arguments at PASSIVE_LEVEL", win_wdmtest_loads_and_runs_its_work },
 	{ "win_wdmtest_queues_at_dispatch_level", "the binary's export called at DISPATCH_LEVEL queues an item whose routine runs once at PASSIVE_LEVEL", win_wdmtest_queues_at_dispatch_level },
 	{ "win_wdmtest_rmmod_refused_while_work_pending", "rmmod refused (EBUSY) while the binary's routine sleeps in KeDelayExecutionThread; it returns once released", win_wdmtest_rmmod_refused_while_work_pending },
-	{ "win_wdmtest_stats_count_the_win_family", "debugfs stats: the binary's items in the win rows, all run, no diagnostic", win_wdmtest_stats_count_the_win_family },
+	{ "win_wdmtest_stats_count_the_win_family", "debugfs stats: the binary's items counted in the win rows, all run", win_wdmtest_stats_count_the_win_family },
 	{ "win_wdmtest_unload_leaves_nothing_live", "rmmod: DriverUnload and NtwqDeleteDriver leave no ntwq object live and no diagnostic", win_wdmtest_unload_leaves_nothing_live },
 };
 
@@ -1838,8 +1848,8 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < t; i++)
 		run_trace_case(++num, &trace_expectations[i], only, &failed);
-	/* The Windows binary: after the cases that reload ntwq, so its stats rows
-	 * count only what the binary did. */
+	/* The Windows binary: after the cases that reload ntwq (its unload
+	 * check compares with ntwq's state at its load). */
 	for (size_t i = 0; i < nw; i++)
 		run_case(++num, win_cases[i].name, win_cases[i].what, win_cases[i].run, only,
 			 &failed);
