@@ -21,8 +21,8 @@ The conversion (docs/binary-drivers.md has the reasons):
     found by disassembling the code with capstone;
   * every import address table slot becomes R_X86_64_64 against an undefined
     symbol PREFIX<Name> (default ntwq_win_<Name>), bound by the kernel to
-    ntwq's Windows-ABI entry point; a name the LIST file does not provide is
-    an error, and all of them are reported at once;
+    ntwq's Windows-ABI entry point (or a wrapper's own); a name no LIST file
+    provides is an error, and all of them are reported at once;
   * the entry point becomes the global symbol DriverEntry, each export a
     global symbol of its own name, each function named in the image's COFF
     symbol table (MinGW keeps one) a local symbol, for kallsyms and %ps.
