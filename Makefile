@@ -38,7 +38,7 @@ modules:
 userspace-test: build/userspace-test
 
 build/userspace-test: userspace-test/userspace-test.c module/selftest/expect.h \
-		shims/ndis/test/ndis_expect.h
+		shims/ndis/test/ndis_expect.h windrivers/wdmtest/wdmtest.h
 	@mkdir -p build
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
@@ -94,5 +94,6 @@ clean:
 		$(MAKE) -C $(KDIR) M=$(CURDIR) clean; \
 		$(MAKE) -C $(KDIR) M=$(CURDIR)/shims/ndis clean; \
 		$(MAKE) -C $(KDIR) M=$(CURDIR)/samples/ndis clean; \
+		$(MAKE) -C $(KDIR) M=$(CURDIR)/windrivers/wdmtest clean; \
 	fi
 	rm -rf build generated

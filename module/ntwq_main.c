@@ -7,6 +7,7 @@
  * NTWQ_INTERNAL exports exist only for ntwq's own KUnit and benchmark modules.
  */
 #include <linux/module.h>
+#include <ntwq/binary.h>
 #include <ntwq/shim.h>
 #include <ntwq/wdf.h>
 #include "core/trigger.h"
@@ -91,6 +92,14 @@ EXPORT_SYMBOL_GPL(NtwqFreeWorkItem);
 EXPORT_SYMBOL_GPL(NtwqQueueWorkItem);
 EXPORT_SYMBOL_GPL(NtwqQueueExWorkItem);
 EXPORT_SYMBOL_GPL(NtwqCanDeleteDriver);
+
+/* For the Windows-ABI wrappers of Windows driver binaries (<ntwq/binary.h>) */
+EXPORT_SYMBOL_GPL(NtwqBinaryIoAllocateWorkItem);
+EXPORT_SYMBOL_GPL(NtwqBinaryIoInitializeWorkItem);
+EXPORT_SYMBOL_GPL(NtwqBinaryIoQueueWorkItem);
+EXPORT_SYMBOL_GPL(NtwqBinaryIoQueueWorkItemEx);
+EXPORT_SYMBOL_GPL(NtwqBinaryIoTryQueueWorkItem);
+EXPORT_SYMBOL_GPL(NtwqBinaryExQueueWorkItem);
 
 /* For ntwq's own KUnit and benchmark modules only. */
 EXPORT_SYMBOL_NS_GPL(ntwq_selftest_alloc, NTWQ_INTERNAL);

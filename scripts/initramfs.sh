@@ -3,7 +3,7 @@
 #
 # busybox-static for the shell and tools, the kmod tools (with the shared
 # libraries they need) for modprobe/modinfo, the modules from MODDIR (and
-# its shims/ndis and samples/ndis) in
+# its shims/ndis, samples/ndis and windrivers/*) in
 # /lib/modules/KVER/extra indexed by depmod, userspace-test, and
 # scripts/guest-init.sh as /init (with scripts/guest-stress.sh as /stress.sh).
 set -euo pipefail
@@ -33,7 +33,8 @@ for tool in modprobe insmod rmmod lsmod modinfo depmod; do
 	ln -sf ../usr/bin/kmod "$root/sbin/$tool"
 done
 
-cp "$moddir"/*.ko "$moddir"/shims/ndis/*.ko "$root/lib/modules/$kver/extra/"
+cp "$moddir"/*.ko "$moddir"/shims/ndis/*.ko "$moddir"/windrivers/*/*.ko \
+	"$root/lib/modules/$kver/extra/"
 # The NDIS sample needs networking, which the debug kernel lacks.
 for ko in "$moddir"/samples/ndis/*.ko; do
 	[ -e "$ko" ] && cp "$ko" "$root/lib/modules/$kver/extra/"

@@ -25,9 +25,10 @@
 
 #include "../module/selftest/expect.h"
 #include "../shims/ndis/test/ndis_expect.h"
+#include "../windrivers/wdmtest/wdmtest.h"
 
 #define NTWQ_DIR "/sys/kernel/debug/ntwq"
-#define RESULT_MAX 8192
+#define RESULT_MAX 16384
 
 /* ---- tiny KTAP harness ---- */
 
@@ -1544,6 +1545,205 @@ static void ndis_unload_leaves_ntwq_unused(void)
 	      module_refcnt("ntwq"));
 }
 
+/* ---- cases: a Windows driver binary (windrivers/wdmtest, docs/binary-drivers.md) ---- */
+
+#define WIN_MOD "ntwq_win_wdmtest"
+#define WIN_RESULTS "/sys/module/" WIN_MOD "/parameters/results"
+
+/* What ntwq had live before the binary was loaded, and its diagnostics. */
+static long long win_live_before = -1, win_diag_before = -1;
+
+/* @key of the binary's WdmTestResults (its harness's key=value lines), or -1. */
+static long long win_result(const char *key)
+{
+	char buf[4096];
+	int found;
+	long long v;
+
+	if (read_file(WIN_RESULTS, buf, sizeof(buf)))
+		return -1;
+	v = value_of(buf, key, &found);
+	return found ? v : -1;
+}
+
+/* Polls until the binary's result @key is at least @want; bounded (10 s). */
+static int win_wait_result(const char *key, long long want)
+{
+	for (int i = 0; i < 200; i++) {
+		if (win_result(key) >= want)
+			return 1;
+		usleep(50 * 1000);
+	}
+	return 0;
+}
+
+/* The routine runs DriverEntry's four items add up to. */
+static long long win_entry_runs(void)
+{
+	return win_result("io.runs") + win_result("io_ex.runs") + win_result("io_try.runs") +
+	       win_result("ex.runs");
+}
+
+/* Queued, started, completed and in flight of the "win" row for @queue. */
+static int win_stats_row(const char *queue, long long v[4])
+{
+	static char buf[RESULT_MAX];
+	char key[64], *row;
+	long long cancelled;
+
+	if (read_file(NTWQ_DIR "/stats", buf, sizeof(buf)))
+		return 0;
+	snprintf(key, sizeof(key), "\nwin  %-20s ", queue);
+	row = strstr(buf, key);
+	return row && sscanf(row + strlen(key), "%lld %lld %lld %lld %lld", &v[0], &v[1], &v[2],
+			     &cancelled, &v[3]) == 5;
+}
+
+/* The queues the binary's items go to, and how many it queues on each:
+ * DriverEntry's IoQueueWorkItemEx item 1 + 3 re-queues on Critical; its
+ * IoQueueWorkItem and ExQueueWorkItem items on Delayed, with the
+ * DISPATCH_LEVEL and the held ones; IoTryQueueWorkItem's on Normal. */
+static const struct {
+	const char *queue;
+	long long queued;
+} win_queues[] = {
+	{ "ntwq_critical", WDMTEST_REQUEUES + 1 },
+	{ "ntwq_delayed", 4 },
+	{ "ntwq_normal", 1 },
+};
+/* The win rows before the binary was loaded (other tests queue win items too). */
+static long long win_rows_before[3][4];
+
+static void win_wdmtest_loads_and_runs_its_work(void)
+{
+	win_live_before = stat_value("runtime.live");
+	win_diag_before = diag_total();
+	REQUIRE(win_live_before >= 0 && win_diag_before >= 0, "ntwq stats unreadable");
+	for (size_t i = 0; i < sizeof(win_queues) / sizeof(win_queues[0]); i++)
+		REQUIRE(win_stats_row(win_queues[i].queue, win_rows_before[i]),
+			"no win row for %s in stats", win_queues[i].queue);
+	REQUIRE(run_quiet("modprobe " WIN_MOD) == 0, "modprobe " WIN_MOD " failed");
+	CHECK(exists("/sys/module/ntwq/holders/" WIN_MOD), "the binary's module does not hold ntwq");
+	CHECK(win_result("magic") == WDMTEST_MAGIC, "DriverEntry did not run (magic %#llx)",
+	      win_result("magic"));
+	CHECK(win_result("entry_status") == 0, "DriverEntry returned %#llx",
+	      win_result("entry_status"));
+	CHECK(win_result("entry_step") == WDMTEST_STEP_QUEUED, "DriverEntry stopped after step %lld",
+	      win_result("entry_step"));
+	CHECK(win_result("entry_irql") == 0, "DriverEntry at IRQL %lld", win_result("entry_irql"));
+	for (int i = 0; i < 200 && win_entry_runs() < WDMTEST_ENTRY_RUNS; i++)
+		usleep(50 * 1000);
+	CHECK(win_result("io.runs") == 1, "IoQueueWorkItem routine ran %lld times",
+	      win_result("io.runs"));
+	CHECK(win_result("io_ex.runs") == WDMTEST_REQUEUES + 1,
+	      "IoQueueWorkItemEx routine ran %lld times, want %d", win_result("io_ex.runs"),
+	      WDMTEST_REQUEUES + 1);
+	CHECK(win_result("io_ex_freed") == 1, "the IoQueueWorkItemEx routine did not free its item");
+	CHECK(win_result("try_queued") == 1, "IoTryQueueWorkItem returned FALSE");
+	CHECK(win_result("io_try.runs") == 1, "IoTryQueueWorkItem routine ran %lld times",
+	      win_result("io_try.runs"));
+	CHECK(win_result("ex.runs") == 1, "ExQueueWorkItem routine ran %lld times",
+	      win_result("ex.runs"));
+	static const char *const items[] = { "io", "io_ex", "io_try", "ex" };
+	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "%s.bad_args", items[i]);
+		CHECK(win_result(key) == 0, "%s = %lld: a routine got wrong arguments", key,
+		      win_result(key));
+		snprintf(key, sizeof(key), "%s.bad_irql", items[i]);
+		CHECK(win_result(key) == 0, "%s = %lld: a routine ran above PASSIVE_LEVEL", key,
+		      win_result(key));
+		snprintf(key, sizeof(key), "%s.last_irql", items[i]);
+		CHECK(win_result(key) == 0, "%s = %lld", key, win_result(key));
+	}
+}
+
+static void win_wdmtest_queues_at_dispatch_level(void)
+{
+	REQUIRE(exists(WIN_RESULTS), WIN_MOD " not loaded");
+	REQUIRE(write_file("/sys/module/" WIN_MOD "/parameters/queue_at_dispatch", "1") == 0,
+		"WdmTestQueueAtDispatch failed");
+	CHECK(win_result("dispatch_calls") == 1, "dispatch_calls %lld",
+	      win_result("dispatch_calls"));
+	CHECK(win_result("dispatch_irql") == 2, "KeGetCurrentIrql() in the call: %lld, want 2",
+	      win_result("dispatch_irql"));
+	CHECK(win_wait_result("dispatch.runs", 1), "the routine queued at DISPATCH_LEVEL never ran");
+	CHECK(win_result("dispatch.runs") == 1, "it ran %lld times", win_result("dispatch.runs"));
+	CHECK(win_result("dispatch.bad_args") == 0, "it got wrong arguments");
+	CHECK(win_result("dispatch.last_irql") == 0, "it ran at IRQL %lld",
+	      win_result("dispatch.last_irql"));
+}
+
+/*
+ * The binary's held item sleeps (KeDelayExecutionThread) until the test lets
+ * it go: rmmod is refused for exactly that long, whatever the timing.
+ */
+static void win_wdmtest_rmmod_refused_while_work_pending(void)
+{
+	const char *hold = "/sys/module/" WIN_MOD "/parameters/hold";
+
+	REQUIRE(exists(WIN_RESULTS), WIN_MOD " not loaded");
+	REQUIRE(write_file(hold, "1") == 0, "WdmTestQueueHeld failed");
+	CHECK(win_result("held_queued") == 1, "held_queued %lld", win_result("held_queued"));
+	/* Its routine has started and slept once: the work is pending. */
+	CHECK(win_wait_result("held_sleeps", 1), "the held routine never slept");
+	CHECK(module_refcnt(WIN_MOD) >= 1, "refcnt %d with work pending", module_refcnt(WIN_MOD));
+	errno = 0;
+	CHECK(syscall(SYS_delete_module, WIN_MOD, O_NONBLOCK) == -1 &&
+		      (errno == EWOULDBLOCK || errno == EBUSY),
+	      "removed under a pending routine (errno %d)", errno);
+	CHECK(exists(WIN_RESULTS), "module gone under its work");
+	CHECK(win_result("held.runs") == 0, "the held routine returned while held");
+	REQUIRE(write_file(hold, "0") == 0, "cannot release the held item");
+	CHECK(win_wait_result("held.runs", 1), "the held routine did not return once released");
+	CHECK(wait_refcnt_zero(WIN_MOD), "refcnt %d after the work", module_refcnt(WIN_MOD));
+	CHECK(win_result("held.runs") == 1 && win_result("held.bad_args") == 0 &&
+		      win_result("held.bad_irql") == 0,
+	      "held: runs %lld, bad_args %lld, bad_irql %lld", win_result("held.runs"),
+	      win_result("held.bad_args"), win_result("held.bad_irql"));
+}
+
+static void win_wdmtest_stats_count_the_win_family(void)
+{
+	long long v[4];
+
+	for (size_t i = 0; i < sizeof(win_queues) / sizeof(win_queues[0]); i++) {
+		long long *b = win_rows_before[i], want = win_queues[i].queued;
+
+		REQUIRE(win_stats_row(win_queues[i].queue, v), "no win row for %s",
+			win_queues[i].queue);
+		CHECK(v[0] - b[0] == want && v[1] - b[1] == want && v[2] - b[2] == want && v[3] == 0,
+		      "win %s since the load: queued %lld started %lld completed %lld, in flight %lld; want %lld run",
+		      win_queues[i].queue, v[0] - b[0], v[1] - b[1], v[2] - b[2], v[3], want);
+	}
+}
+
+static void win_wdmtest_unload_leaves_nothing_live(void)
+{
+	REQUIRE(exists(WIN_RESULTS), WIN_MOD " not loaded");
+	CHECK(module_refcnt(WIN_MOD) == 0, "refcnt %d with no work pending",
+	      module_refcnt(WIN_MOD));
+	REQUIRE(run_quiet("rmmod " WIN_MOD) == 0, "rmmod " WIN_MOD " failed");
+	CHECK(!exists("/sys/module/" WIN_MOD), "module still loaded");
+	/* DriverUnload freed its items and deleted its device: ntwq's objects too. */
+	CHECK(stat_value("runtime.live") == win_live_before,
+	      "runtime.live %lld after unload, %lld before load", stat_value("runtime.live"),
+	      win_live_before);
+	CHECK(diag_total() == win_diag_before, "%lld ntwq diagnostics during the binary's run",
+	      diag_total() - win_diag_before);
+	CHECK(module_refcnt("ntwq") == 0, "ntwq refcnt %d after the binary left",
+	      module_refcnt("ntwq"));
+}
+
+static const struct tcase win_cases[] = {
+	{ "win_wdmtest_loads_and_runs_its_work", "modprobe of the converted MinGW-built wdmtest.sys: DriverEntry at PASSIVE_LEVEL, each routine run the expected times with its arguments at PASSIVE_LEVEL", win_wdmtest_loads_and_runs_its_work },
+	{ "win_wdmtest_queues_at_dispatch_level", "the binary's export called at DISPATCH_LEVEL queues an item whose routine runs once at PASSIVE_LEVEL", win_wdmtest_queues_at_dispatch_level },
+	{ "win_wdmtest_rmmod_refused_while_work_pending", "rmmod refused (EBUSY) while the binary's routine sleeps in KeDelayExecutionThread; it returns once released", win_wdmtest_rmmod_refused_while_work_pending },
+	{ "win_wdmtest_stats_count_the_win_family", "debugfs stats: the binary's items counted in the win rows, all run", win_wdmtest_stats_count_the_win_family },
+	{ "win_wdmtest_unload_leaves_nothing_live", "rmmod: DriverUnload and NtwqDeleteDriver leave no ntwq object live and no diagnostic", win_wdmtest_unload_leaves_nothing_live },
+};
+
 static const struct tcase ndis_cases_before[] = {
 	{ "ndis_modprobe_pulls_in_shim_and_ntwq", "modprobe of an NDIS client loads ntwq_ndis and ntwq (depmod)", ndis_modprobe_pulls_in_shim_and_ntwq },
 };
@@ -1631,14 +1831,14 @@ int main(int argc, char **argv)
 	size_t n = COUNT(cases), m = COUNT(ntwq_expectations);
 	size_t t = COUNT(trace_expectations), nt = COUNT(ndis_trace_expectations);
 	size_t nb = COUNT(ndis_cases_before), nm = COUNT(ntwq_ndis_expectations);
-	size_t na = COUNT(ndis_cases_after), num = 0;
+	size_t na = COUNT(ndis_cases_after), nw = COUNT(win_cases), num = 0;
 	const char *only = argc > 1 ? argv[1] : NULL;
 	int failed = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("KTAP version 1\n");
 	printf("# Subtest: ntwq_userspace\n");
-	printf("1..%zu\n", n + m + t + nb + nm + nt + na);
+	printf("1..%zu\n", n + m + t + nw + nb + nm + nt + na);
 	for (size_t i = 0; i < n; i++)
 		run_case(++num, cases[i].name, cases[i].what, cases[i].run, only, &failed);
 	for (size_t i = 0; i < m; i++) {
@@ -1648,6 +1848,11 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < t; i++)
 		run_trace_case(++num, &trace_expectations[i], only, &failed);
+	/* The Windows binary: after the cases that reload ntwq (its unload
+	 * check compares with ntwq's state at its load). */
+	for (size_t i = 0; i < nw; i++)
+		run_case(++num, win_cases[i].name, win_cases[i].what, win_cases[i].run, only,
+			 &failed);
 	/* NDIS last: its modules hold ntwq, which the cases above reload. */
 	for (size_t i = 0; i < nb; i++)
 		run_case(++num, ndis_cases_before[i].name, ndis_cases_before[i].what,

@@ -2,8 +2,10 @@
 /*
  * io_workitem_api.cpp - the WDM work-item routines.
  */
+#include <ntwq/binary.h>
 #include <ntwq/wdm.h>
 
+#include "core/family.h"
 #include "core/work.h"
 #include "core/object.h"
 #include "bridge/bridge.h"
@@ -36,17 +38,24 @@ bool RoutineOk(WorkItem *item, const void *routine, const char *api, const void 
 	return false;
 }
 
-} /* namespace */
-
-extern "C" PIO_WORKITEM IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject)
+/* IoAllocateWorkItem of @family: Io, or Families::Binary() for a binary. */
+NTWQ_ALWAYS_INLINE PIO_WORKITEM AllocateFromApi(PDEVICE_OBJECT device_object, Api family,
+						const void *site)
 {
-	ObjectHeader *device = LookupIoObject(DeviceObject, ObjectKind::Device, false,
+	ObjectHeader *device = LookupIoObject(device_object, ObjectKind::Device, false,
 					      "IoAllocateWorkItem");
 
 	if (!device)
 		return nullptr;
 	return reinterpret_cast<PIO_WORKITEM>(
-		WorkItem::Allocate(device, Api::Io, "IoAllocateWorkItem", __builtin_return_address(0)));
+		WorkItem::Allocate(device, family, "IoAllocateWorkItem", site));
+}
+
+} /* namespace */
+
+extern "C" PIO_WORKITEM IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject)
+{
+	return AllocateFromApi(DeviceObject, Api::Io, __builtin_return_address(0));
 }
 
 extern "C" VOID IoFreeWorkItem(PIO_WORKITEM IoWorkItem)
@@ -69,16 +78,22 @@ namespace {
 
 /*
  * The three queue routines: check the handle and routine, then queue.
- * @site: the API's caller, named by diagnostics in verifier mode.
+ * @family: Io, or Families::Binary() for a binary's twins (<ntwq/binary.h>);
+ * the item must be of it.  @site: the API's caller, named by diagnostics in
+ * verifier mode.
  */
 NTWQ_ALWAYS_INLINE bool QueueFromApi(PIO_WORKITEM handle, const void *routine, bool ex,
 				     WORK_QUEUE_TYPE type, PVOID context, const char *api,
-				     const void *site)
+				     const void *site, Api family = Api::Io)
 {
 	WorkItem *item = WorkItem::FromHandle(handle, api, site);
 
-	/* A shim's item runs through its family's call: only NtwqQueueWorkItem. */
-	if (item && __builtin_expect(item->api != Api::Io, 0)) {
+	/*
+	 * A shim's item runs through its family's call: only NtwqQueueWorkItem.
+	 * A binary's item only through the twins, and they queue nothing else:
+	 * the routine's calling convention is the item's family's.
+	 */
+	if (item && __builtin_expect(item->api != family, 0)) {
 		Verifier::Report(NTWQ_DIAG_INVALID_ITEM, api, routine, item->driver->Name(),
 				 "item of another API family; not queued", site);
 		return false;
@@ -125,7 +140,10 @@ extern "C" ULONG IoSizeofWorkItem(VOID)
 	return sizeof(WorkItem);
 }
 
-extern "C" VOID IoInitializeWorkItem(PVOID IoObject, PIO_WORKITEM IoWorkItem)
+namespace {
+
+/* IoInitializeWorkItem of @family: Io, or Families::Binary() for a binary. */
+void InitializeFromApi(PVOID IoObject, PIO_WORKITEM IoWorkItem, Api family, const void *site)
 {
 	ObjectHeader *object = LookupIoObject(IoObject, ObjectKind::Device, true,
 					      "IoInitializeWorkItem");
@@ -139,11 +157,18 @@ extern "C" VOID IoInitializeWorkItem(PVOID IoObject, PIO_WORKITEM IoWorkItem)
 	}
 	/* Memory IoFreeWorkItem gave back, still in the verifier's quarantine. */
 	if (Verifier::ReportIfQuarantined(IoWorkItem, "IoInitializeWorkItem",
-					  Verifier::Site(__builtin_return_address(0))))
+					  Verifier::Site(site)))
 		return;
 	/* Checked (and a live idle item retired) by Init. */
-	reinterpret_cast<WorkItem *>(IoWorkItem)->Init(object, WorkStorage::Caller, Api::Io,
+	reinterpret_cast<WorkItem *>(IoWorkItem)->Init(object, WorkStorage::Caller, family,
 						       "IoInitializeWorkItem");
+}
+
+} /* namespace */
+
+extern "C" VOID IoInitializeWorkItem(PVOID IoObject, PIO_WORKITEM IoWorkItem)
+{
+	InitializeFromApi(IoObject, IoWorkItem, Api::Io, __builtin_return_address(0));
 }
 
 extern "C" VOID IoUninitializeWorkItem(PIO_WORKITEM IoWorkItem)
@@ -164,4 +189,47 @@ extern "C" VOID IoUninitializeWorkItem(PIO_WORKITEM IoWorkItem)
 	if (!item->Retire("IoUninitializeWorkItem"))
 		return;
 	object->Dereference(); /* the item's reference, from IoInitializeWorkItem */
+}
+
+/*
+ * The twins a Windows binary's wrappers call (<ntwq/binary.h>): the same
+ * routines for items of the "win" family, whose routines have the Windows
+ * calling convention.  Diagnostics name the Windows routine the binary called.
+ */
+
+extern "C" PIO_WORKITEM NtwqBinaryIoAllocateWorkItem(PDEVICE_OBJECT DeviceObject)
+{
+	return AllocateFromApi(DeviceObject, Families::Binary(), __builtin_return_address(0));
+}
+
+extern "C" VOID NtwqBinaryIoInitializeWorkItem(PVOID IoObject, PIO_WORKITEM IoWorkItem)
+{
+	InitializeFromApi(IoObject, IoWorkItem, Families::Binary(), __builtin_return_address(0));
+}
+
+extern "C" VOID NtwqBinaryIoQueueWorkItem(PIO_WORKITEM IoWorkItem,
+					  PIO_WORKITEM_ROUTINE WorkerRoutine,
+					  WORK_QUEUE_TYPE QueueType, PVOID Context)
+{
+	QueueFromApi(IoWorkItem, reinterpret_cast<const void *>(WorkerRoutine), false, QueueType,
+		     Context, "IoQueueWorkItem", __builtin_return_address(0), Families::Binary());
+}
+
+extern "C" VOID NtwqBinaryIoQueueWorkItemEx(PIO_WORKITEM IoWorkItem,
+					    PIO_WORKITEM_ROUTINE_EX WorkerRoutine,
+					    WORK_QUEUE_TYPE QueueType, PVOID Context)
+{
+	QueueFromApi(IoWorkItem, reinterpret_cast<const void *>(WorkerRoutine), true, QueueType,
+		     Context, "IoQueueWorkItemEx", __builtin_return_address(0), Families::Binary());
+}
+
+extern "C" BOOLEAN NtwqBinaryIoTryQueueWorkItem(PIO_WORKITEM IoWorkItem,
+						PIO_WORKITEM_ROUTINE_EX WorkerRoutine,
+						WORK_QUEUE_TYPE QueueType, PVOID Context)
+{
+	return QueueFromApi(IoWorkItem, reinterpret_cast<const void *>(WorkerRoutine), true,
+			    QueueType, Context, "IoTryQueueWorkItem", __builtin_return_address(0),
+			    Families::Binary())
+		       ? TRUE
+		       : FALSE;
 }

@@ -18,7 +18,7 @@
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
-#include <linux/sched.h>
+#include <linux/sched.h>	/* 5.10 and 6.1: wait_bit.h does not include it */
 #include <linux/wait_bit.h>
 #include "bridge.h"
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * family.cpp - the slots of the API families shims register.
+ * family.cpp - the slots of the API families shims register, and ntwq's own
+ * family for Windows binaries' items in slot 0.
  */
 #include "family.h"
 
@@ -57,11 +58,51 @@ Slot *SlotOf(Api api)
 		       : nullptr;
 }
 
+/*
+ * The Windows binaries' family.  A binary hands ntwq routines compiled for
+ * the Windows x64 convention (arguments in RCX, RDX, R8, R9; RSI, RDI and
+ * XMM6-15 preserved by the callee; 32 bytes of home space the caller
+ * reserves); these call them through pointer types that say so.
+ *
+ * One Io call for both routine types: IO_WORKITEM_ROUTINE takes
+ * (DeviceObject, Context), the first two parameters of
+ * IO_WORKITEM_ROUTINE_EX (IoObject, Context, IoWorkItem).  Under the
+ * Windows convention the third argument travels in R8, which a
+ * two-parameter routine never reads, and the home space is reserved by the
+ * caller whatever the count, so calling either type with three arguments
+ * is exact.  (The engine does not tell an adapter which queue call was
+ * used; this is why it need not.)
+ */
+typedef VOID(__attribute__((ms_abi)) * BinaryIoRoutine)(PVOID IoObject, PVOID Context,
+						      PIO_WORKITEM IoWorkItem);
+typedef VOID(__attribute__((ms_abi)) * BinaryExRoutine)(PVOID Parameter);
+
+VOID BinaryIoCall(PVOID routine, PVOID io_object, PVOID context, PIO_WORKITEM io_work_item)
+{
+	reinterpret_cast<BinaryIoRoutine>(routine)(io_object, context, io_work_item);
+}
+
+VOID BinaryExCall(PVOID routine, PVOID parameter, PWORK_QUEUE_ITEM)
+{
+	reinterpret_cast<BinaryExRoutine>(routine)(parameter);
+}
+
+/* I: registered by Init, never unregistered; its slot's name is "win". */
+NTWQ_API_FAMILY g_binary_family = { "win", BinaryIoCall, BinaryExCall, 0 };
+
 } /* namespace */
 
 void Families::Init() noexcept
 {
 	g_lock.Init("ntwq_families", g_lock_class);
+	/* Slot 0, Binary(), before anything can register; never unregistered. */
+	Slot *s = &g_slots[0];
+	for (u32 i = 0; g_binary_family.Name[i]; i++)
+		s->name[i] = g_binary_family.Name[i];
+	s->owner = &g_binary_family;
+	s->io_call = g_binary_family.IoCall;
+	s->ex_call = g_binary_family.ExCall;
+	s->used.StoreRelease(1);
 }
 
 NTSTATUS Families::Register(PNTWQ_API_FAMILY family) noexcept

@@ -1,12 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * family.h - API families that shims register (<ntwq/shim.h>).
+ * family.h - API families whose routines are called through an adapter:
+ * the ones shims register (<ntwq/shim.h>), and ntwq's own for Windows
+ * binaries (<ntwq/binary.h>).
  *
  * Design note.  A shim (NDIS) gives its drivers work items with other
  * routine signatures and names.  It registers a family, which takes one of
  * kShimFamilies slots: Api::Shim0 + slot tags its items, so stats count
  * them in rows of their own and debugfs `items` names them, and the
  * dispatchers call their routines through the family's call functions.
+ *
+ * Slot 0 is taken at load by ntwq's family "win": the items of a Windows
+ * driver binary (docs/binary-drivers.md), whose routines have the Windows
+ * x64 calling convention.  Its call functions call them through ms_abi
+ * pointer types, so the dispatchers need no case of their own for them.
+ * Shims get the other NTWQ_MAX_API_FAMILIES slots.
  *
  * Lifetime: a slot's name is set at the first registration and kept until
  * ntwq unloads (a reloaded shim gets its slot and counters back); its call
@@ -28,8 +36,10 @@ namespace ntwq {
 
 class Families {
 public:
-	/* At load, before anything can register. */
+	/* At load, before anything can register: takes slot 0 for Binary(). */
 	static void Init() noexcept;
+	/* The family of the items Windows binaries queue (slot 0, "win"). */
+	static constexpr Api Binary() noexcept { return Api::Shim0; }
 	static NTSTATUS Register(PNTWQ_API_FAMILY family) noexcept;
 	static void Unregister(PNTWQ_API_FAMILY family) noexcept;
 	/* The Api of a registered family, or Api::Count (not registered). */

@@ -21,14 +21,18 @@ struct seq_file;
 
 namespace ntwq {
 
-/* The built-in families, then one slot per family a shim registers (family.h). */
-constexpr u32 kShimFamilies = 4;
+/*
+ * The built-in families, then the slots of families with call adapters
+ * (family.h): slot 0 is ntwq's own family for Windows binaries' items, the
+ * others (NTWQ_MAX_API_FAMILIES) are for the families shims register.
+ */
+constexpr u32 kShimFamilies = 5;
 
 enum class Api : u32 {
 	Io,
 	Ex,
 	Wdf,
-	Shim0, /* first shim slot: Shim0 + n for slot n */
+	Shim0, /* first adapter slot: Shim0 + n for slot n; Shim0 is Windows binaries' */
 	Count = Shim0 + kShimFamilies
 };
 

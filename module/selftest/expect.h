@@ -135,6 +135,11 @@ static const struct ntwq_expect ntwq_expectations[] = {
 	  { { "completed", 1 }, { "items", 32 }, { "max_concurrent", 32 },
 	    { "barrier_timeouts", 0 }, { "runs", 32 }, { "diag_total", 0 }, NTWQ_CLEAN } },
 
+	{ "io.binary_family", 0, 0,
+	  "Windows binaries' items (<ntwq/binary.h>): ms_abi Io, Io Ex and executive routines run once each with their arguments; the plain and the binary queue calls refuse each other's items",
+	  { { "allocated", 1 }, { "completed", 1 }, { "runs", 3 }, { "args_ok", 3 },
+	    { "max_irql", 0 }, { "all_in_task", 1 }, { "diag_invalid_item", 2 },
+	    { "diag_total", 2 }, NTWQ_CLEAN } },
 	/* ---- executive work items ---- */
 	{ "ex.layout", 0, 0,
 	  "WORK_QUEUE_ITEM has the Windows x64 layout: List 0, WorkerRoutine 16, Parameter 24, 32 bytes",

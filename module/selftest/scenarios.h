@@ -13,6 +13,7 @@
 NTWQ_SCN(ntwq_scn_io_queue);
 NTWQ_SCN(ntwq_scn_io_queue_ex);
 NTWQ_SCN(ntwq_scn_io_try_queue);
+NTWQ_SCN(ntwq_scn_io_binary_family);
 NTWQ_SCN(ntwq_scn_io_driver_object);
 NTWQ_SCN(ntwq_scn_io_queue_types);
 NTWQ_SCN(ntwq_scn_io_from_atomic);
@@ -118,6 +119,7 @@ NTWQ_SCN(ntwq_scn_vrf_quarantine);
 	{ "io.queue", "io.queue", ntwq_scn_io_queue }, \
 	{ "io.queue_ex", "io.queue_ex", ntwq_scn_io_queue_ex }, \
 	{ "io.try_queue", "io.try_queue", ntwq_scn_io_try_queue }, \
+	{ "io.binary_family", "io.binary_family", ntwq_scn_io_binary_family }, \
 	{ "io.driver_object", "io.driver_object", ntwq_scn_io_driver_object }, \
 	{ "io.queue_types", "io.queue_types", ntwq_scn_io_queue_types }, \
 	{ "io.from_atomic", "io.from_atomic", ntwq_scn_io_from_atomic }, \

@@ -81,6 +81,15 @@ MSABI KIRQL ntwq_win_KeGetCurrentIrql(void)
 	return k.irql;
 }
 
+/* Imported by the held item's routine, which host_run never queues. */
+MSABI NTSTATUS ntwq_win_KeDelayExecutionThread(char WaitMode, BOOLEAN Alertable, LONGLONG *Interval)
+{
+	(void)WaitMode;
+	(void)Alertable;
+	(void)Interval;
+	return STATUS_UNSUCCESSFUL;
+}
+
 MSABI NTSTATUS ntwq_win_IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
 				       PUNICODE_STRING DeviceName, DEVICE_TYPE DeviceType,
 				       ULONG DeviceCharacteristics, BOOLEAN Exclusive,

@@ -5,7 +5,7 @@ relocatable object that Kbuild links into a .ko, so that the kernel's module
 loader maps the driver's code (W^X, kallsyms, modpost, module refcounts as for
 any module) and ntwq never allocates executable memory.
 
-    pe2elf.py --provided LIST [--check] [-v] driver.sys -o driver.o
+    pe2elf.py --provided LIST [--provided LIST...] [--check] [-v] driver.sys -o driver.o
 
 The conversion (docs/binary-drivers.md has the reasons):
   * each PE section becomes an ELF section with its own kind: code .text (AX),
@@ -21,8 +21,8 @@ The conversion (docs/binary-drivers.md has the reasons):
     found by disassembling the code with capstone;
   * every import address table slot becomes R_X86_64_64 against an undefined
     symbol PREFIX<Name> (default ntwq_win_<Name>), bound by the kernel to
-    ntwq's Windows-ABI entry point; a name the LIST file does not provide is
-    an error, and all of them are reported at once;
+    ntwq's Windows-ABI entry point (or a wrapper's own); a name no LIST file
+    provides is an error, and all of them are reported at once;
   * the entry point becomes the global symbol DriverEntry, each export a
     global symbol of its own name, each function named in the image's COFF
     symbol table (MinGW keeps one) a local symbol, for kallsyms and %ps.
@@ -573,8 +573,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('input', help='the PE32+ driver (.sys)')
     ap.add_argument('-o', '--output', help='the ELF object to write')
-    ap.add_argument('--provided', required=True,
-                    help="file of the Windows names ntwq provides ('Name' or 'module Name')")
+    ap.add_argument('--provided', required=True, action='append',
+                    help="file of the Windows names provided ('Name' or 'module Name'): "
+                    "ntwq's list, and again for each list of a wrapper's own")
     ap.add_argument('--import-prefix', default='ntwq_win_')
     ap.add_argument('--entry-symbol', default='DriverEntry')
     ap.add_argument('--check', action='store_true',
@@ -584,7 +585,10 @@ def main():
     try:
         with open(args.input, 'rb') as f:
             pe = PeImage(f.read())
-        conv = Converter(pe, read_provided(args.provided), args.import_prefix, args.entry_symbol)
+        provided = {}
+        for path in args.provided:
+            provided.update(read_provided(path))
+        conv = Converter(pe, provided, args.import_prefix, args.entry_symbol)
         if conv.errors:
             raise ConversionError(conv.errors)
         if args.output:

@@ -204,7 +204,8 @@ class Pe2Elf(unittest.TestCase):
         self.assertEqual(syms['DriverEntry'], (entry - text_rva, 'T'))
         self.assertEqual(syms['WdmTestQueueAtDispatch'][1], 'T')
         self.assertEqual(syms['WdmTestResults'][1], 'B')
-        self.assertEqual(set(syms), {'DriverEntry', 'WdmTestQueueAtDispatch', 'WdmTestResults'})
+        self.assertEqual(set(syms), {'DriverEntry', 'WdmTestQueueAtDispatch', 'WdmTestResults',
+                                     'WdmTestQueueHeld', 'WdmTestHold'})
 
     def link_and_run(self, obj):
         exe = obj + '.run'

@@ -28,7 +28,7 @@ typedef unsigned short WCHAR, *PWSTR;
 typedef long LONG;			/* 32 bits: Windows is LLP64 */
 typedef unsigned long ULONG;
 typedef unsigned long long ULONG64, ULONG_PTR;
-typedef long long LONG_PTR;
+typedef long long LONG_PTR, LONGLONG;
 typedef LONG NTSTATUS;
 typedef ULONG DEVICE_TYPE;
 typedef UCHAR KIRQL;
@@ -116,6 +116,23 @@ C_ASSERT(FIELD_OFFSET(DEVICE_OBJECT, DeviceExtension) == 0x40);
  * docs/binary-drivers.md for why a converted binary must not do that.)
  */
 KIRQL NTAPI KeGetCurrentIrql(VOID);
+
+/* Waiting: a relative Interval is negative, in 100 ns units. */
+typedef CCHAR KPROCESSOR_MODE;
+#define KernelMode ((KPROCESSOR_MODE)0)
+
+typedef union _LARGE_INTEGER {
+	struct {
+		ULONG LowPart;
+		LONG HighPart;
+	};
+	LONGLONG QuadPart;
+} LARGE_INTEGER, *PLARGE_INTEGER;
+
+C_ASSERT(sizeof(LARGE_INTEGER) == 8);
+
+NTKERNELAPI NTSTATUS NTAPI KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
+	PLARGE_INTEGER Interval);
 
 /* Objects */
 NTKERNELAPI NTSTATUS NTAPI IoCreateDevice(PDRIVER_OBJECT DriverObject,

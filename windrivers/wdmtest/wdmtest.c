@@ -11,7 +11,10 @@
  * the driver's exported WdmTestQueueAtDispatch is what a DPC would call: the
  * harness calls it at DISPATCH_LEVEL and it queues a fifth item from there
  * (KeRaiseIrql/KeLowerIrql would raise the IRQL from inside the driver, but
- * ntwq does not provide them).  DriverUnload frees everything that is left.
+ * ntwq does not provide them).  Its exported WdmTestQueueHeld queues an item
+ * whose routine sleeps (KeDelayExecutionThread) for as long as the harness
+ * keeps the exported WdmTestHold set, so the harness knows the driver's work
+ * is pending.  DriverUnload frees everything that is left.
  *
  * The driver also carries, on purpose, each kind of reference a converter
  * must get right: pointers in .rdata to .text and .rdata, in .data to .rdata
@@ -28,9 +31,12 @@ static IO_WORKITEM_ROUTINE WdmTestDispatchRoutine;
 static IO_WORKITEM_ROUTINE_EX WdmTestIoExRoutine;
 static IO_WORKITEM_ROUTINE_EX WdmTestTryRoutine;
 static WORKER_THREAD_ROUTINE WdmTestExRoutine;
+static IO_WORKITEM_ROUTINE_EX WdmTestHeldRoutine;
 
 /* What the harness reads (.bss; exported data). */
 __declspec(dllexport) struct wdmtest_results WdmTestResults;
+/* Set by the harness: the held item's routine sleeps while it is nonzero. */
+__declspec(dllexport) volatile LONG WdmTestHold;
 
 /* The device's extension: the driver's state, and storage for one item. */
 typedef struct _WDMTEST_EXTENSION {
@@ -47,6 +53,7 @@ static PDEVICE_OBJECT WdmTestDevice;	/* .bss */
 
 /* Context tokens: each routine checks it got its own. */
 static ULONG IoContext = 1, IoExContext = 2, TryContext = 3, DispatchContext = 4;
+static ULONG HeldContext = 5;
 
 /*
  * How the re-queueing item is queued, read through a pointer the compiler
@@ -142,6 +149,39 @@ __declspec(dllexport) NTSTATUS NTAPI WdmTestQueueAtDispatch(VOID)
 		return STATUS_UNSUCCESSFUL;
 	IoQueueWorkItem(Extension()->DispatchItem, WdmTestDispatchRoutine,
 			DelayedWorkQueue, &DispatchContext);
+	return STATUS_SUCCESS;
+}
+
+/* Sleeps in 10 ms steps while WdmTestHold is set, then frees its own item. */
+static VOID NTAPI WdmTestHeldRoutine(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkItem)
+{
+	BOOLEAN ArgumentsOk = IoObject == WdmTestDevice && Context == &HeldContext;
+	LARGE_INTEGER Interval;
+
+	Interval.QuadPart = -10 * 1000 * 10;	/* 10 ms, relative */
+	while (WdmTestHold) {
+		if (!NT_SUCCESS(KeDelayExecutionThread(KernelMode, FALSE, &Interval))) {
+			ArgumentsOk = FALSE;
+			break;
+		}
+		Increment(&WdmTestResults.held_sleeps);
+	}
+	IoFreeWorkItem(IoWorkItem);
+	Record(&WdmTestResults.held, ArgumentsOk);
+}
+
+/* Queues the held item, at PASSIVE_LEVEL; the harness sets WdmTestHold first. */
+__declspec(dllexport) NTSTATUS NTAPI WdmTestQueueHeld(VOID)
+{
+	PIO_WORKITEM Item;
+
+	if (!WdmTestDevice)
+		return STATUS_UNSUCCESSFUL;
+	Item = IoAllocateWorkItem(WdmTestDevice);
+	if (!Item)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	IoQueueWorkItemEx(Item, WdmTestHeldRoutine, DelayedWorkQueue, &HeldContext);
+	Increment(&WdmTestResults.held_queued);
 	return STATUS_SUCCESS;
 }
 

@@ -54,6 +54,12 @@ struct wdmtest_results {
 	unsigned int dispatch_irql;	/* KeGetCurrentIrql() in the last one */
 	unsigned int unload_calls;	/* DriverUnload calls */
 	unsigned int unload_freed;	/* work items DriverUnload freed or uninitialized */
+
+	struct wdmtest_item_result held;	/* the item WdmTestQueueHeld queues: runs
+						 * while WdmTestHold is set, then frees
+						 * itself */
+	unsigned int held_queued;	/* WdmTestQueueHeld calls that queued it */
+	unsigned int held_sleeps;	/* its KeDelayExecutionThread calls that slept */
 };
 
 /* Routine runs DriverEntry's items add up to once they have all finished. */
