@@ -72,6 +72,7 @@ int ntwq_preempt_count(void);
 bool ntwq_context_changed(int before);
 void ntwq_preempt_count_restore(int count);
 const void *ntwq_current_task(void);
+void ntwq_cond_resched(void);
 
 /* mutex.c */
 void ntwq_mutex_init(struct mutex *lock, const char *name, struct lock_class_key *key);

@@ -176,3 +176,17 @@ const void *ntwq_current_task(void)
 {
 	return current;
 }
+
+/**
+ * ntwq_cond_resched - cond_resched(): let another task run if one should.
+ *
+ * A dispatcher calls it between runs, as the workqueue's worker does between
+ * work items: a routine that keeps re-queueing its own item would otherwise
+ * keep its CPU forever on a kernel without full preemption.
+ *
+ * Context: process context, nothing held.
+ */
+void ntwq_cond_resched(void)
+{
+	cond_resched();
+}

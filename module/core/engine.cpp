@@ -438,6 +438,10 @@ extern "C" void EngineDispatch(work_struct *work)
 			DriverBlock *driver = RunIo(d, run);
 			unsigned int *closed;
 
+			/* Between runs, as a worker between work items: an item
+			 * that keeps re-queueing itself must not keep the CPU. */
+			ntwq_cond_resched();
+
 			/* The FIFO lock's interrupts-off section is the RCU
 			 * read-side section the count's put needs (count.c). */
 			flags = f->lock.LockIrqSave();
@@ -446,6 +450,7 @@ extern "C" void EngineDispatch(work_struct *work)
 			continue;
 		}
 		RunEx(run);
+		ntwq_cond_resched();
 		/* debugfs `items` stops naming the module before its pin goes
 		 * (module_put() is fine under a spinlock). */
 		flags = f->lock.LockIrqSave();
